@@ -1,0 +1,29 @@
+/** Brings the store in line with the subscriptions file: entries added, entries removed from the file removed. */
+import { formatDestination } from '../core/destination.js';
+import type { FileSubscription } from '../config/subscriptions-file.js';
+import type { Logger } from '../log/logger.js';
+import type { FeedRegistry } from '../registry/feeds.js';
+import type { SubscriptionRegistry } from '../registry/subscriptions.js';
+
+export async function seedFromFile(entries: FileSubscription[], feeds: FeedRegistry, subscriptions: SubscriptionRegistry, logger: Logger): Promise<void> {
+  const wanted = new Set<string>();
+  for (const entry of entries) {
+    const feed = await feeds.ensure(entry.feed);
+    const key = fileKey(feed.id, entry.keywords, formatDestination(entry.destination));
+    wanted.add(key);
+    const exists = subscriptions.all().some((s) => s.source === 'file' && fileKey(s.feedId, s.query, formatDestination(s.destination)) === key);
+    if (exists) continue;
+    const subscription = await subscriptions.add({ feedId: feed.id, query: entry.keywords, destination: entry.destination, scope: 'file', source: 'file' });
+    logger.info({ event: 'subscription.added', subscriptionId: subscription.id, feedId: feed.id, feedUrl: feed.url, source: 'file' }, 'subscription added from file');
+  }
+  for (const subscription of subscriptions.all()) {
+    if (subscription.source !== 'file') continue;
+    if (wanted.has(fileKey(subscription.feedId, subscription.query, formatDestination(subscription.destination)))) continue;
+    await subscriptions.remove(subscription.id);
+    logger.info({ event: 'subscription.removed', subscriptionId: subscription.id, source: 'file' }, 'subscription no longer in the file');
+  }
+}
+
+function fileKey(feedId: string, query: string, destination: string): string {
+  return `${feedId}\u0000${query}\u0000${destination}`;
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+/** The `taza` executable: `taza run`, `taza check`, `taza --help`. Never prints a stack trace for a user's mistake. */
+import { ConfigError } from '../config/load.js';
+import { VERSION } from '../app/version.js';
+import { runCheck, CHECK_HELP } from './check.js';
+import { runBot, RUN_HELP } from './run.js';
+
+const MAIN_HELP = `Taza ${VERSION} — news alerts for Discord and Telegram, with keyword matching for English and Urdu.
+
+Usage: taza <command> [options]
+
+Commands:
+  run                     start the bot (what \`npm start\` runs)
+  check <feed-or-file>…   fetch or read feeds and show which items match and what would be posted
+
+Options:
+  -h, --help              show help (also: taza <command> --help)
+  -v, --version           show the version
+
+Configuration comes from the environment and a .env file: see .env.example.`;
+
+const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<number> }> = {
+  run: { help: RUN_HELP, run: runBot },
+  check: { help: CHECK_HELP, run: runCheck },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    const topic = name === 'help' ? COMMANDS[rest[0] ?? ''] : undefined;
+    console.log(topic ? topic.help : MAIN_HELP);
+    return 0;
+  }
+  if (name === '-v' || name === '--version') {
+    console.log(VERSION);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`taza: unknown command "${name}". Run "taza --help" for the list of commands.`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.help);
+    return 0;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) console.error(`taza: ${error.message}`);
+    else console.error(`taza: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,27 @@
+/** `taza run`: starts the bot and stops it cleanly on SIGINT/SIGTERM. */
+import { startApp } from '../app/app.js';
+import { loadConfig } from '../config/load.js';
+import { createLogger } from '../log/logger.js';
+
+export const RUN_HELP = `Usage: taza run
+
+Starts Taza: polls every subscribed feed, matches new items and posts alerts to Discord, Telegram
+or, with no platform token, to this console. Subscriptions come from the chat commands and from the
+subscriptions file (TAZA_CONFIG, default ./taza.config.json). Stops cleanly on Ctrl-C or SIGTERM.`;
+
+export async function runBot(_args: string[]): Promise<number> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.PRETTY_LOGS, secrets: [config.DISCORD_TOKEN, config.TELEGRAM_TOKEN] });
+  const app = await startApp(config, logger);
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info({ event: 'app.signal', signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  await app.stop();
+  logger.flush?.();
+  return 0;
+}

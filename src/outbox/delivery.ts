@@ -1,0 +1,200 @@
+/**
+ * Sends what the outbox holds. Per destination: oldest first, one send in flight, so order is kept and a
+ * burst is queued rather than dropped. Transient failures wait (the platform's Retry-After when it gave one)
+ * while other destinations keep moving; permanent failures pause the destination's subscriptions once.
+ */
+import type { Alert } from '../core/alert.js';
+import { formatDestination, type Destination, type Platform } from '../core/destination.js';
+import type { Logger } from '../log/logger.js';
+import { DeliveryError, type Sink } from '../sinks/sink.js';
+import type { OutboxEntry } from '../store/records.js';
+import { buildDigest } from './digest.js';
+import type { Outbox } from './outbox.js';
+
+export interface DeliveryHooks {
+  /** A permanent error: pause every subscription that posts to this destination. */
+  onPermanentFailure(destination: Destination, reason: string): Promise<void>;
+  /** A Telegram group became a supergroup: move the subscriptions to the new chat id. */
+  onMoved(from: Destination, to: Destination): Promise<void>;
+  onSent?(alert: Alert, entry: OutboxEntry): void;
+  onFailed?(alert: Alert, error: DeliveryError): void;
+  /** After each delivery attempt has been recorded (sent and marked, or rescheduled): metrics and tests. */
+  onSettled?(): void;
+}
+
+export interface DeliveryOptions {
+  outbox: Outbox;
+  sinks: Partial<Record<Platform, Sink>>;
+  logger: Logger;
+  hooks: DeliveryHooks;
+  /** Beyond this many alerts to one destination in `digestWindowMs`, pending alerts go out as one digest. 0 = never. */
+  digestThreshold?: number;
+  digestWindowMs?: number;
+  maxBackoffMs?: number;
+  now?: () => number;
+}
+
+export class DeliveryWorker {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly recentSends = new Map<string, number[]>();
+  private readonly warnedMissingSink = new Set<Platform>();
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private stopped = true;
+  private readonly now: () => number;
+
+  constructor(private readonly options: DeliveryOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.unsubscribe = this.options.outbox.onEnqueue(() => this.kick());
+    this.kick();
+  }
+
+  /** Stops taking new work and waits for the sends already under way (each is bounded by the sink's timeout). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Resolves when nothing is pending or in flight (used by `taza check`-style one-shot runs and tests). */
+  idle(): boolean {
+    return this.inFlight.size === 0 && this.options.outbox.depth() === 0;
+  }
+
+  /** Looks at every destination and starts a send wherever one is due and none is in flight. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const now = this.now();
+    let earliest = Infinity;
+    for (const [key, entries] of this.options.outbox.byDestination()) {
+      if (this.inFlight.has(key)) continue;
+      const head = entries[0]!;
+      const sink = this.options.sinks[head.alert.destination.platform];
+      if (!sink) {
+        this.warnMissingSink(head.alert.destination.platform);
+        continue;
+      }
+      const dueAt = Date.parse(head.nextAttemptAt);
+      if (dueAt > now) {
+        earliest = Math.min(earliest, dueAt);
+        continue;
+      }
+      const due = entries.filter((entry) => Date.parse(entry.nextAttemptAt) <= now);
+      const task = this.deliver(key, sink, due)
+        .catch((error: unknown) => this.options.logger.error({ event: 'delivery.crashed', destination: key, err: error }, 'delivery failed unexpectedly'))
+        .finally(() => {
+          this.inFlight.delete(key);
+          this.kick();
+          this.options.hooks.onSettled?.();
+        });
+      this.inFlight.set(key, task);
+    }
+    if (earliest !== Infinity) {
+      this.timer = setTimeout(() => this.kick(), Math.max(0, earliest - now));
+      this.timer.unref?.();
+    }
+  }
+
+  private async deliver(key: string, sink: Sink, due: OutboxEntry[]): Promise<void> {
+    const { outbox, logger } = this.options;
+    const batch = this.shouldDigest(key, due.length) ? due.slice(0, 25) : due.slice(0, 1);
+    const head = batch[0]!;
+    const alert = batch.length > 1 ? buildDigest(batch.map((entry) => entry.alert)) : head.alert;
+    try {
+      await sink.send(alert);
+    } catch (error) {
+      await this.handleFailure(head, toDeliveryError(error));
+      return;
+    }
+    this.noteSend(key);
+    for (const entry of batch) {
+      await outbox.markDone(entry.alert.id);
+      logger.info(
+        {
+          event: 'alert.sent',
+          alertId: entry.alert.id,
+          subscriptionId: entry.alert.subscriptionId,
+          destination: key,
+          feedId: entry.alert.feed.id,
+          feedUrl: entry.alert.feed.url,
+          itemId: entry.alert.item.key,
+          itemLink: entry.alert.item.link,
+          matchedTerms: entry.alert.matchedTerms,
+          digest: batch.length > 1 ? batch.length : undefined,
+          attempts: entry.attempts + 1,
+        },
+        'alert sent',
+      );
+      this.options.hooks.onSent?.(entry.alert, entry);
+    }
+  }
+
+  private async handleFailure(entry: OutboxEntry, error: DeliveryError): Promise<void> {
+    const { outbox, logger, hooks } = this.options;
+    const alert = entry.alert;
+    const context = { alertId: alert.id, subscriptionId: alert.subscriptionId, destination: formatDestination(alert.destination), feedId: alert.feed.id };
+    hooks.onFailed?.(alert, error);
+    if (error.kind === 'moved' && error.details.movedTo) {
+      const to: Destination = { platform: alert.destination.platform, id: error.details.movedTo };
+      logger.warn({ event: 'destination.moved', ...context, to: formatDestination(to) }, 'chat moved; following it');
+      await hooks.onMoved(alert.destination, to);
+      // Every pending alert for the old chat follows it, this one first.
+      for (const pending of outbox.byDestination().get(formatDestination(alert.destination)) ?? []) {
+        await outbox.replace(pending.alert.id, { ...pending.alert, destination: to });
+      }
+      return;
+    }
+    if (error.kind === 'permanent') {
+      logger.warn({ event: 'destination.failed', ...context, reason: error.message }, 'destination refused the alert; its subscriptions are paused');
+      await hooks.onPermanentFailure(alert.destination, error.message);
+      // Nothing is retried in a loop: the destination's pending alerts are dropped with the reason recorded.
+      for (const pending of outbox.byDestination().get(formatDestination(alert.destination)) ?? []) {
+        await outbox.reschedule(pending.alert.id, new Date(this.now()), error.message);
+        await outbox.markDone(pending.alert.id);
+      }
+      return;
+    }
+    const backoff = Math.min(1000 * 2 ** entry.attempts, this.options.maxBackoffMs ?? 300_000);
+    const waitMs = error.details.retryAfterMs ?? backoff;
+    logger.warn({ event: 'alert.retry', ...context, reason: error.message, attempts: entry.attempts + 1, retryInMs: waitMs }, 'send failed; will retry');
+    await outbox.reschedule(alert.id, new Date(this.now() + waitMs), error.message);
+  }
+
+  private shouldDigest(key: string, dueCount: number): boolean {
+    const threshold = this.options.digestThreshold ?? 10;
+    if (threshold <= 0 || dueCount < 2) return false;
+    return this.sendsInWindow(key) >= threshold;
+  }
+
+  private sendsInWindow(key: string): number {
+    const windowStart = this.now() - (this.options.digestWindowMs ?? 300_000);
+    const recent = (this.recentSends.get(key) ?? []).filter((t) => t >= windowStart);
+    this.recentSends.set(key, recent);
+    return recent.length;
+  }
+
+  private noteSend(key: string): void {
+    const recent = this.recentSends.get(key) ?? [];
+    recent.push(this.now());
+    this.recentSends.set(key, recent);
+  }
+
+  private warnMissingSink(platform: Platform): void {
+    if (this.warnedMissingSink.has(platform)) return;
+    this.warnedMissingSink.add(platform);
+    const variable = platform === 'discord' ? 'DISCORD_TOKEN' : 'TELEGRAM_TOKEN';
+    this.options.logger.warn({ event: 'sink.missing', platform }, `alerts for ${platform} are kept in the outbox until ${variable} is set`);
+  }
+}
+
+function toDeliveryError(error: unknown): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  return new DeliveryError('transient', error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,158 @@
+/**
+ * One check of one feed, through every stage:
+ * fetch → parse → identify → detect new → match → summarize → outbox.
+ * Every path, success or failure, saves the feed's state and its next check time.
+ */
+import { createHash } from 'node:crypto';
+import type { Alert } from '../core/alert.js';
+import type { FeedItem, ParsedFeed } from '../core/feed.js';
+import { shortHash } from '../core/hash.js';
+import { detectNewItems } from '../detector/index.js';
+import { FetchError, type Fetcher, type FetchResult } from '../fetcher/types.js';
+import { identifyItems } from '../identify/index.js';
+import type { Logger } from '../log/logger.js';
+import { claimStory } from '../outbox/stories.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { ParseError, parseFeed } from '../parser/index.js';
+import type { FeedRegistry } from '../registry/feeds.js';
+import type { SubscriptionRegistry } from '../registry/subscriptions.js';
+import { nextCheckDelayMs, shouldForceRefresh } from '../scheduler/policy.js';
+import type { Store } from '../store/open.js';
+import type { FeedRecord } from '../store/records.js';
+import { htmlToText, summarize } from '../summarizer/index.js';
+import { noteFailure, noteRecovery } from './feed-health.js';
+
+export interface PipelineDeps {
+  store: Store;
+  feeds: FeedRegistry;
+  subscriptions: SubscriptionRegistry;
+  outbox: Outbox;
+  fetcher: Fetcher;
+  logger: Logger;
+  settings: { pollIntervalMs: number; minPollIntervalMs: number; maxItemAgeMs: number; summaryMaxSentences: number; summaryMaxChars: number };
+  metrics?: PipelineMetrics;
+  now?: () => Date;
+}
+
+export interface PipelineMetrics {
+  feedCheck(outcome: string, bytes: number): void;
+  itemsSeen(count: number): void;
+  alertsMatched(count: number): void;
+}
+
+export type CheckOutcome = 'not-modified' | 'unchanged' | 'parsed' | 'error';
+
+export async function processFeed(deps: PipelineDeps, feedId: string): Promise<CheckOutcome> {
+  const now = deps.now?.() ?? new Date();
+  const feed = deps.feeds.get(feedId);
+  if (!feed || feed.disabled) return 'error';
+  const log = deps.logger.child({ feedId: feed.id, feedUrl: feed.url });
+  const unconditional = shouldForceRefresh(feed.lastUnconditionalAt ? new Date(feed.lastUnconditionalAt) : undefined, now);
+  let result: FetchResult;
+  try {
+    result = await deps.fetcher({ url: feed.url, validators: { etag: feed.etag, lastModified: feed.lastModified }, unconditional });
+  } catch (error) {
+    await noteFailure(deps, feed, error, now, log);
+    return 'error';
+  }
+  const updated: FeedRecord = { ...feed, lastCheckAt: now.toISOString() };
+  if (unconditional) updated.lastUnconditionalAt = now.toISOString();
+  if (result.validators) {
+    // Each validator is updated on its own: a 304 may carry a new ETag and no Last-Modified.
+    if (result.validators.etag !== undefined) updated.etag = result.validators.etag;
+    if (result.validators.lastModified !== undefined) updated.lastModified = result.validators.lastModified;
+  } else if (result.kind === 'fetched') {
+    delete updated.etag;
+    delete updated.lastModified;
+  }
+  if (result.kind === 'not-modified') {
+    deps.metrics?.feedCheck('304', result.bytes);
+    await finishSuccess(deps, updated, now, result.cache, undefined, log);
+    return 'not-modified';
+  }
+  deps.metrics?.feedCheck(String(result.status), result.bytes);
+  if (result.permanentRedirect && result.finalUrl !== feed.url) {
+    log.info({ event: 'feed.moved', to: result.finalUrl }, 'feed moved permanently; URL updated');
+    updated.url = result.finalUrl;
+  }
+  const bodyHash = hashIgnoringVolatile(result.body);
+  if (bodyHash === feed.bodyHash && feed.baselineTaken) {
+    await finishSuccess(deps, updated, now, result.cache, undefined, log);
+    return 'unchanged';
+  }
+  let parsed: ParsedFeed;
+  try {
+    parsed = parseFeed(result.body, result.contentType);
+  } catch (error) {
+    await noteFailure(deps, feed, error, now, log);
+    return 'error';
+  }
+  updated.bodyHash = bodyHash;
+  updated.title = parsed.title || updated.title;
+  updated.link = parsed.link ?? updated.link;
+  updated.language = parsed.language ?? updated.language;
+  const items = identifyItems(parsed.items);
+  deps.metrics?.itemsSeen(items.length);
+  const detection = await detectNewItems({ feedId: feed.id, items, seen: deps.store.seen, baseline: !feed.baselineTaken, now, maxItemAgeMs: deps.settings.maxItemAgeMs });
+  if (!feed.baselineTaken) log.info({ event: 'feed.baseline', items: items.length }, 'first fetch: items recorded silently');
+  updated.baselineTaken = true;
+  let enqueued = 0;
+  for (const { item, firstSeenAt } of detection.fresh) enqueued += await alertFor(deps, updated, parsed, item, firstSeenAt, now, log);
+  deps.metrics?.alertsMatched(enqueued);
+  if (detection.fresh.length > 0 || detection.silenced > 0) {
+    log.info({ event: 'feed.items', fresh: detection.fresh.length, silenced: detection.silenced, alerts: enqueued }, 'new items');
+  }
+  await finishSuccess(deps, updated, now, result.cache, parsed.ttlMinutes, log);
+  return 'parsed';
+}
+
+/** Matches one new item against the feed's subscriptions and puts one alert per match in the outbox. */
+async function alertFor(deps: PipelineDeps, feed: FeedRecord, parsed: ParsedFeed, item: FeedItem, firstSeenAt: string, now: Date, log: Logger): Promise<number> {
+  const text = htmlToText(item.html);
+  const matches = deps.subscriptions.match(feed.id, { title: item.title, text, link: item.link, author: item.author, categories: item.categories });
+  let count = 0;
+  for (const { subscription, result } of matches) {
+    const alert: Alert = {
+      id: shortHash('alert', subscription.id, feed.id, item.key),
+      subscriptionId: subscription.id,
+      destination: subscription.destination,
+      feed: { id: feed.id, url: feed.url, title: parsed.title || feed.url },
+      item: { key: item.key, title: item.title, link: item.link, published: (item.published ?? new Date(firstSeenAt)).toISOString() },
+      summary: summarize({ title: item.title, html: item.html, language: parsed.language }, result.terms, {
+        maxSentences: deps.settings.summaryMaxSentences,
+        maxChars: deps.settings.summaryMaxChars,
+      }),
+      matchedTerms: result.terms,
+      firstSeenAt,
+      createdAt: now.toISOString(),
+    };
+    if (!(await claimStory(deps.store.stories, alert.destination, alert.item, alert.id))) {
+      log.info({ event: 'alert.duplicate-story', subscriptionId: subscription.id, itemId: item.key, itemLink: item.link }, 'same story already posted to this destination');
+      continue;
+    }
+    if (await deps.outbox.enqueue(alert, now)) {
+      count++;
+      await deps.subscriptions.save({ ...subscription, lastAlertAt: now.toISOString() });
+    }
+  }
+  return count;
+}
+
+async function finishSuccess(deps: PipelineDeps, feed: FeedRecord, now: Date, cache: FetchResult['cache'], ttlMinutes: number | undefined, log: Logger): Promise<void> {
+  const wasFailing = feed.failures > 0;
+  feed.lastSuccessAt = now.toISOString();
+  feed.failures = 0;
+  delete feed.lastError;
+  const delay = nextCheckDelayMs({ intervalMs: deps.settings.pollIntervalMs, minIntervalMs: deps.settings.minPollIntervalMs, ttlMinutes, cache, failures: 0 });
+  feed.nextCheckAt = new Date(now.getTime() + delay).toISOString();
+  if (wasFailing) await noteRecovery(deps, feed, now, log);
+  await deps.feeds.save(feed);
+}
+
+/** A hash of the body that ignores elements which change on every request without new content. */
+function hashIgnoringVolatile(body: Buffer): string {
+  const text = body.toString('latin1').replace(/<(lastBuildDate|pubDate|updated|dc:date)>[^<]*<\/\1>/, '');
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+export { FetchError, ParseError };

@@ -1,0 +1,108 @@
+/**
+ * The poll loop: checks each feed when its next check is due, through the host limiter (a global pool,
+ * and per host one request at a time with a gap), never the same feed twice at once.
+ */
+import type { Logger } from '../log/logger.js';
+import type { FeedRegistry } from '../registry/feeds.js';
+import type { HostLimiter } from './host-limiter.js';
+
+/** Due feeds are gathered at most this often, so a scan over many feeds stays cheap. */
+const MIN_TICK_MS = 200;
+
+export interface PollerOptions {
+  feeds: FeedRegistry;
+  limiter: HostLimiter;
+  check: (feedId: string) => Promise<unknown>;
+  logger: Logger;
+  now?: () => number;
+}
+
+export class Poller {
+  private readonly queued = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
+  private running = false;
+  private lastTick = 0;
+  private readonly now: () => number;
+  private readonly firstCheck: Promise<void>;
+  private resolveFirstCheck!: () => void;
+
+  constructor(private readonly options: PollerOptions) {
+    this.now = options.now ?? Date.now;
+    this.firstCheck = new Promise((resolve) => (this.resolveFirstCheck = resolve));
+  }
+
+  start(): void {
+    this.running = true;
+    this.tick();
+  }
+
+  /** Stops dispatching; waits for the checks under way (each bounded by the fetch timeout). */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await Promise.allSettled([...this.queued.values()]);
+  }
+
+  /** Resolves when the first feed check has completed (start-up metrics, tests). */
+  firstCheckDone(): Promise<void> {
+    return this.firstCheck;
+  }
+
+  /** Something changed (a feed was added): look again soon. */
+  wake(): void {
+    this.schedule(this.now());
+  }
+
+  /** Checks one feed now, outside its schedule (the subscribe command's baseline), sharing the limiter. */
+  async checkNow(feedId: string): Promise<void> {
+    const existing = this.queued.get(feedId);
+    if (existing) await existing;
+    else await this.dispatch(feedId, this.options.feeds.get(feedId)?.url ?? feedId);
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    this.wakeAt = Infinity;
+    if (!this.running) return;
+    const now = this.now();
+    this.lastTick = now;
+    let earliest = Infinity;
+    for (const feed of this.options.feeds.all()) {
+      if (feed.disabled || this.queued.has(feed.id)) continue;
+      const due = Date.parse(feed.nextCheckAt);
+      if (due <= now) void this.dispatch(feed.id, feed.url);
+      else earliest = Math.min(earliest, due);
+    }
+    this.schedule(earliest);
+  }
+
+  private dispatch(feedId: string, url: string): Promise<void> {
+    const task = this.options.limiter
+      .run(url, () => this.options.check(feedId))
+      .then(
+        (outcome) => this.options.logger.debug({ event: 'feed.checked', feedId, outcome }, 'feed checked'),
+        (error: unknown) => {
+          this.options.logger.error({ event: 'feed.check-crashed', feedId, err: error }, 'feed check failed unexpectedly');
+        },
+      )
+      .finally(() => {
+        this.queued.delete(feedId);
+        this.resolveFirstCheck();
+        const next = this.options.feeds.get(feedId);
+        if (next && !next.disabled) this.schedule(Date.parse(next.nextCheckAt));
+      });
+    this.queued.set(feedId, task);
+    return task;
+  }
+
+  private schedule(at: number): void {
+    if (!this.running || at === Infinity) return;
+    const when = Math.max(at, this.lastTick + MIN_TICK_MS);
+    if (when >= this.wakeAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.wakeAt = when;
+    this.timer = setTimeout(() => this.tick(), Math.max(0, when - this.now()));
+  }
+}

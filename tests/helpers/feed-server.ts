@@ -1,0 +1,71 @@
+/** A local feed server for tests: RSS feeds at /<name>.xml with ETag/304 support, items published on demand. */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface TestItem {
+  guid: string;
+  title: string;
+  link: string;
+  description: string;
+  pubDate?: Date;
+}
+
+export interface FeedServer {
+  url(name: string): string;
+  setItems(name: string, items: TestItem[]): void;
+  publish(name: string, item: TestItem): void;
+  /** Every request received, in order. */
+  requests: Array<{ path: string; headers: IncomingMessage['headers']; status: number }>;
+  close(): Promise<void>;
+}
+
+export async function startFeedServer(): Promise<FeedServer> {
+  const feeds = new Map<string, TestItem[]>();
+  const requests: FeedServer['requests'] = [];
+  const server: Server = createServer((req, res) => {
+    const name = (req.url ?? '/').replace(/^\//, '').replace(/\.xml.*$/, '');
+    const items = feeds.get(name);
+    if (!items) {
+      requests.push({ path: req.url ?? '', headers: req.headers, status: 404 });
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const body = renderRss(name, items);
+    const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
+    if (req.headers['if-none-match'] === etag) {
+      requests.push({ path: req.url ?? '', headers: req.headers, status: 304 });
+      res.writeHead(304, { etag }).end();
+      return;
+    }
+    requests.push({ path: req.url ?? '', headers: req.headers, status: 200 });
+    res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: (name) => `http://127.0.0.1:${port}/${name}.xml`,
+    setItems: (name, items) => feeds.set(name, [...items]),
+    publish: (name, item) => feeds.set(name, [item, ...(feeds.get(name) ?? [])]),
+    requests,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+export function testItem(n: number, title: string, description = `Story number ${n}.`): TestItem {
+  return { guid: `urn:test:${n}`, title, link: `https://news.example/${n}`, description, pubDate: new Date() };
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function renderRss(name: string, items: TestItem[]): string {
+  const entries = items
+    .map(
+      (item) => `<item><guid>${escapeXml(item.guid)}</guid><title>${escapeXml(item.title)}</title><link>${escapeXml(item.link)}</link>` +
+        `<description>${escapeXml(item.description)}</description>${item.pubDate ? `<pubDate>${item.pubDate.toUTCString()}</pubDate>` : ''}</item>`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Test feed ${name}</title><link>https://news.example/</link><language>en</language>\n${entries}\n</channel></rss>`;
+}
