@@ -8,13 +8,12 @@ import { shortHash } from '../core/hash.js';
 import { FetchError } from '../fetcher/types.js';
 import type { Logger } from '../log/logger.js';
 import { ParseError } from '../parser/index.js';
-import { nextCheckDelayMs } from '../scheduler/policy.js';
+import { countsTowardDisabling, isDisablingFailure, nextCheckDelayMs } from '../scheduler/policy.js';
 import type { FeedError, FeedRecord } from '../store/records.js';
 import type { PipelineDeps } from './process-feed.js';
 
 /** Subscribers hear about a failing feed after this many consecutive failures (a blip is not news). */
 export const FAILURES_BEFORE_NOTICE = 3;
-const DISABLE_AFTER_MS = 30 * 86_400_000;
 
 export function describeError(error: unknown, now: Date): FeedError {
   if (error instanceof FetchError) return { kind: error.kind, message: error.message, at: now.toISOString(), status: error.details.status };
@@ -24,9 +23,10 @@ export function describeError(error: unknown, now: Date): FeedError {
 
 export async function noteFailure(deps: PipelineDeps, feed: FeedRecord, error: unknown, now: Date, log: Logger): Promise<void> {
   const lastError = describeError(error, now);
+  deps.metrics?.feedCheck(lastError.kind, 0);
   // A publisher asking us to slow down is not the feed failing: it does not count toward disabling.
-  const rateLimited = lastError.kind === 'rate-limited';
-  const failures = rateLimited ? feed.failures : feed.failures + 1;
+  const counts = countsTowardDisabling(lastError);
+  const failures = counts ? feed.failures + 1 : Math.max(feed.failures, 1);
   const retryAfterMs = error instanceof FetchError ? error.details.retryAfterMs : undefined;
   const delay = nextCheckDelayMs({
     intervalMs: deps.settings.pollIntervalMs,
@@ -35,9 +35,16 @@ export async function noteFailure(deps: PipelineDeps, feed: FeedRecord, error: u
     failures,
   });
   const updated: FeedRecord = { ...feed, lastCheckAt: now.toISOString(), lastError, failures, nextCheckAt: new Date(now.getTime() + delay).toISOString() };
-  const lastGood = Date.parse(feed.lastSuccessAt ?? feed.createdAt);
-  if (lastError.kind === 'gone') updated.disabled = { reason: 'the server says the feed is gone (410)', at: now.toISOString() };
-  else if (!rateLimited && now.getTime() - lastGood > DISABLE_AFTER_MS) updated.disabled = { reason: 'no successful fetch for 30 days', at: now.toISOString() };
+  const disabling = isDisablingFailure({
+    error: { kind: lastError.kind, details: { status: lastError.status } },
+    lastSuccessAt: feed.lastSuccessAt ? new Date(feed.lastSuccessAt) : undefined,
+    createdAt: new Date(feed.createdAt),
+    now,
+  });
+  if (disabling) {
+    const reason = lastError.kind === 'gone' ? 'the server says the feed is gone (410)' : 'no successful fetch for 30 days';
+    updated.disabled = { reason, at: now.toISOString() };
+  }
   log.warn({ event: 'feed.error', kind: lastError.kind, status: lastError.status, failures, retryInMs: delay, disabled: updated.disabled?.reason }, lastError.message);
   if ((failures >= FAILURES_BEFORE_NOTICE || updated.disabled) && !feed.failingNotified) {
     updated.failingNotified = true;

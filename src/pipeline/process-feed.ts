@@ -3,7 +3,6 @@
  * fetch → parse → identify → detect new → match → summarize → outbox.
  * Every path, success or failure, saves the feed's state and its next check time.
  */
-import { createHash } from 'node:crypto';
 import type { Alert } from '../core/alert.js';
 import type { FeedItem, ParsedFeed } from '../core/feed.js';
 import { shortHash } from '../core/hash.js';
@@ -13,7 +12,7 @@ import { identifyItems } from '../identify/index.js';
 import type { Logger } from '../log/logger.js';
 import { claimStory } from '../outbox/stories.js';
 import type { Outbox } from '../outbox/outbox.js';
-import { ParseError, parseFeed } from '../parser/index.js';
+import { bodyFingerprint, ParseError, parseFeed } from '../parser/index.js';
 import type { FeedRegistry } from '../registry/feeds.js';
 import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { nextCheckDelayMs, shouldForceRefresh } from '../scheduler/policy.js';
@@ -75,14 +74,14 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
     log.info({ event: 'feed.moved', to: result.finalUrl }, 'feed moved permanently; URL updated');
     updated.url = result.finalUrl;
   }
-  const bodyHash = hashIgnoringVolatile(result.body);
+  const bodyHash = bodyFingerprint(result.body);
   if (bodyHash === feed.bodyHash && feed.baselineTaken) {
     await finishSuccess(deps, updated, now, result.cache, undefined, log);
     return 'unchanged';
   }
   let parsed: ParsedFeed;
   try {
-    parsed = parseFeed(result.body, result.contentType);
+    parsed = parseFeed(result.body, result.contentType, { baseUrl: result.finalUrl, now });
   } catch (error) {
     await noteFailure(deps, feed, error, now, log);
     return 'error';
@@ -147,12 +146,6 @@ async function finishSuccess(deps: PipelineDeps, feed: FeedRecord, now: Date, ca
   feed.nextCheckAt = new Date(now.getTime() + delay).toISOString();
   if (wasFailing) await noteRecovery(deps, feed, now, log);
   await deps.feeds.save(feed);
-}
-
-/** A hash of the body that ignores elements which change on every request without new content. */
-function hashIgnoringVolatile(body: Buffer): string {
-  const text = body.toString('latin1').replace(/<(lastBuildDate|pubDate|updated|dc:date)>[^<]*<\/\1>/, '');
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
 export { FetchError, ParseError };

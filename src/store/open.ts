@@ -81,13 +81,22 @@ function byNamespace(make: (ns: Namespace) => KeyvStoreAdapter): Record<Namespac
 
 async function openSqlite(file: string): Promise<Record<Namespace, KeyvStoreAdapter>> {
   const { KeyvSqlite } = await import('@keyv/sqlite');
-  const adapters = byNamespace((ns) => new KeyvSqlite({ uri: `sqlite://${file}`, table: ns, busyTimeout: 10_000, iterationLimit: 1000 }));
-  for (const adapter of Object.values(adapters)) {
-    // WAL lets the poller and the outbox write through separate connections without blocking each other,
-    // and synchronous=NORMAL keeps a crash safe while avoiding an fsync per write.
-    const sqlite = adapter as unknown as { query: (sql: string) => Promise<unknown> };
-    await sqlite.query('PRAGMA journal_mode=WAL');
-    await sqlite.query('PRAGMA synchronous=NORMAL');
+  // One connection for every namespace: separate connections to one file fail with SQLITE_BUSY under load
+  // (a write that must upgrade a stale read snapshot gets no busy-wait). @keyv/sqlite opens a connection per
+  // adapter, so each namespace's adapter is pointed at the first adapter's connection, with its own table.
+  const main = new KeyvSqlite({ uri: `sqlite://${file}`, table: NAMESPACES[0], busyTimeout: 10_000, iterationLimit: 1000 });
+  // WAL keeps readers and the writer apart; synchronous=NORMAL stays crash-safe without an fsync per write.
+  await main.query('PRAGMA journal_mode=WAL');
+  await main.query('PRAGMA synchronous=NORMAL');
+  const adapters = { [NAMESPACES[0]]: main } as unknown as Record<Namespace, KeyvStoreAdapter>;
+  for (const ns of NAMESPACES.slice(1)) {
+    const adapter = new KeyvSqlite({ uri: 'sqlite://:memory:', table: ns, iterationLimit: 1000 });
+    await adapter.close();
+    await main.query(`CREATE TABLE IF NOT EXISTS ${ns}(key VARCHAR(255) PRIMARY KEY, value TEXT)`);
+    adapter.query = main.query;
+    // The shared connection is closed once, by the main adapter.
+    adapter.close = async () => {};
+    adapters[ns] = adapter;
   }
   return adapters;
 }

@@ -1,0 +1,138 @@
+import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { makeItem, renderFeed, type FarmItem } from './content.js';
+
+export type { FarmItem } from './content.js';
+
+export interface FarmOptions {
+  feeds: number;
+  /** Hosts 127.0.1.1 … 127.0.1.N (at most 254), one server each, all on one port. */
+  hosts: number;
+  itemsPerFeed?: number;
+  port?: number;
+}
+
+export interface FarmStats {
+  requests: number;
+  bytesSent: number;
+  status: Record<string, number>;
+  maxInFlightPerHost: number;
+}
+
+export interface Farm {
+  port: number;
+  urls: string[];
+  publish(feedIndex: number, item?: Partial<Omit<FarmItem, 'publishedAt'>>): FarmItem;
+  stats(): FarmStats;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+interface FeedState {
+  baseUrl: string;
+  items: FarmItem[];
+  serial: number;
+  version: number;
+  body: Buffer;
+  etag: string;
+  lastModified: string;
+}
+
+/**
+ * A local feed farm: N feeds of ~18 KB spread over up to 254 loopback hosts, with ETag/Last-Modified and 304s,
+ * so per-host politeness and conditional GET behave as on the internet. Used by the fetch benchmark and, as a
+ * separate process (serve.ts), by end-to-end runs of the bot.
+ */
+export async function startFarm(options: FarmOptions): Promise<Farm> {
+  const hosts = Math.min(Math.max(1, options.hosts), 254);
+  const itemsPerFeed = options.itemsPerFeed ?? 25;
+  const servers: Server[] = [];
+  let port = options.port ?? 0;
+  let stats: FarmStats = { requests: 0, bytesSent: 0, status: {}, maxInFlightPerHost: 0 };
+  const inFlight = new Map<string, number>();
+  const feeds: FeedState[] = [];
+  const hostOf = (index: number): string => `127.0.1.${(index % hosts) + 1}`;
+
+  function rebuild(feed: FeedState, index: number, at: Date): void {
+    feed.version += 1;
+    feed.body = Buffer.from(renderFeed(index, feed.baseUrl, feed.items));
+    feed.etag = `"f${index}-v${feed.version}"`;
+    feed.lastModified = at.toUTCString();
+  }
+
+  const handle = (host: string) => (req: IncomingMessage, res: ServerResponse) => {
+    const current = (inFlight.get(host) ?? 0) + 1;
+    inFlight.set(host, current);
+    stats.maxInFlightPerHost = Math.max(stats.maxInFlightPerHost, current);
+    stats.requests += 1;
+    res.once('close', () => inFlight.set(host, (inFlight.get(host) ?? 1) - 1));
+    const match = /^\/feed\/(\d+)\.xml$/.exec(req.url ?? '');
+    const feed = match ? feeds[Number(match[1])] : undefined;
+    let status: number;
+    if (!feed || hostOf(Number(match![1])) !== host) {
+      status = 404;
+      res.writeHead(404).end();
+    } else {
+      const headers = { etag: feed.etag, 'last-modified': feed.lastModified, 'content-type': 'application/rss+xml; charset=utf-8' };
+      const ims = req.headers['if-modified-since'];
+      const notModified = req.headers['if-none-match'] !== undefined ? req.headers['if-none-match'] === feed.etag : ims !== undefined && Date.parse(ims) >= Date.parse(feed.lastModified);
+      status = notModified ? 304 : 200;
+      if (notModified) res.writeHead(304, headers).end();
+      else {
+        res.writeHead(200, { ...headers, 'content-length': feed.body.length }).end(feed.body);
+        stats.bytesSent += feed.body.length;
+      }
+    }
+    stats.status[status] = (stats.status[status] ?? 0) + 1;
+  };
+
+  for (let h = 0; h < hosts; h += 1) {
+    const address = `127.0.1.${h + 1}`;
+    const server = http.createServer({ keepAliveTimeout: 60_000 }, handle(address));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, address, () => resolve());
+    });
+    port = (server.address() as AddressInfo).port;
+    servers.push(server);
+  }
+
+  const start = Date.now() - itemsPerFeed * 3_600_000;
+  for (let index = 0; index < options.feeds; index += 1) {
+    const baseUrl = `http://${hostOf(index)}:${port}`;
+    const items = Array.from({ length: itemsPerFeed }, (_, serial) => makeItem(index, serial, baseUrl, new Date(start + serial * 3_600_000))).reverse();
+    const feed: FeedState = { baseUrl, items, serial: itemsPerFeed, version: 0, body: Buffer.alloc(0), etag: '', lastModified: '' };
+    rebuild(feed, index, new Date(start + itemsPerFeed * 3_600_000));
+    feeds.push(feed);
+  }
+
+  return {
+    port,
+    urls: feeds.map((feed, index) => `${feed.baseUrl}/feed/${index}.xml`),
+    publish(feedIndex, overrides = {}) {
+      const feed = feeds[feedIndex];
+      if (!feed) throw new Error(`no feed ${feedIndex}`);
+      const now = new Date();
+      const item = { ...makeItem(feedIndex, feed.serial, feed.baseUrl, now), ...overrides, publishedAt: now };
+      feed.serial += 1;
+      feed.items = [item, ...feed.items].slice(0, itemsPerFeed);
+      rebuild(feed, feedIndex, now);
+      return item;
+    },
+    stats: () => ({ ...stats, status: { ...stats.status } }),
+    resetStats() {
+      stats = { requests: 0, bytesSent: 0, status: {}, maxInFlightPerHost: 0 };
+    },
+    close: async () => {
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.closeAllConnections();
+              server.close(() => resolve());
+            }),
+        ),
+      );
+    },
+  };
+}

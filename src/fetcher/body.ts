@@ -1,0 +1,103 @@
+import type { IncomingMessage } from 'node:http';
+import zlib from 'node:zlib';
+import type { Transform } from 'node:stream';
+import { FetchError } from './types.js';
+
+export interface ReadBody {
+  body: Buffer;
+  /** Bytes received on the wire (before decompression). */
+  wireBytes: number;
+}
+
+type Coding = 'identity' | 'gzip' | 'deflate' | 'br';
+
+function codingOf(contentEncoding: string | undefined): Coding | undefined {
+  const value = (contentEncoding ?? '').trim().toLowerCase();
+  if (value === '' || value === 'identity' || value === 'none') return 'identity';
+  if (value === 'gzip' || value === 'x-gzip') return 'gzip';
+  if (value === 'deflate') return 'deflate';
+  if (value === 'br') return 'br';
+  return undefined;
+}
+
+/**
+ * Picks the decompressor from the first bytes. A body labelled gzip/deflate that does not start like one is
+ * read as-is: misconfigured servers label plain XML as gzip, and the bytes themselves are unambiguous.
+ */
+function decoderFor(coding: Coding, first: Buffer): Transform | undefined {
+  const lenient = { finishFlush: zlib.constants.Z_SYNC_FLUSH }; // tolerate a truncated final block, as browsers do
+  if (coding === 'gzip') return first[0] === 0x1f && first[1] === 0x8b ? zlib.createGunzip(lenient) : undefined;
+  if (coding === 'deflate') {
+    const [b0 = 0, b1 = 0] = first;
+    const zlibWrapped = (b0 & 0x0f) === 8 && ((b0 << 8) | b1) % 31 === 0;
+    if (zlibWrapped) return zlib.createInflate(lenient);
+    return first[0] === 0x3c /* '<' */ || first[0] === 0x7b /* '{' */ ? undefined : zlib.createInflateRaw(lenient);
+  }
+  if (coding === 'br') return zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
+  return undefined;
+}
+
+/** Reads the response body, decompressing it and refusing it once it exceeds `maxBytes` decompressed. */
+export function readBody(response: IncomingMessage, maxBytes: number, url: string): Promise<ReadBody> {
+  const coding = codingOf(response.headers['content-encoding']);
+  if (!coding) {
+    response.destroy();
+    const name = response.headers['content-encoding'] ?? '';
+    return Promise.reject(new FetchError('decode', `unsupported Content-Encoding "${name}"`, { url }));
+  }
+  const declaredLength = Number(response.headers['content-length']);
+  if (coding === 'identity' && Number.isFinite(declaredLength) && declaredLength > maxBytes) {
+    response.destroy();
+    return Promise.reject(tooLarge(maxBytes, url));
+  }
+
+  return new Promise<ReadBody>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let wireBytes = 0;
+    let decoder: Transform | undefined;
+    let decided = false;
+    let settled = false;
+
+    const fail = (error: Error): void => {
+      if (settled) return;
+      settled = true;
+      response.destroy();
+      decoder?.destroy();
+      reject(error);
+    };
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      resolve({ body: Buffer.concat(chunks, size), wireBytes });
+    };
+    const accept = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) fail(tooLarge(maxBytes, url));
+      else chunks.push(chunk);
+    };
+
+    response.on('data', (chunk: Buffer) => {
+      wireBytes += chunk.length;
+      if (!decided) {
+        decided = true;
+        decoder = decoderFor(coding, chunk);
+        decoder?.on('data', accept);
+        decoder?.on('end', finish);
+        decoder?.on('error', (error) => fail(new FetchError('decode', `could not decompress the ${coding} body: ${error.message}`, { url })));
+      }
+      if (decoder) decoder.write(chunk);
+      else accept(chunk);
+    });
+    response.on('end', () => {
+      if (decoder) decoder.end();
+      else finish();
+    });
+    response.on('error', (error) => fail(error));
+    response.on('aborted', () => fail(new FetchError('network', 'the connection closed before the body was complete', { url })));
+  });
+}
+
+function tooLarge(maxBytes: number, url: string): FetchError {
+  return new FetchError('too-large', `the feed is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`, { url });
+}

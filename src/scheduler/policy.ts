@@ -1,0 +1,77 @@
+import type { CacheHints } from '../fetcher/types.js';
+
+export const DAY_MS = 24 * 60 * 60_000;
+/** Servers stuck answering 304 exist: one unconditional fetch this often. */
+export const FORCED_REFRESH_MS = 12 * 60 * 60_000;
+/** A feed without a single success for this long is disabled. */
+export const DISABLE_AFTER_MS = 30 * DAY_MS;
+const JITTER = 0.1;
+
+export interface NextCheckInput {
+  /** The feed's configured poll interval. */
+  intervalMs: number;
+  /** MIN_POLL_INTERVAL: no hint can make the bot poll faster than this. */
+  minIntervalMs: number;
+  /** RSS <ttl>. */
+  ttlMinutes?: number;
+  cache?: CacheHints;
+  /** Consecutive failures so far (0 after a success). */
+  failures: number;
+  /** Source of jitter, [0, 1). */
+  random?: () => number;
+  /** For Expires; defaults to Date.now(). */
+  now?: number;
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(Math.max(value, min), max);
+}
+
+/**
+ * Delay until the next check: the longest of the interval and every server hint (ttl, max-age minus Age,
+ * Expires, Retry-After), clamped to [MIN_POLL_INTERVAL, 24 h], with ±10% jitter so feeds added together spread out.
+ * After failures the interval doubles each time (capped at 24 h), and Retry-After still wins when longer.
+ */
+export function nextCheckDelayMs(input: NextCheckInput): number {
+  const now = input.now ?? Date.now();
+  const cache = input.cache ?? {};
+  const base = input.failures > 0 ? Math.min(input.intervalMs * 2 ** Math.min(input.failures, 30), DAY_MS) : input.intervalMs;
+  const hints = [
+    base,
+    input.ttlMinutes !== undefined ? input.ttlMinutes * 60_000 : 0,
+    cache.maxAgeMs ?? 0,
+    cache.expiresAt ? cache.expiresAt.getTime() - now : 0,
+    cache.retryAfterMs ?? 0,
+  ];
+  const delay = clamp(Math.max(...hints.filter(Number.isFinite)), input.minIntervalMs, DAY_MS);
+  const random = input.random ?? Math.random;
+  return Math.round(delay * (1 + JITTER * (2 * random() - 1)));
+}
+
+/** True when the next fetch must skip the validators (none unconditional yet, or the last one is 12 h old). */
+export function shouldForceRefresh(lastUnconditionalAt: Date | undefined, now: Date): boolean {
+  return lastUnconditionalAt === undefined || now.getTime() - lastUnconditionalAt.getTime() >= FORCED_REFRESH_MS;
+}
+
+/** Failures that are the server asking for patience (429, 503): they back off but never count toward disabling. */
+export function countsTowardDisabling(error: { kind: string; details?: { status?: number } }): boolean {
+  return error.kind !== 'rate-limited';
+}
+
+export interface DisableInput {
+  /** The failure just seen: a FetchError kind and status, or a parse error kind. */
+  error: { kind: string; details?: { status?: number } };
+  /** Last successful fetch; undefined when the feed never succeeded. */
+  lastSuccessAt?: Date;
+  /** When the feed was added, for feeds that never succeeded. */
+  createdAt: Date;
+  now: Date;
+}
+
+/** A 410 Gone disables at once; otherwise 30 days without a success (rate limiting aside) disables. */
+export function isDisablingFailure(input: DisableInput): boolean {
+  if (input.error.kind === 'gone' || input.error.details?.status === 410) return true;
+  if (!countsTowardDisabling(input.error)) return false;
+  const since = (input.lastSuccessAt ?? input.createdAt).getTime();
+  return input.now.getTime() - since >= DISABLE_AFTER_MS;
+}
