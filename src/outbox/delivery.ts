@@ -30,6 +30,8 @@ export interface DeliveryOptions {
   /** Beyond this many alerts to one destination in `digestWindowMs`, pending alerts go out as one digest. 0 = never. */
   digestThreshold?: number;
   digestWindowMs?: number;
+  /** Once a destination is in digest mode, wait this long after an alert arrives so the rest of a burst joins it. */
+  digestGatherMs?: number;
   maxBackoffMs?: number;
   now?: () => number;
 }
@@ -81,7 +83,8 @@ export class DeliveryWorker {
         this.warnMissingSink(head.alert.destination.platform);
         continue;
       }
-      const dueAt = Date.parse(head.nextAttemptAt);
+      const gather = head.attempts === 0 && this.shouldDigest(key, Infinity) ? (this.options.digestGatherMs ?? 2000) : 0;
+      const dueAt = Date.parse(head.nextAttemptAt) + gather;
       if (dueAt > now) {
         earliest = Math.min(earliest, dueAt);
         continue;
