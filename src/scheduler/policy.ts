@@ -29,7 +29,8 @@ function clamp(value: number, min: number, max: number): number {
 
 /**
  * Delay until the next check: the longest of the interval and every server hint (ttl, max-age minus Age,
- * Expires, Retry-After), clamped to [MIN_POLL_INTERVAL, 24 h], with ±10% jitter so feeds added together spread out.
+ * Expires, Retry-After), clamped to [MIN_POLL_INTERVAL, 24 h], with ±10% jitter so feeds added together spread out
+ * (never lengthening the plain poll interval).
  * After failures the interval doubles each time (capped at 24 h), and Retry-After still wins when longer.
  */
 export function nextCheckDelayMs(input: NextCheckInput): number {
@@ -43,9 +44,13 @@ export function nextCheckDelayMs(input: NextCheckInput): number {
     cache.expiresAt ? cache.expiresAt.getTime() - now : 0,
     cache.retryAfterMs ?? 0,
   ];
-  const delay = clamp(Math.max(...hints.filter(Number.isFinite)), input.minIntervalMs, DAY_MS);
+  const longest = Math.max(...hints.filter(Number.isFinite));
+  const delay = clamp(longest, input.minIntervalMs, DAY_MS);
   const random = input.random ?? Math.random;
-  return Math.round(delay * (1 + JITTER * (2 * random() - 1)));
+  const jittered = Math.round(delay * (1 + JITTER * (2 * random() - 1)));
+  // When the plain poll interval governs, jitter only ever shortens it: an alert is never later than POLL_INTERVAL.
+  const governedByInterval = input.failures === 0 && longest <= input.intervalMs && delay === input.intervalMs;
+  return governedByInterval ? Math.min(jittered, delay) : jittered;
 }
 
 /** True when the next fetch must skip the validators (none unconditional yet, or the last one is 12 h old). */

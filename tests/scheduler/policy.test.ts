@@ -21,9 +21,11 @@ describe('nextCheckDelayMs', () => {
     expect(nextCheckDelayMs({ ...base, cache: { retryAfterMs: 7 * DAY_MS } })).toBe(DAY_MS);
   });
 
-  it('adds at most ±10% jitter', () => {
+  it('adds at most ±10% jitter, never lengthening the plain poll interval', () => {
     expect(nextCheckDelayMs({ ...base, random: () => 0 })).toBe(9 * MIN);
-    expect(nextCheckDelayMs({ ...base, random: () => 0.999999 })).toBeCloseTo(11 * MIN, -2);
+    expect(nextCheckDelayMs({ ...base, random: () => 0.999999 })).toBe(10 * MIN);
+    expect(nextCheckDelayMs({ ...base, ttlMinutes: 20, random: () => 0 })).toBe(18 * MIN);
+    expect(nextCheckDelayMs({ ...base, ttlMinutes: 20, random: () => 0.999999 })).toBeCloseTo(22 * MIN, -2);
   });
 
   it('backs off exponentially after failures, capped at 24 h', () => {
