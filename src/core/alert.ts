@@ -24,4 +24,6 @@ export interface Alert {
   /** When Taza first saw the item (ISO), for delivery latency. */
   firstSeenAt: string;
   createdAt: string;
+  /** Set on a digest: the alerts it stands for, rendered as one message that lists them. */
+  digest?: Alert[];
 }

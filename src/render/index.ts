@@ -2,9 +2,27 @@
  * Public API of the renderers: an Alert to each platform's message, as plain JSON in the platform's REST
  * shape. Nothing here imports discord.js or grammY; the adapters send these objects as they are.
  */
-export { renderDiscord, discordEmbedLength, DISCORD_LIMITS, type DiscordEmbed, type DiscordMessage } from './discord.js';
-export { renderTelegram, TELEGRAM_LIMITS, type TelegramMessage } from './telegram.js';
-export { renderConsole } from './console.js';
-export { renderDigest } from './digest.js';
+import type { Alert } from '../core/alert.js';
+import { renderConsole as renderConsoleAlert } from './console.js';
+import { renderDigest } from './digest.js';
+import { renderDiscord as renderDiscordAlert, type DiscordMessage } from './discord.js';
+import { renderTelegram as renderTelegramAlert, type TelegramMessage } from './telegram.js';
+
+export { discordEmbedLength, DISCORD_LIMITS, type DiscordEmbed, type DiscordMessage } from './discord.js';
+export { TELEGRAM_LIMITS, type TelegramMessage } from './telegram.js';
+export { renderDigest };
+
+// A digest (an alert carrying `digest`) is one message listing the alerts it stands for.
+export function renderDiscord(alert: Alert): DiscordMessage {
+  return alert.digest ? renderDigest(alert.digest, 'discord') : renderDiscordAlert(alert);
+}
+
+export function renderTelegram(alert: Alert): TelegramMessage {
+  return alert.digest ? renderDigest(alert.digest, 'telegram') : renderTelegramAlert(alert);
+}
+
+export function renderConsole(alert: Alert): string {
+  return alert.digest ? renderDigest(alert.digest, 'console') : renderConsoleAlert(alert);
+}
 export { escapeDiscordMarkdown, neutralizeDiscordMentions, escapeTelegramHtml, telegramLength } from './escape.js';
 export { isolateLtrRuns, withDirection } from './bidi.js';

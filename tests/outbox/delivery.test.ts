@@ -140,7 +140,7 @@ describe('delivery worker', () => {
     expect(sent.slice(0, 3).map((a) => a.id)).toEqual(['alert-1', 'alert-2', 'alert-3']);
     expect(sent).toHaveLength(4);
     expect(sent[3]!.item.title).toBe('9 new alerts');
-    expect(sent[3]!.summary.text).toContain('Story 12 — https://news.example/12');
+    expect(sent[3]!.digest!.map((a) => a.id)).toEqual(Array.from({ length: 9 }, (_, i) => `alert-${i + 4}`));
     expect(lines.filter((l) => l.event === 'alert.sent')).toHaveLength(12);
   });
 
