@@ -8,7 +8,11 @@ import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 export async function seedFromFile(entries: FileSubscription[], feeds: FeedRegistry, subscriptions: SubscriptionRegistry, logger: Logger): Promise<void> {
   const wanted = new Set<string>();
   for (const entry of entries) {
-    const feed = await feeds.ensure(entry.feed);
+    let feed = await feeds.ensure(entry.feed);
+    if (entry.fullText && !feed.fullText) {
+      feed = { ...feed, fullText: true };
+      await feeds.save(feed);
+    }
     const key = fileKey(feed.id, entry.keywords, formatDestination(entry.destination));
     wanted.add(key);
     const exists = subscriptions.all().some((s) => s.source === 'file' && fileKey(s.feedId, s.query, formatDestination(s.destination)) === key);

@@ -10,6 +10,8 @@ export interface FileSubscription {
   feed: string;
   keywords: string;
   destination: Destination;
+  /** Summarize from the article page when the feed carries only a snippet. */
+  fullText: boolean;
 }
 
 export interface SubscriptionsFile {
@@ -45,7 +47,7 @@ export function readSubscriptionsFile(explicitPath: string | undefined): Subscri
 
 function validateEntry(entry: unknown): FileSubscription | string {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'expected an object with "feed", "keywords" and "to"';
-  const { feed, keywords = '', to = 'console' } = entry as Record<string, unknown>;
+  const { feed, keywords = '', to = 'console', fullText = false } = entry as Record<string, unknown>;
   if (typeof feed !== 'string' || !/^https?:\/\/\S+$/i.test(feed)) return `"feed" must be an http(s) URL (got ${JSON.stringify(feed)})`;
   try {
     new URL(feed);
@@ -58,5 +60,6 @@ function validateEntry(entry: unknown): FileSubscription | string {
   if (typeof to !== 'string') return '"to" must be console, discord:<channelId> or telegram:<chatId>';
   const destination = parseDestination(to);
   if ('error' in destination) return `"to": ${destination.error}`;
-  return { feed, keywords, destination };
+  if (typeof fullText !== 'boolean') return '"fullText" must be true or false';
+  return { feed, keywords, destination, fullText };
 }

@@ -19,6 +19,7 @@ import { nextCheckDelayMs, shouldForceRefresh } from '../scheduler/policy.js';
 import type { Store } from '../store/open.js';
 import type { FeedRecord } from '../store/records.js';
 import { htmlToText, summarize } from '../summarizer/index.js';
+import { extractFullText } from '../summarizer/fulltext.js';
 import { noteFailure, noteRecovery } from './feed-health.js';
 
 export interface PipelineDeps {
@@ -109,6 +110,8 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
 async function alertFor(deps: PipelineDeps, feed: FeedRecord, parsed: ParsedFeed, item: FeedItem, firstSeenAt: string, now: Date, log: Logger): Promise<number> {
   const text = htmlToText(item.html);
   const matches = deps.subscriptions.match(feed.id, { title: item.title, text, link: item.link, author: item.author, categories: item.categories });
+  if (matches.length === 0) return 0;
+  const html = await articleHtml(deps, feed, item, text);
   let count = 0;
   for (const { subscription, result } of matches) {
     const alert: Alert = {
@@ -117,7 +120,7 @@ async function alertFor(deps: PipelineDeps, feed: FeedRecord, parsed: ParsedFeed
       destination: subscription.destination,
       feed: { id: feed.id, url: feed.url, title: parsed.title || feed.url },
       item: { key: item.key, title: item.title, link: item.link, published: (item.published ?? new Date(firstSeenAt)).toISOString() },
-      summary: summarize({ title: item.title, html: item.html, language: parsed.language }, result.terms, {
+      summary: summarize({ title: item.title, html, language: parsed.language }, result.terms, {
         maxSentences: deps.settings.summaryMaxSentences,
         maxChars: deps.settings.summaryMaxChars,
       }),
@@ -135,6 +138,25 @@ async function alertFor(deps: PipelineDeps, feed: FeedRecord, parsed: ParsedFeed
     }
   }
   return count;
+}
+
+/** Items that carry only a title or a snippet are summarized from the article page when the feed asks for it. */
+const SNIPPET_CHARS = 280;
+
+async function articleHtml(deps: PipelineDeps, feed: FeedRecord, item: FeedItem, text: string): Promise<string> {
+  if (!feed.fullText || !item.link || text.length >= SNIPPET_CHARS) return item.html;
+  // The article page goes through the same fetcher as feeds: private-network rule, size cap, timeouts.
+  const full = await extractFullText(item.link, async (url) => {
+    const result = await deps.fetcher({ url });
+    if (result.kind !== 'fetched') throw new Error('not modified');
+    return { body: result.body, contentType: result.contentType };
+  });
+  // On any failure the alert is still sent, from the feed's own text.
+  return full ? full.split(/\n{2,}/).map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('') : item.html;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 async function finishSuccess(deps: PipelineDeps, feed: FeedRecord, now: Date, cache: FetchResult['cache'], ttlMinutes: number | undefined, log: Logger): Promise<void> {

@@ -15,6 +15,8 @@ export interface FeedServer {
   url(name: string): string;
   setItems(name: string, items: TestItem[]): void;
   publish(name: string, item: TestItem): void;
+  /** Serves an HTML page at /pages/<name> (article pages for full-text summaries); returns its URL. */
+  setPage(name: string, html: string): string;
   /** Every request received, in order. */
   requests: Array<{ path: string; headers: IncomingMessage['headers']; status: number }>;
   close(): Promise<void>;
@@ -22,8 +24,15 @@ export interface FeedServer {
 
 export async function startFeedServer(): Promise<FeedServer> {
   const feeds = new Map<string, TestItem[]>();
+  const pages = new Map<string, string>();
   const requests: FeedServer['requests'] = [];
   const server: Server = createServer((req, res) => {
+    const page = /^\/pages\/(.+)$/.exec(req.url ?? '');
+    if (page && pages.has(page[1]!)) {
+      requests.push({ path: req.url ?? '', headers: req.headers, status: 200 });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pages.get(page[1]!));
+      return;
+    }
     const name = (req.url ?? '/').replace(/^\//, '').replace(/\.xml.*$/, '');
     const items = feeds.get(name);
     if (!items) {
@@ -47,6 +56,10 @@ export async function startFeedServer(): Promise<FeedServer> {
     url: (name) => `http://127.0.0.1:${port}/${name}.xml`,
     setItems: (name, items) => feeds.set(name, [...items]),
     publish: (name, item) => feeds.set(name, [item, ...(feeds.get(name) ?? [])]),
+    setPage: (name, html) => {
+      pages.set(name, html);
+      return `http://127.0.0.1:${port}/pages/${name}`;
+    },
     requests,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };

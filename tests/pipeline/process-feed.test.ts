@@ -109,6 +109,21 @@ describe('the pipeline, one feed check at a time', () => {
     expect(t.deps.outbox.depth()).toBe(0);
   });
 
+  it('summarizes a snippet-only item from its article page when the feed asks for full text, and falls back on failure', async () => {
+    server.setItems('a', [testItem(0, 'old')]);
+    const { feed } = await subscribe('a', 'bitcoin');
+    await processFeed(t.deps, feed.id);
+    await t.deps.feeds.save({ ...t.deps.feeds.get(feed.id)!, fullText: true });
+    const paragraphs = Array.from({ length: 6 }, (_, i) => `<p>Paragraph ${i} of the article explains how the new bitcoin office in San Salvador will work with regulators and banks in the region.</p>`).join('');
+    const link = server.setPage('story', `<html><head><title>Bitcoin office</title></head><body><nav>Home</nav><article><h1>Bitcoin office</h1>${paragraphs}</article></body></html>`);
+    server.publish('a', { ...testItem(1, 'Bitcoin office opens', 'Short snippet.'), link });
+    server.publish('a', { ...testItem(2, 'Bitcoin page missing', 'Only the feed text.'), link: server.url('no-such-page').replace('.xml', '') });
+    await processFeed(t.deps, feed.id);
+    const summaries = pending().map((e) => e.alert.summary.text);
+    expect(summaries[0]).toMatch(/bitcoin office in San Salvador/);
+    expect(summaries[1]).toBe('Only the feed text.');
+  });
+
   it('logs every stage with the feed id', async () => {
     server.setItems('a', [testItem(0, 'old')]);
     const { feed } = await subscribe('a', '');
