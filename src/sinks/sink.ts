@@ -2,6 +2,14 @@
 import type { Alert } from '../core/alert.js';
 import type { Platform } from '../core/destination.js';
 
+/** The logging the adapters need: pino's shape, so the app passes a child logger. */
+export interface SinkLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'stopped';
 
 export interface Sink {

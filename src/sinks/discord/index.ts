@@ -7,32 +7,11 @@
 import { Client, Events, GatewayIntentBits, Routes, Status } from 'discord.js';
 import type { Alert } from '../../core/alert.js';
 import { shortHash } from '../../core/hash.js';
-import { DeliveryError, type ConnectionState, type Sink } from '../sink.js';
+import type { DiscordMessage } from '../../render/index.js';
+import { DeliveryError, type ConnectionState, type Sink, type SinkLogger } from '../sink.js';
 import { toDeliveryError } from './errors.js';
 
-/** What the renderer produces for Discord (declared here too so the adapter does not depend on src/render). */
-export interface DiscordMessage {
-  content?: string;
-  embeds: Array<{
-    title?: string;
-    url?: string;
-    description?: string;
-    timestamp?: string;
-    footer?: { text: string };
-    author?: { name: string; url?: string };
-    fields?: Array<{ name: string; value: string; inline?: boolean }>;
-    color?: number;
-  }>;
-  allowed_mentions: { parse: [] };
-}
-
-/** pino-compatible. */
-export interface SinkLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-  debug(obj: object, msg: string): void;
-}
+export type { DiscordMessage, SinkLogger };
 
 export interface DiscordSinkOptions {
   token: string;

@@ -6,24 +6,12 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError } from 'grammy';
 import type { Alert } from '../../core/alert.js';
-import { DeliveryError, type ConnectionState, type Sink } from '../sink.js';
+import type { TelegramMessage } from '../../render/index.js';
+import { DeliveryError, type ConnectionState, type Sink, type SinkLogger } from '../sink.js';
 import { requestTimeout, toDeliveryError } from './errors.js';
 import { TELEGRAM_LIMITS, TelegramPacer, type PacingLimits } from './pacing.js';
 
-/** What the renderer produces for Telegram (declared here too so the adapter does not depend on src/render). */
-export interface TelegramMessage {
-  text: string;
-  parse_mode: 'HTML';
-  link_preview_options: { is_disabled?: boolean; url?: string };
-}
-
-/** pino-compatible. */
-export interface SinkLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-  debug(obj: object, msg: string): void;
-}
+export type { SinkLogger, TelegramMessage };
 
 export interface TelegramSinkOptions {
   token: string;
