@@ -3,6 +3,7 @@
 import { ConfigError } from '../config/load.js';
 import { VERSION } from '../app/version.js';
 import { runCheck, CHECK_HELP } from './check.js';
+import { runDoctor, DOCTOR_HELP } from './doctor.js';
 import { runBot, RUN_HELP } from './run.js';
 
 const MAIN_HELP = `Taza ${VERSION} — news alerts for Discord and Telegram, with keyword matching for English and Urdu.
@@ -12,6 +13,7 @@ Usage: taza <command> [options]
 Commands:
   run                     start the bot (what \`npm start\` runs)
   check <feed-or-file>…   fetch or read feeds and show which items match and what would be posted
+  doctor                  check the configuration, store, tokens, destinations and feeds; say what to fix
 
 Options:
   -h, --help              show help (also: taza <command> --help)
@@ -22,6 +24,7 @@ Configuration comes from the environment and a .env file: see .env.example.`;
 const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<number> }> = {
   run: { help: RUN_HELP, run: runBot },
   check: { help: CHECK_HELP, run: runCheck },
+  doctor: { help: DOCTOR_HELP, run: runDoctor },
 };
 
 async function main(argv: string[]): Promise<number> {

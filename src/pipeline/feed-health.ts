@@ -23,7 +23,6 @@ export function describeError(error: unknown, now: Date): FeedError {
 
 export async function noteFailure(deps: PipelineDeps, feed: FeedRecord, error: unknown, now: Date, log: Logger): Promise<void> {
   const lastError = describeError(error, now);
-  deps.metrics?.feedCheck(lastError.kind, 0);
   // A publisher asking us to slow down is not the feed failing: it does not count toward disabling.
   const counts = countsTowardDisabling(lastError);
   const failures = counts ? feed.failures + 1 : Math.max(feed.failures, 1);

@@ -20,7 +20,7 @@ import type { Store } from '../store/open.js';
 import type { FeedRecord } from '../store/records.js';
 import { htmlToText, summarize } from '../summarizer/index.js';
 import { extractFullText } from '../summarizer/fulltext.js';
-import { noteFailure, noteRecovery } from './feed-health.js';
+import { describeError, noteFailure, noteRecovery } from './feed-health.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -52,6 +52,8 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
   try {
     result = await deps.fetcher({ url: feed.url, validators: { etag: feed.etag, lastModified: feed.lastModified }, unconditional });
   } catch (error) {
+    // A fetch that failed is counted by its error kind; a parse failure below was already counted by status.
+    deps.metrics?.feedCheck(describeError(error, now).kind, 0);
     await noteFailure(deps, feed, error, now, log);
     return 'error';
   }

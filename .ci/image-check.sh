@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Checks the container image without a Docker engine (none runs on these machines):
+#   1. lints the Dockerfile (dockerfilelint from npm: hadolint is in neither npm nor Debian) and checks
+#      what Taza's image must have (non-root, /data volume, HEALTHCHECK, an init, both stages on Node 20 slim);
+#   2. reproduces the Dockerfile's steps in a clean temporary directory: the build context from the
+#      .dockerignore allow-list, `npm ci`, build, `npm prune --omit=dev`;
+#   3. runs the runtime file set alone (package*.json, node_modules, dist): --help, --version, `doctor`
+#      (which opens the SQLite store through the native addon), and `run` with the Dockerfile's own
+#      HEALTHCHECK command, then SIGTERM, which must exit 0.
+# Exits non-zero on the first failure.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/taza-image-check.XXXXXX")"
+RUN_PID=""
+cleanup() {
+  if [ -n "$RUN_PID" ] && kill -0 "$RUN_PID" 2>/dev/null; then kill -KILL "$RUN_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+step() { printf '\n== image-check: %s\n' "$*"; }
+fail() { printf 'image-check: FAILED: %s\n' "$*" >&2; exit 1; }
+
+cd "$ROOT"
+
+step "lint the Dockerfile"
+npm exec --yes --package=dockerfilelint@1.8.0 -- dockerfilelint Dockerfile
+require() { grep -Eq "$1" Dockerfile || fail "Dockerfile: $2"; }
+[ "$(grep -Ec '^FROM node:20-bookworm-slim AS (build|runtime)$' Dockerfile)" = 2 ] || fail "Dockerfile: expected two stages, build and runtime, both FROM node:20-bookworm-slim"
+require '^USER node$' 'the runtime must run as the non-root user node'
+require '^VOLUME \["/data"\]$' '/data must be the volume'
+require 'DATA_DIR=/data' 'DATA_DIR must point at the volume'
+require 'HTTP_HOST=0\.0\.0\.0' 'HTTP_HOST must be 0.0.0.0 in the container'
+require '^EXPOSE 8080$' 'the HTTP port must be exposed'
+require '^HEALTHCHECK .*' 'a HEALTHCHECK is required'
+require '^ENTRYPOINT \["/usr/bin/tini", "--"' 'tini must be PID 1 so SIGTERM reaches node'
+require 'org\.opencontainers\.image\.source' 'OCI labels are required'
+[ "$(awk '/^FROM .* AS runtime$/{r=1} r && /npm (ci|install)/' Dockerfile)" = "" ] || fail "Dockerfile: the runtime stage must not install packages with npm"
+echo "structure: ok"
+
+step "build stage in $WORK/build (context = the .dockerignore allow-list)"
+mkdir -p "$WORK/build" "$WORK/runtime" "$WORK/data"
+# The build context is exactly what .dockerignore lets through (its '!' lines); missing entries are skipped as Docker does.
+sed -n 's/^!\(.*\)$/\1/p' .dockerignore | while read -r entry; do
+  if [ -e "$entry" ]; then cp -R "$entry" "$WORK/build/"; fi
+done
+[ -f "$WORK/build/package-lock.json" ] && [ -d "$WORK/build/src" ] || fail ".dockerignore must let package-lock.json and src/ through"
+(
+  cd "$WORK/build"
+  npm ci --no-audit --no-fund
+  npm run build
+  npm prune --omit=dev --no-audit --no-fund
+  rm -rf node_modules/sqlite3/build/Release/obj node_modules/sqlite3/build/Release/obj.target \
+         node_modules/sqlite3/build/Release/*.a node_modules/sqlite3/deps
+)
+
+step "runtime stage in $WORK/runtime (package*.json, node_modules, dist only)"
+cp "$WORK/build/package.json" "$WORK/build/package-lock.json" "$WORK/runtime/"
+cp -R "$WORK/build/node_modules" "$WORK/build/dist" "$WORK/runtime/"
+cd "$WORK/runtime"
+for dev in typescript vitest eslint tsx; do
+  [ ! -e "node_modules/$dev" ] || fail "dev dependency $dev is in the runtime file set (npm prune --omit=dev did not run?)"
+done
+echo "runtime size: $(du -sh . | cut -f1) (node_modules $(du -sh node_modules | cut -f1), dist $(du -sh dist | cut -f1))"
+
+# The container's environment, and nothing from this shell (no .env, no tokens).
+runtime_env=(env -i "PATH=$PATH" "HOME=$WORK" NODE_ENV=production "DATA_DIR=$WORK/data" HTTP_HOST=127.0.0.1 PRETTY_LOGS=false)
+
+"${runtime_env[@]}" node dist/src/cli/main.js --help | tee "$WORK/help.txt" | head -3
+grep -q '^Usage: taza <command>' "$WORK/help.txt" || fail "--help did not print the usage"
+version="$("${runtime_env[@]}" node dist/src/cli/main.js --version)"
+[ "$version" = "$(node -p 'require("./package.json").version')" ] || fail "--version printed '$version'"
+
+step "taza doctor from the runtime file set (opens the SQLite store)"
+"${runtime_env[@]}" node dist/src/cli/main.js doctor | tee "$WORK/doctor.txt"
+grep -q '^✓ store: ' "$WORK/doctor.txt" || fail "doctor did not open the store"
+
+step "taza run, the Dockerfile's HEALTHCHECK, then SIGTERM"
+port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+"${runtime_env[@]}" HTTP_PORT="$port" node dist/src/cli/main.js run 2>"$WORK/run.log" &
+RUN_PID=$!
+for _ in $(seq 1 100); do
+  grep -q '"event":"app.started"' "$WORK/run.log" && break
+  kill -0 "$RUN_PID" 2>/dev/null || { cat "$WORK/run.log"; fail "taza run exited at start"; }
+  sleep 0.2
+done
+grep -q '"event":"app.started"' "$WORK/run.log" || { cat "$WORK/run.log"; fail "taza run did not start within 20 s"; }
+# The exact command of the Dockerfile's HEALTHCHECK (its JSON exec form).
+health_cmd="$(sed -n 's/^  CMD \(\[.*\]\)$/\1/p' "$ROOT/Dockerfile")"
+[ -n "$health_cmd" ] || fail "could not read the HEALTHCHECK command from the Dockerfile"
+HEALTH_CMD="$health_cmd" HTTP_PORT="$port" node -e '
+  const [cmd, ...args] = JSON.parse(process.env.HEALTH_CMD);
+  const r = require("child_process").spawnSync(cmd, args, { stdio: "inherit", env: process.env });
+  process.exit(r.status ?? 1);
+' || fail "the HEALTHCHECK command failed against a running taza"
+echo "healthcheck: ok"
+kill -TERM "$RUN_PID"
+code=0
+wait "$RUN_PID" || code=$?
+RUN_PID=""
+[ "$code" = 0 ] || { cat "$WORK/run.log"; fail "taza run exited $code on SIGTERM (expected 0)"; }
+grep -q '"event":"app.stopped"' "$WORK/run.log" || fail "taza run did not log app.stopped"
+echo "SIGTERM: exit 0"
+
+step "passed"

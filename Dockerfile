@@ -1,0 +1,58 @@
+# syntax=docker/dockerfile:1
+# Taza: one container and one volume. Build for several architectures with
+#   docker buildx build --platform linux/amd64,linux/arm64 -t taza:latest .
+# (docs/SELF_HOSTING.md explains it). .ci/image-check.sh reproduces the build steps below without Docker:
+# keep the two in step.
+
+# ---- build: dev dependencies, native tools for the sqlite3 addon, TypeScript compile ----
+FROM node:20-bookworm-slim AS build
+# python3, make and g++ build the sqlite3 addon when no prebuilt binary fits the architecture.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+# .dockerignore lets only package*.json, the tsconfigs, src/ and commands/ through.
+COPY . .
+# The sqlite3 addon's compile leftovers (objects, static library, bundled SQLite source) are not needed at run time.
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/sqlite3/build/Release/obj node_modules/sqlite3/build/Release/obj.target \
+           node_modules/sqlite3/build/Release/*.a node_modules/sqlite3/deps
+
+# ---- runtime: production dependencies and the compiled code only ----
+FROM node:20-bookworm-slim AS runtime
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="Taza" \
+      org.opencontainers.image.description="Self-hosted news-alert bot for Discord and Telegram, with keyword matching for English and Urdu" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.source="https://github.com/taza-bot/taza" \
+      org.opencontainers.image.documentation="https://github.com/taza-bot/taza/blob/main/docs/SELF_HOSTING.md" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.base.name="docker.io/library/node:20-bookworm-slim"
+# tini runs as PID 1: it forwards SIGTERM to node (so shutdown drains the outbox) and reaps zombies.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /data \
+ && chown node:node /data
+ENV NODE_ENV=production \
+    DATA_DIR=/data \
+    HTTP_HOST=0.0.0.0 \
+    HTTP_PORT=8080 \
+    PRETTY_LOGS=false
+WORKDIR /app
+# The code stays owned by root: the app (user node) can read it but not change it.
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+VOLUME ["/data"]
+EXPOSE 8080
+# Node 20 has fetch built in: no curl in the image. Reads HTTP_PORT so a changed port keeps the check right.
+# (No --start-period: Taza answers within seconds, and the lint below predates that flag.)
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/src/cli/main.js"]
+CMD ["run"]
