@@ -2,6 +2,7 @@
  * The composition root: opens the store, builds every stage and starts the poller, the delivery worker
  * and the platform sinks. The only module that knows all the others.
  */
+import { startCommandLayer } from '../commands/start.js';
 import type { Config } from '../config/schema.js';
 import { readSubscriptionsFile } from '../config/subscriptions-file.js';
 import type { Destination, Platform } from '../core/destination.js';
@@ -16,6 +17,9 @@ import { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { HostLimiter } from '../scheduler/host-limiter.js';
 import { Poller } from '../scheduler/poller.js';
 import type { Sink } from '../sinks/sink.js';
+import { startHttpServer, type HttpServer } from '../observability/http-server.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { healthProbe, readinessProbe } from '../observability/probes.js';
 import { openStore, type Store } from '../store/open.js';
 import { seedFromFile } from './seed.js';
 import { createSinks } from './sinks.js';
@@ -33,6 +37,8 @@ export interface App {
   sinks: Partial<Record<Platform, Sink>>;
   pipeline: PipelineDeps;
   logger: Logger;
+  metrics: Metrics;
+  http: HttpServer;
   stop(): Promise<void>;
 }
 
@@ -48,7 +54,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   if (file.path) await seedFromFile(file.subscriptions, feeds, subscriptions, logger);
 
   const fetcher = createFetcher({ userAgent: userAgent(config.USER_AGENT), networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS) });
+  const metrics = createMetrics();
   const pipeline: PipelineDeps = {
+    metrics: metrics.pipeline,
     store,
     feeds,
     subscriptions,
@@ -71,12 +79,20 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     logger,
     digestThreshold: config.DIGEST_THRESHOLD,
     hooks: {
+      ...metrics.deliveryHooks(),
       onPermanentFailure: (destination, reason) => pauseDestination(subscriptions, destination, reason),
       onMoved: (from, to) => moveDestination(subscriptions, from, to),
     },
   });
   const limiter = new HostLimiter({ globalConcurrency: config.FETCH_CONCURRENCY, perHostConcurrency: config.PER_HOST_CONCURRENCY, perHostGapMs: config.PER_HOST_GAP });
   const poller = new Poller({ feeds, limiter, logger, check: (feedId) => processFeed(pipeline, feedId) });
+
+  // Observability starts before the platforms connect, so /readyz can say what is still connecting.
+  metrics.observe({ outboxDepth: () => outbox.depth(), oldestPendingAt: () => outbox.oldestPendingAt(), feeds: () => feeds.all(), subscriptions: () => subscriptions.all(), platforms: Object.keys(sinks) as Platform[] });
+  const http = await startHttpServer({ host: config.HTTP_HOST, port: config.HTTP_PORT, health: healthProbe(store), ready: readinessProbe(sinks), metrics, logger }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
 
   await Promise.all(
     Object.values(sinks).map(async (sink) => {
@@ -89,18 +105,22 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       }
     }),
   );
+  // Chat commands (issue 7): commands/ served on every platform that connected.
+  const commandLayer = await startCommandLayer({ config, feeds, subscriptions, pipeline, poller, logger, sinks });
   delivery.start();
   poller.start();
   logger.info({ event: 'app.started', feeds: feeds.all().length, subscriptions: subscriptions.all().length, pending: outbox.depth() }, 'Taza is running');
 
   let stopping: Promise<void> | undefined;
   return {
-    config, store, feeds, subscriptions, outbox, fetcher, poller, delivery, sinks, pipeline, logger,
+    config, store, feeds, subscriptions, outbox, fetcher, poller, delivery, sinks, pipeline, logger, metrics, http,
     stop() {
       stopping ??= (async () => {
+        await commandLayer.stop();
         await poller.stop();
         await delivery.stop();
         await Promise.allSettled(Object.values(sinks).map((sink) => sink.stop()));
+        await http.close();
         await store.close();
         logger.info({ event: 'app.stopped' }, 'Taza stopped');
       })();

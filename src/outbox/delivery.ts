@@ -40,6 +40,8 @@ export class DeliveryWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly recentSends = new Map<string, number[]>();
   private readonly warnedMissingSink = new Set<Platform>();
+  /** Chats that moved (Telegram group → supergroup): alerts still addressed to the old id follow them. */
+  private readonly moved = new Map<string, Destination>();
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = true;
@@ -107,6 +109,11 @@ export class DeliveryWorker {
 
   private async deliver(key: string, sink: Sink, due: OutboxEntry[]): Promise<void> {
     const { outbox, logger } = this.options;
+    const movedTo = this.moved.get(key);
+    if (movedTo) {
+      await this.redirect(key, movedTo);
+      return;
+    }
     const batch = this.shouldDigest(key, due.length) ? due.slice(0, 25) : due.slice(0, 1);
     const head = batch[0]!;
     const alert = batch.length > 1 ? buildDigest(batch.map((entry) => entry.alert)) : head.alert;
@@ -148,10 +155,8 @@ export class DeliveryWorker {
       const to: Destination = { platform: alert.destination.platform, id: error.details.movedTo };
       logger.warn({ event: 'destination.moved', ...context, to: formatDestination(to) }, 'chat moved; following it');
       await hooks.onMoved(alert.destination, to);
-      // Every pending alert for the old chat follows it, this one first.
-      for (const pending of outbox.byDestination().get(formatDestination(alert.destination)) ?? []) {
-        await outbox.replace(pending.alert.id, { ...pending.alert, destination: to });
-      }
+      this.moved.set(formatDestination(alert.destination), to);
+      await this.redirect(formatDestination(alert.destination), to);
       return;
     }
     if (error.kind === 'permanent') {
@@ -168,6 +173,13 @@ export class DeliveryWorker {
     const waitMs = error.details.retryAfterMs ?? backoff;
     logger.warn({ event: 'alert.retry', ...context, reason: error.message, attempts: entry.attempts + 1, retryInMs: waitMs }, 'send failed; will retry');
     await outbox.reschedule(alert.id, new Date(this.now() + waitMs), error.message);
+  }
+
+  /** Every pending alert for a chat that moved follows it, in its original order. */
+  private async redirect(fromKey: string, to: Destination): Promise<void> {
+    for (const pending of this.options.outbox.byDestination().get(fromKey) ?? []) {
+      await this.options.outbox.replace(pending.alert.id, { ...pending.alert, destination: to });
+    }
   }
 
   private shouldDigest(key: string, dueCount: number): boolean {

@@ -51,9 +51,10 @@ describe('delivery through the platform fakes', () => {
 
   async function startWorker(options: { digestThreshold?: number } = {}) {
     const logger = captureLogger().logger;
-    const discordSink = createDiscordSink({ token: discord.token, apiBase: discord.apiBase, render: renderDiscord, requestTimeoutMs: 300 });
+    const discordSink = createDiscordSink({ token: discord.token, apiBase: discord.apiBase, render: renderDiscord, requestTimeoutMs: 1500 });
+    // Generous timeouts: a send answered late under load would otherwise be retried and posted twice (at-least-once).
     const telegramSink = createTelegramSink({
-      token: telegram.token, apiRoot: telegram.apiRoot, render: renderTelegram, requestTimeoutMs: 300,
+      token: telegram.token, apiRoot: telegram.apiRoot, render: renderTelegram, requestTimeoutMs: 1500,
       pacing: { perChatGapMs: 5, perGroupPerMinute: 1000, globalPerSecond: 1000 },
     });
     sinks = [discordSink, telegramSink];
@@ -65,7 +66,6 @@ describe('delivery through the platform fakes', () => {
       onSettled: () => settled(),
     };
     worker = new DeliveryWorker({ outbox, sinks: { discord: discordSink, telegram: telegramSink }, logger, hooks, digestThreshold: options.digestThreshold ?? 0, digestGatherMs: 200, maxBackoffMs: 50 });
-    worker.start();
     return outbox;
   }
 
@@ -73,10 +73,12 @@ describe('delivery through the platform fakes', () => {
     let enqueued = 0;
     const done = condition(() => enqueued === alerts.length && outbox.depth() === 0);
     settled = done.notify;
+    // Everything is enqueued before the worker starts, as after a feed check that found a burst.
     for (const alert of alerts) {
       await outbox.enqueue(alert);
       enqueued++;
     }
+    worker!.start();
     done.notify();
     await done.done;
   }

@@ -103,6 +103,6 @@ describe('taza run with Discord and Telegram (fakes)', () => {
     expect(discord.messages(CHANNEL)).toHaveLength(1);
     const creates = discord.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messages'));
     expect(creates.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(creates.map((r) => r.body.nonce)).size).toBe(1);
+    expect(new Set(creates.map((r) => (r.body as { nonce?: string }).nonce)).size).toBe(1);
   });
 });

@@ -1,0 +1,24 @@
+/** `edit id:<id> keywords:<query>`: changes a subscription's keywords. */
+import { describeQuery, MAX_QUERY_CHARS } from '../src/matcher/index.js';
+import { code, esc } from '../src/commands/markup.js';
+import { compileQuery, ownSubscription } from '../src/commands/subscriptions.js';
+import { defineCommand } from '../src/commands/types.js';
+
+export default defineCommand({
+  name: 'edit',
+  description: "Change a subscription's keywords",
+  access: 'admin',
+  options: [
+    { name: 'id', type: 'string', required: true, autocomplete: 'subscription', maxLength: 32, description: 'The subscription id shown by /list' },
+    { name: 'keywords', type: 'string', multiword: true, required: true, maxLength: MAX_QUERY_CHARS, description: 'The new keywords, e.g. bitcoin, "spot etf", بٹ کوائن' },
+  ],
+  examples: [{ id: 'k3x9qa', keywords: 'bitcoin, crypto council, کرپٹو کونسل' }],
+  async handler(ctx) {
+    const subscription = ownSubscription(ctx.services, ctx.target, ctx.options.string('id'));
+    const query = ctx.options.string('keywords');
+    const compiled = compileQuery(query);
+    await ctx.services.subscriptions.save({ ...subscription, query });
+    ctx.services.logger.info({ event: 'subscription.edited', subscriptionId: subscription.id, scope: subscription.scope }, 'subscription keywords changed by command');
+    return { ok: true, text: `✓ ${code(subscription.id)} now looks for: ${esc(describeQuery(compiled))}\n(was ${code(subscription.query)})` };
+  },
+});

@@ -1,0 +1,45 @@
+/** `preview feed:<url | preset> keywords:<query>`: a dry run over the feed's current items. Nothing is saved. */
+import { describeQuery, MAX_QUERY_CHARS } from '../src/matcher/index.js';
+import { resolveFeedSource } from '../src/commands/feed-source.js';
+import { formatItem, matchItems } from '../src/commands/item-matches.js';
+import { loadFeed } from '../src/commands/load-feed.js';
+import { bold, code, esc, link } from '../src/commands/markup.js';
+import { compileQuery } from '../src/commands/subscriptions.js';
+import { defineCommand } from '../src/commands/types.js';
+
+const SHOW_MATCHES = 5;
+const SHOW_MISSES = 3;
+
+export default defineCommand({
+  name: 'preview',
+  description: "Try keywords on a feed's current items without subscribing",
+  access: 'everyone',
+  options: [
+    { name: 'feed', type: 'string', required: true, autocomplete: 'feed', maxLength: 2000, description: 'Feed URL, site URL, preset (e.g. dawn) or news:<search> [lang:ur]' },
+    { name: 'keywords', type: 'string', multiword: true, maxLength: MAX_QUERY_CHARS, description: 'What to look for (default: every item)' },
+  ],
+  examples: [{ feed: 'bbc-urdu', keywords: 'بٹ کوائن' }, { feed: 'coindesk', keywords: 'bitcoin -etf' }],
+  async handler(ctx) {
+    const query = ctx.options.string('keywords');
+    const compiled = compileQuery(query);
+    const source = resolveFeedSource(ctx.options.string('feed'), ctx.services.presets);
+    await ctx.defer();
+    const loaded = await loadFeed(ctx.services, source.url);
+    const matches = matchItems(loaded, compiled);
+    const hits = matches.filter((m) => m.result.matched);
+    const misses = matches.filter((m) => !m.result.matched);
+    const lines = [
+      `Preview of ${bold(loaded.parsed.title || loaded.url)} (${link(loaded.url)}), nothing saved.`,
+      `Keywords: ${esc(describeQuery(compiled))}`,
+      `${hits.length} of ${matches.length} current items match.`,
+    ];
+    for (const hit of hits.slice(0, SHOW_MATCHES)) lines.push('', `● ${formatItem(ctx.services, loaded, hit)}`);
+    if (hits.length > SHOW_MATCHES) lines.push('', `…and ${hits.length - SHOW_MATCHES} more.`);
+    if (misses.length > 0) {
+      lines.push('', 'Some that do not match, and why:');
+      for (const miss of misses.slice(0, SHOW_MISSES)) lines.push(`○ ${esc(miss.item.title || '(no title)')}: ${esc(miss.result.why ?? 'no keyword found')}`);
+    }
+    if (hits.length === 0 && query) lines.push('', `Tip: check the spelling, or try fewer words; ${code('title:')} limits a word to titles.`);
+    return { ok: true, text: lines.join('\n') };
+  },
+});
