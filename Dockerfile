@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Taza: one container and one volume. Build for several architectures with
 #   docker buildx build --platform linux/amd64,linux/arm64 -t taza:latest .
-# (docs/SELF_HOSTING.md explains it). .ci/image-check.sh reproduces the build steps below without Docker:
+# (the README explains it). .ci/image-check.sh reproduces the build steps below without Docker:
 # keep the two in step.
 
 # ---- build: dev dependencies, native tools for the sqlite3 addon, TypeScript compile ----
@@ -28,7 +28,7 @@ LABEL org.opencontainers.image.title="Taza" \
       org.opencontainers.image.description="Self-hosted news-alert bot for Discord and Telegram, with keyword matching for English and Urdu" \
       org.opencontainers.image.licenses="MIT" \
       org.opencontainers.image.source="https://github.com/taza-bot/taza" \
-      org.opencontainers.image.documentation="https://github.com/taza-bot/taza/blob/main/docs/SELF_HOSTING.md" \
+      org.opencontainers.image.documentation="https://github.com/taza-bot/taza/blob/main/README.md" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.base.name="docker.io/library/node:20-bookworm-slim"
 # tini runs as PID 1: it forwards SIGTERM to node (so shutdown drains the outbox) and reaps zombies.

@@ -103,7 +103,7 @@ export async function runDoctor(_args: string[], write: (line: string) => void =
   for (const [platform, name, token, check] of platformSetups) {
     const ids = byPlatform(platform);
     if (!token) {
-      if (ids.length > 0) report({ ok: false, label: name, detail: `${ids.length} destinations are on ${name} but ${name.toUpperCase()}_TOKEN is not set`, fix: `set ${name.toUpperCase()}_TOKEN (see docs/SELF_HOSTING.md)` });
+      if (ids.length > 0) report({ ok: false, label: name, detail: `${ids.length} destinations are on ${name} but ${name.toUpperCase()}_TOKEN is not set`, fix: `set ${name.toUpperCase()}_TOKEN (see the README)` });
       continue;
     }
     for (const result of await check(ids)) {
