@@ -53,6 +53,18 @@ describe('the pipeline, one feed check at a time', () => {
     expect(t.deps.outbox.depth()).toBe(1);
   });
 
+  it('never alerts again for an edit of an item already seen', async () => {
+    const story = testItem(1, 'Bitcoin rises');
+    server.setItems('a', [testItem(0, 'Old news')]);
+    const { feed } = await subscribe('a', 'bitcoin');
+    await processFeed(t.deps, feed.id);
+    server.publish('a', story);
+    await processFeed(t.deps, feed.id);
+    server.setItems('a', [{ ...story, title: 'Bitcoin rises (updated)', description: 'Now with more detail about bitcoin.' }, testItem(0, 'Old news')]);
+    expect(await processFeed(t.deps, feed.id)).toBe('parsed');
+    expect(t.deps.outbox.depth()).toBe(1);
+  });
+
   it('takes the baseline on the first successful fetch when the first fetch fails', async () => {
     const { feed } = await subscribe('later', 'bitcoin');
     expect(await processFeed(t.deps, feed.id)).toBe('error');
