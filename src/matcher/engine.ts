@@ -1,0 +1,212 @@
+/**
+ * MatchIndex: all subscriptions compiled into one structure, so that matching an item costs about the
+ * item's length plus the number of candidate subscriptions, not the number of subscriptions.
+ *
+ * The AtomScanner finds every atom (pattern + fields) of every subscription in the item in one pass. Found
+ * atoms point to the subscriptions they can trigger (a query's trigger atoms: one of them is in every item
+ * it matches); only those, plus the queries that can match without any term (empty, exclusions only), are
+ * evaluated — over terms, each a list of atoms shared by every subscription using it and resolved once
+ * per item. A subscription's verdict and explanation depend only on where each of its terms was found
+ * (fields, and through which alias): the last few are kept per subscription, keyed by those term states,
+ * and reused when they recur. So results are frozen, and the same object may be returned again.
+ */
+import { internals, type CompiledQuery, type QueryInternals } from './compile.js';
+import { evaluate, excluded, explainMatch, type TermOracle } from './evaluate.js';
+import { prepareItem, type MatchInput, type MatchResult } from './item.js';
+import { AtomScanner } from './scanner.js';
+
+type Match = { id: string; result: MatchResult };
+
+/** Results remembered per subscription, by term states (most subscriptions see only a few). */
+const WAYS = 4;
+
+/**
+ * Where each global term was found in the current item, as a state: 0 when not found, else
+ * fields * 65536 + first variant found + 1. Computed once per item from the atoms the scan found (a term
+ * none of whose atoms was found costs nothing). Also the oracle for evaluating one subscription (its local
+ * terms mapped to global ones).
+ */
+class TermStates implements TermOracle {
+  /** The current subscription's local term -> global term. */
+  terms: Int32Array = new Int32Array(0);
+  /** Per global term: [stamp, state], side by side; the state holds for the item when stamp === gen. */
+  private readonly packed: Int32Array;
+  /** Per global atom: the terms it is a variant of, as pairs [term, variant index]. */
+  private readonly termsOfAtom: Int32Array[];
+  private gen = 0;
+
+  constructor(termAtoms: Int32Array[], atoms: number) {
+    this.packed = new Int32Array(termAtoms.length * 2);
+    const pairs: number[][] = Array.from({ length: atoms }, () => []);
+    termAtoms.forEach((list, g) => list.forEach((a, i) => pairs[a]!.push(g, i)));
+    this.termsOfAtom = pairs.map((p) => Int32Array.from(p));
+  }
+
+  /** Compute the states of the terms of the atoms found in the item. */
+  update(scanner: AtomScanner): void {
+    const gen = (this.gen = scanner.gen);
+    if (gen === 1) this.packed.fill(0);
+    const packed = this.packed;
+    for (const a of scanner.found) {
+      const mask = scanner.mask[a]! * 65536;
+      const pairs = this.termsOfAtom[a]!;
+      for (let j = 0; j < pairs.length; j += 2) {
+        const g = pairs[j]!;
+        const variant = pairs[j + 1]! + 1;
+        if (packed[2 * g] !== gen) {
+          packed[2 * g] = gen;
+          packed[2 * g + 1] = mask + variant;
+        } else {
+          const state = packed[2 * g + 1]!;
+          packed[2 * g + 1] = (state | mask) - (state & 0xffff) + Math.min(state & 0xffff, variant);
+        }
+      }
+    }
+  }
+
+  state(g: number): number {
+    return this.packed[2 * g] === this.gen ? this.packed[2 * g + 1]! : 0;
+  }
+
+  termMask(term: number): number {
+    return this.state(this.terms[term]!) >>> 16;
+  }
+
+  termVariant(term: number): number {
+    return (this.state(this.terms[term]!) & 0xffff) - 1;
+  }
+}
+
+export class MatchIndex {
+  readonly size: number;
+  private readonly scanner = new AtomScanner();
+  private readonly ids: string[] = [];
+  private readonly queries: QueryInternals[] = [];
+  /** Subscription s's terms are termGroups[termStart[s] .. termStart[s + 1]] (global terms). */
+  private readonly termStart: Int32Array;
+  private readonly termGroups: Int32Array;
+  private readonly termViews: Int32Array[] = [];
+  /**
+   * Per subscription s with k terms, WAYS remembered evaluations: way w's term states are
+   * seen[termStart[s] * WAYS + w * k ...] (k of them), its match results[s * WAYS + w] (null: no match;
+   * undefined: empty way); the next way to replace is nextWay[s].
+   */
+  private readonly seen: Int32Array;
+  private readonly results: Array<Match | null | undefined>;
+  private readonly nextWay: Uint8Array;
+  private readonly current: Int32Array;
+  /** Global atom -> subscriptions it triggers. */
+  private readonly triggers: Array<number[] | undefined> = [];
+  private readonly always: number[] = [];
+  private readonly subStamp: Int32Array;
+  private readonly candidates: Int32Array;
+  private readonly states: TermStates;
+
+  constructor(entries: Iterable<{ id: string; query: CompiledQuery }>) {
+    const termIds = new Map<string, number>();
+    const termAtoms: Int32Array[] = [];
+    const groups: number[] = [];
+    const starts: number[] = [0];
+    for (const { id, query } of entries) {
+      const q = internals(query);
+      const local = q.atoms.map((atom) => this.scanner.add(atom));
+      for (const term of q.terms) {
+        const atoms = term.atoms.map((a) => local[a]!);
+        const key = atoms.join(',');
+        let g = termIds.get(key);
+        if (g === undefined) {
+          termIds.set(key, (g = termAtoms.length));
+          termAtoms.push(Int32Array.from(atoms));
+        }
+        groups.push(g);
+      }
+      starts.push(groups.length);
+      const s = this.ids.length;
+      this.ids.push(id);
+      this.queries.push(q);
+      if (q.triggers === null) this.always.push(s);
+      else for (const a of q.triggers) (this.triggers[local[a]!] ??= []).push(s);
+    }
+    this.scanner.seal();
+    this.size = this.ids.length;
+    this.termStart = Int32Array.from(starts);
+    this.termGroups = Int32Array.from(groups);
+    for (let s = 0; s < this.size; s++) this.termViews.push(this.termGroups.subarray(starts[s], starts[s + 1]));
+    this.seen = new Int32Array(groups.length * WAYS);
+    this.results = new Array<Match | null | undefined>(this.size * WAYS).fill(undefined);
+    this.nextWay = new Uint8Array(this.size);
+    let most = 0;
+    for (let s = 0; s < this.size; s++) most = Math.max(most, starts[s + 1]! - starts[s]!);
+    this.current = new Int32Array(most);
+    this.subStamp = new Int32Array(this.size);
+    this.candidates = new Int32Array(this.size);
+    this.states = new TermStates(termAtoms, this.scanner.size);
+  }
+
+  /** The subscriptions that match the item, in the order they were given, with their explanations. */
+  match(input: MatchInput): Match[] {
+    const item = prepareItem(input);
+    const scanner = this.scanner;
+    scanner.begin();
+    if (scanner.gen === 1) this.subStamp.fill(0);
+    for (const stream of item.streams) scanner.scan(stream);
+    this.states.update(scanner);
+
+    // Candidates: subscriptions triggered by a found atom, and those that need no term; in entry order.
+    const gen = scanner.gen;
+    const { candidates, subStamp, triggers } = this;
+    let count = 0;
+    for (const a of scanner.found) {
+      const subs = triggers[a];
+      if (subs === undefined) continue;
+      for (let j = 0; j < subs.length; j++) {
+        const s = subs[j]!;
+        if (subStamp[s] !== gen) {
+          subStamp[s] = gen;
+          candidates[count++] = s;
+        }
+      }
+    }
+    for (const s of this.always) if (subStamp[s] !== gen) candidates[count++] = s;
+    const ordered = candidates.subarray(0, count).sort();
+
+    const out: Match[] = [];
+    const { termStart, termGroups, seen, results, current, states } = this;
+    for (let c = 0; c < count; c++) {
+      const s = ordered[c]!;
+      const start = termStart[s]!;
+      const k = termStart[s + 1]! - start;
+      for (let i = 0; i < k; i++) current[i] = states.state(termGroups[start + i]!);
+      // The same term states as a remembered evaluation: the same verdict, the same explanation.
+      let result: Match | null | undefined;
+      for (let w = 0; w < WAYS && result === undefined; w++) {
+        const r = results[s * WAYS + w];
+        if (r === undefined) break;
+        const base = start * WAYS + w * k;
+        let i = 0;
+        while (i < k && seen[base + i] === current[i]) i++;
+        if (i === k) result = r;
+      }
+      if (result === undefined) {
+        const w = this.nextWay[s]!;
+        this.nextWay[s] = (w + 1) % WAYS;
+        seen.set(current.subarray(0, k), start * WAYS + w * k);
+        result = results[s * WAYS + w] = this.evaluate(s);
+      }
+      if (result !== null) out.push(result);
+    }
+    return out;
+  }
+
+  private evaluate(s: number): Match | null {
+    const q = this.queries[s]!;
+    const states = this.states;
+    states.terms = this.termViews[s]!;
+    // A candidate of a query made of alternatives only was triggered by one of them: only exclusions remain.
+    const matched = q.flat !== null && q.triggers !== null ? !excluded(q, states) : evaluate(q, states);
+    if (!matched) return null;
+    const result = explainMatch(q, states);
+    Object.freeze(result.terms);
+    return Object.freeze({ id: this.ids[s]!, result: Object.freeze(result) });
+  }
+}
