@@ -94,6 +94,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     throw error;
   });
 
+  // Polling starts before the platforms log in: what it finds waits in the outbox until they are connected.
+  poller.start();
+  // Check times of unchanged feeds are written in batches (see FeedRegistry.saveLater).
+  const flushTimer = setInterval(() => {
+    feeds.flush().catch((error: unknown) => logger.error({ event: 'store.flush-failed', err: error }, 'could not save feed check times'));
+  }, 60_000);
+  flushTimer.unref();
+
   await Promise.all(
     Object.values(sinks).map(async (sink) => {
       try {
@@ -108,7 +116,6 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   // Chat commands (issue 7): commands/ served on every platform that connected.
   const commandLayer = await startCommandLayer({ config, feeds, subscriptions, pipeline, poller, logger, sinks });
   delivery.start();
-  poller.start();
   logger.info({ event: 'app.started', feeds: feeds.all().length, subscriptions: subscriptions.all().length, pending: outbox.depth() }, 'Taza is running');
 
   let stopping: Promise<void> | undefined;
@@ -118,6 +125,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       stopping ??= (async () => {
         await commandLayer.stop();
         await poller.stop();
+        clearInterval(flushTimer);
+        await feeds.flush();
         await delivery.stop();
         await Promise.allSettled(Object.values(sinks).map((sink) => sink.stop()));
         await http.close();

@@ -7,6 +7,8 @@ import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 
 export async function seedFromFile(entries: FileSubscription[], feeds: FeedRegistry, subscriptions: SubscriptionRegistry, logger: Logger): Promise<void> {
   const wanted = new Set<string>();
+  // Keys of the file's subscriptions already in the store, built once: the file can hold thousands of entries.
+  const existing = new Set(subscriptions.all().filter((s) => s.source === 'file').map((s) => fileKey(s.feedId, s.query, formatDestination(s.destination))));
   for (const entry of entries) {
     let feed = await feeds.ensure(entry.feed);
     if (entry.fullText && !feed.fullText) {
@@ -15,8 +17,8 @@ export async function seedFromFile(entries: FileSubscription[], feeds: FeedRegis
     }
     const key = fileKey(feed.id, entry.keywords, formatDestination(entry.destination));
     wanted.add(key);
-    const exists = subscriptions.all().some((s) => s.source === 'file' && fileKey(s.feedId, s.query, formatDestination(s.destination)) === key);
-    if (exists) continue;
+    if (existing.has(key)) continue;
+    existing.add(key);
     const subscription = await subscriptions.add({ feedId: feed.id, query: entry.keywords, destination: entry.destination, scope: 'file', source: 'file' });
     logger.info({ event: 'subscription.added', subscriptionId: subscription.id, feedId: feed.id, feedUrl: feed.url, source: 'file' }, 'subscription added from file');
   }

@@ -46,7 +46,8 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
   const now = deps.now?.() ?? new Date();
   const feed = deps.feeds.get(feedId);
   if (!feed || feed.disabled) return 'error';
-  const log = deps.logger.child({ feedId: feed.id, feedUrl: feed.url });
+  // A child logger costs more than an unchanged check itself; most checks log nothing.
+  const log = lazyChild(deps.logger, { feedId: feed.id, feedUrl: feed.url });
   const unconditional = shouldForceRefresh(feed.lastUnconditionalAt ? new Date(feed.lastUnconditionalAt) : undefined, now);
   let result: FetchResult;
   try {
@@ -142,6 +143,17 @@ async function alertFor(deps: PipelineDeps, feed: FeedRecord, parsed: ParsedFeed
   return count;
 }
 
+function lazyChild(logger: Logger, bindings: Record<string, string>): Logger {
+  let child: Logger | undefined;
+  return new Proxy({} as Logger, {
+    get: (_target, property) => {
+      child ??= logger.child(bindings);
+      const value = Reflect.get(child, property, child) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(child) : value;
+    },
+  });
+}
+
 /** Items that carry only a title or a snippet are summarized from the article page when the feed asks for it. */
 const SNIPPET_CHARS = 280;
 
@@ -161,7 +173,11 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Fields whose change must reach the store at once; the rest (check times) can wait for the next flush. */
+const DURABLE_FIELDS = ['url', 'etag', 'lastModified', 'bodyHash', 'title', 'link', 'language', 'lastUnconditionalAt', 'failures', 'failingNotified', 'baselineTaken', 'disabled'] as const;
+
 async function finishSuccess(deps: PipelineDeps, feed: FeedRecord, now: Date, cache: FetchResult['cache'], ttlMinutes: number | undefined, log: Logger): Promise<void> {
+  const before = deps.feeds.get(feed.id);
   const wasFailing = feed.failures > 0;
   feed.lastSuccessAt = now.toISOString();
   feed.failures = 0;
@@ -169,7 +185,9 @@ async function finishSuccess(deps: PipelineDeps, feed: FeedRecord, now: Date, ca
   const delay = nextCheckDelayMs({ intervalMs: deps.settings.pollIntervalMs, minIntervalMs: deps.settings.minPollIntervalMs, ttlMinutes, cache, failures: 0 });
   feed.nextCheckAt = new Date(now.getTime() + delay).toISOString();
   if (wasFailing) await noteRecovery(deps, feed, now, log);
-  await deps.feeds.save(feed);
+  const durableChange = !before || DURABLE_FIELDS.some((field) => JSON.stringify(before[field]) !== JSON.stringify(feed[field]));
+  if (durableChange) await deps.feeds.save(feed);
+  else deps.feeds.saveLater(feed);
 }
 
 export { FetchError, ParseError };

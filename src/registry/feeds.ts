@@ -6,12 +6,15 @@ import type { FeedRecord } from '../store/records.js';
 
 export class FeedRegistry {
   private readonly byId = new Map<string, FeedRecord>();
+  private readonly byUrl = new Map<string, string>();
+  /** Feeds whose only changes are bookkeeping (last check, next check), written in one batch by flush(). */
+  private readonly dirty = new Set<string>();
 
   private constructor(private readonly store: Store) {}
 
   static async load(store: Store): Promise<FeedRegistry> {
     const registry = new FeedRegistry(store);
-    for (const feed of await allValues(store.feeds)) registry.byId.set(feed.id, feed);
+    for (const feed of await allValues(store.feeds)) registry.remember(feed);
     return registry;
   }
 
@@ -24,7 +27,12 @@ export class FeedRegistry {
   }
 
   findByUrl(url: string): FeedRecord | undefined {
-    return this.byId.get(feedIdFor(url)) ?? this.all().find((feed) => feed.url === url);
+    return this.byId.get(feedIdFor(url)) ?? this.byId.get(this.byUrl.get(url) ?? '');
+  }
+
+  /** Every feed, without copying (the poller walks it often). */
+  values(): IterableIterator<FeedRecord> {
+    return this.byId.values();
   }
 
   /** The feed for a URL, created (due now, no baseline yet) when it is new. */
@@ -37,13 +45,43 @@ export class FeedRegistry {
   }
 
   async save(feed: FeedRecord): Promise<void> {
-    this.byId.set(feed.id, feed);
+    this.remember(feed);
+    this.dirty.delete(feed.id);
     await this.store.feeds.set(feed.id, feed);
   }
 
+  /**
+   * Updates the feed in memory now and in the store at the next flush. For checks that changed nothing but
+   * the times: a write per unchanged check was the largest cost of polling, and losing these times in a
+   * crash only means a feed is checked a little early after the restart.
+   */
+  saveLater(feed: FeedRecord): void {
+    this.remember(feed);
+    this.dirty.add(feed.id);
+  }
+
+  async flush(): Promise<void> {
+    const entries = [...this.dirty].flatMap((id) => {
+      const feed = this.byId.get(id);
+      return feed ? [{ key: id, value: feed }] : [];
+    });
+    this.dirty.clear();
+    if (entries.length > 0) await this.store.feeds.setMany(entries);
+  }
+
   async remove(id: string): Promise<void> {
+    const feed = this.byId.get(id);
     this.byId.delete(id);
+    if (feed) this.byUrl.delete(feed.url);
+    this.dirty.delete(id);
     await this.store.feeds.delete(id);
+  }
+
+  private remember(feed: FeedRecord): void {
+    const previous = this.byId.get(feed.id);
+    if (previous && previous.url !== feed.url) this.byUrl.delete(previous.url);
+    this.byId.set(feed.id, feed);
+    this.byUrl.set(feed.url, feed.id);
   }
 }
 

@@ -65,14 +65,18 @@ export class SubscriptionRegistry {
 
   async save(subscription: Subscription): Promise<void> {
     const previous = this.byId.get(subscription.id);
-    if (!previous || previous.query !== subscription.query) {
+    const queryChanged = previous ? previous.query !== subscription.query : !this.queries.has(subscription.id);
+    if (queryChanged) {
       const parsed = parseQuery(subscription.query);
       if (!parsed.ok) throw new Error(parsed.error);
       this.queries.set(subscription.id, parsed.query);
     }
     this.byId.set(subscription.id, subscription);
-    this.indexes.delete(subscription.feedId);
-    if (previous && previous.feedId !== subscription.feedId) this.indexes.delete(previous.feedId);
+    // The index only knows ids and queries (pause state is read at match time): rebuild it only when those change.
+    if (!previous || queryChanged || previous.feedId !== subscription.feedId) {
+      this.indexes.delete(subscription.feedId);
+      if (previous) this.indexes.delete(previous.feedId);
+    }
     await this.store.subscriptions.set(subscription.id, subscription);
   }
 

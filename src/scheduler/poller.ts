@@ -68,14 +68,19 @@ export class Poller {
     if (!this.running) return;
     const now = this.now();
     this.lastTick = now;
-    let earliest = Infinity;
-    for (const feed of this.options.feeds.all()) {
+    // ISO-8601 times from toISOString() sort as strings: no date parsing per feed per tick.
+    const nowIso = new Date(now).toISOString();
+    let earliest: string | undefined;
+    const due: Array<{ id: string; url: string; fresh: boolean }> = [];
+    for (const feed of this.options.feeds.values()) {
       if (feed.disabled || this.queued.has(feed.id)) continue;
-      const due = Date.parse(feed.nextCheckAt);
-      if (due <= now) void this.dispatch(feed.id, feed.url);
-      else earliest = Math.min(earliest, due);
+      if (feed.nextCheckAt <= nowIso) due.push({ id: feed.id, url: feed.url, fresh: !feed.baselineTaken });
+      else if (earliest === undefined || feed.nextCheckAt < earliest) earliest = feed.nextCheckAt;
     }
-    this.schedule(earliest);
+    // Feeds never fetched go first, so a large start (or a burst of new subscriptions) is not starved by re-checks.
+    due.sort((a, b) => Number(b.fresh) - Number(a.fresh));
+    for (const feed of due) void this.dispatch(feed.id, feed.url);
+    this.schedule(earliest === undefined ? Infinity : Date.parse(earliest));
   }
 
   private dispatch(feedId: string, url: string): Promise<void> {

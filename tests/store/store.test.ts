@@ -29,3 +29,18 @@ describe('the embedded store', () => {
     expect(await env.store.ping()).toBe(true);
   });
 });
+
+describe('the embedded store, many keys at once', () => {
+  it('writes and reads back many keys in one call, TTL included', async () => {
+    const env = await tempStore();
+    const entries = Array.from({ length: 60 }, (_, i) => ({ key: `feed:${i}`, value: { firstSeenAt: `t${i}` }, ttl: 60_000 }));
+    await env.store.seen.setMany(entries);
+    await env.store.seen.setMany([{ key: 'feed:0', value: { firstSeenAt: 'again' } }]);
+    const values = await env.store.seen.getMany(entries.map((e) => e.key));
+    expect(values[0]).toEqual({ firstSeenAt: 'again' });
+    expect(values[59]).toEqual({ firstSeenAt: 't59' });
+    const store = await env.reopen();
+    expect(await store.seen.get('feed:30')).toEqual({ firstSeenAt: 't30' });
+    await env.cleanup();
+  });
+});

@@ -1,0 +1,31 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FeedRegistry } from '../../src/registry/feeds.js';
+import { tempStore } from '../helpers/store.js';
+
+describe('the feed registry', () => {
+  let env: Awaited<ReturnType<typeof tempStore>>;
+  beforeEach(async () => (env = await tempStore()));
+  afterEach(async () => env.cleanup());
+
+  it('writes durable changes at once and check times in batches at flush', async () => {
+    const feeds = await FeedRegistry.load(env.store);
+    const feed = await feeds.ensure('https://news.example/feed.xml');
+    await feeds.save({ ...feed, etag: '"v1"' });
+    feeds.saveLater({ ...feeds.get(feed.id)!, nextCheckAt: '2030-01-01T00:00:00.000Z' });
+    expect(feeds.get(feed.id)!.nextCheckAt).toBe('2030-01-01T00:00:00.000Z');
+    expect((await env.store.feeds.get(feed.id))!.etag).toBe('"v1"');
+    expect((await env.store.feeds.get(feed.id))!.nextCheckAt).not.toBe('2030-01-01T00:00:00.000Z');
+    await feeds.flush();
+    const reloaded = await FeedRegistry.load(await env.reopen());
+    expect(reloaded.get(feed.id)).toMatchObject({ etag: '"v1"', nextCheckAt: '2030-01-01T00:00:00.000Z' });
+  });
+
+  it('finds a feed by its current URL after a permanent redirect changed it', async () => {
+    const feeds = await FeedRegistry.load(env.store);
+    const feed = await feeds.ensure('http://old.example/feed');
+    await feeds.save({ ...feed, url: 'https://new.example/feed' });
+    expect(feeds.findByUrl('https://new.example/feed')?.id).toBe(feed.id);
+    expect(feeds.findByUrl('http://old.example/feed')?.id).toBe(feed.id);
+    expect(await feeds.ensure('https://new.example/feed')).toMatchObject({ id: feed.id });
+  });
+});
