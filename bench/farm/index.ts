@@ -6,7 +6,7 @@ export type { FarmItem } from './content.js';
 
 export interface FarmOptions {
   feeds: number;
-  /** Hosts 127.0.1.1 … 127.0.1.N (at most 254), one server each, all on one port. */
+  /** Hosts 127.0.1.1 … 127.0.1.254, then 127.0.2.1 and on (at most 254 × 254), one server each, all on one port. */
   hosts: number;
   itemsPerFeed?: number;
   port?: number;
@@ -14,16 +14,26 @@ export interface FarmOptions {
 
 export interface FarmStats {
   requests: number;
+  /** Response bodies only. */
   bytesSent: number;
+  /** Everything written on the sockets: status lines, headers and bodies. */
+  wireBytesSent: number;
   status: Record<string, number>;
   maxInFlightPerHost: number;
+  /** ms epoch of the first request since the last reset. */
+  firstRequestAt?: number;
 }
+
+/** One request as the farm saw it: arrival (ms epoch), feed index (-1 when unknown), status, body and wire bytes sent. */
+export type FarmRequestRecord = [at: number, feed: number, status: number, bodyBytes: number, wireBytes: number];
 
 export interface Farm {
   port: number;
   urls: string[];
   publish(feedIndex: number, item?: Partial<Omit<FarmItem, 'publishedAt'>>): FarmItem;
   stats(): FarmStats;
+  /** Every request since the last reset, in arrival order. */
+  timeline(): FarmRequestRecord[];
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -43,15 +53,22 @@ interface FeedState {
  * so per-host politeness and conditional GET behave as on the internet. Used by the fetch benchmark and, as a
  * separate process (serve.ts), by end-to-end runs of the bot.
  */
+/** The n-th host (0-based): 127.0.1.1 … 127.0.1.254, 127.0.2.1 … */
+export function farmHostAddress(n: number): string {
+  return `127.0.${1 + Math.floor(n / 254)}.${(n % 254) + 1}`;
+}
+
 export async function startFarm(options: FarmOptions): Promise<Farm> {
-  const hosts = Math.min(Math.max(1, options.hosts), 254);
+  const hosts = Math.min(Math.max(1, options.hosts), 254 * 254);
   const itemsPerFeed = options.itemsPerFeed ?? 25;
   const servers: Server[] = [];
   let port = options.port ?? 0;
-  let stats: FarmStats = { requests: 0, bytesSent: 0, status: {}, maxInFlightPerHost: 0 };
+  const emptyStats = (): FarmStats => ({ requests: 0, bytesSent: 0, wireBytesSent: 0, status: {}, maxInFlightPerHost: 0 });
+  let stats = emptyStats();
+  let timeline: FarmRequestRecord[] = [];
   const inFlight = new Map<string, number>();
   const feeds: FeedState[] = [];
-  const hostOf = (index: number): string => `127.0.1.${(index % hosts) + 1}`;
+  const hostOf = (index: number): string => farmHostAddress(index % hosts);
 
   function rebuild(feed: FeedState, index: number, at: Date): void {
     feed.version += 1;
@@ -65,6 +82,14 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
     inFlight.set(host, current);
     stats.maxInFlightPerHost = Math.max(stats.maxInFlightPerHost, current);
     stats.requests += 1;
+    stats.firstRequestAt ??= Date.now();
+    const record: FarmRequestRecord = [Date.now(), -1, 0, 0, 0];
+    timeline.push(record);
+    const writtenBefore = req.socket.bytesWritten;
+    res.once('finish', () => {
+      record[4] = req.socket.bytesWritten - writtenBefore;
+      stats.wireBytesSent += record[4];
+    });
     res.once('close', () => inFlight.set(host, (inFlight.get(host) ?? 1) - 1));
     const match = /^\/feed\/(\d+)\.xml$/.exec(req.url ?? '');
     const feed = match ? feeds[Number(match[1])] : undefined;
@@ -81,13 +106,16 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
       else {
         res.writeHead(200, { ...headers, 'content-length': feed.body.length }).end(feed.body);
         stats.bytesSent += feed.body.length;
+        record[3] = feed.body.length;
       }
     }
     stats.status[status] = (stats.status[status] ?? 0) + 1;
+    record[1] = match ? Number(match[1]) : -1;
+    record[2] = status;
   };
 
   for (let h = 0; h < hosts; h += 1) {
-    const address = `127.0.1.${h + 1}`;
+    const address = farmHostAddress(h);
     const server = http.createServer({ keepAliveTimeout: 60_000 }, handle(address));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -120,8 +148,10 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
       return item;
     },
     stats: () => ({ ...stats, status: { ...stats.status } }),
+    timeline: () => timeline,
     resetStats() {
-      stats = { requests: 0, bytesSent: 0, status: {}, maxInFlightPerHost: 0 };
+      stats = emptyStats();
+      timeline = [];
     },
     close: async () => {
       await Promise.all(

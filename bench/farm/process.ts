@@ -2,14 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { FarmStats } from './index.js';
+import type { FarmItem, FarmRequestRecord, FarmStats } from './index.js';
 
 export interface FarmProcess {
   port: number;
   control: string;
   urls: string[];
+  pid: number;
   stats(): Promise<FarmStats>;
+  timeline(): Promise<FarmRequestRecord[]>;
   resetStats(): Promise<void>;
+  /** Publishes a new item at the top of a feed; `publishedAt` comes back as an ISO string. */
+  publish(feed: number, item?: Partial<Pick<FarmItem, 'title' | 'link' | 'id'>>): Promise<Omit<FarmItem, 'publishedAt'> & { publishedAt: string }>;
   stop(): Promise<void>;
 }
 
@@ -21,11 +25,18 @@ export async function spawnFarm(feeds: number, hosts: number): Promise<FarmProce
   });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   const info = JSON.parse(line) as { port: number; control: string };
-  const call = async (method: string, path: string): Promise<unknown> => (await fetch(`${info.control}${path}`, { method })).json();
+  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${info.control}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!response.ok) throw new Error(`farm ${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
   return {
     ...info,
+    pid: child.pid!,
     urls: (await call('GET', '/urls')) as string[],
     stats: async () => (await call('GET', '/stats')) as FarmStats,
+    timeline: async () => (await call('GET', '/timeline')) as FarmRequestRecord[],
+    publish: async (feed, item) => (await call('POST', `/publish?feed=${feed}`, item ?? {})) as Omit<FarmItem, 'publishedAt'> & { publishedAt: string },
     resetStats: async () => {
       await call('POST', '/reset-stats');
     },

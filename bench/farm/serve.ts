@@ -3,6 +3,7 @@
  * Prints one JSON line {port, control, feeds, hosts} and serves a control API on 127.0.0.1:
  *   GET  /urls                 → JSON array of feed URLs
  *   GET  /stats                → FarmStats
+ *   GET  /timeline             → FarmRequestRecord[] since the last reset
  *   POST /reset-stats
  *   POST /publish?feed=N       → the published item (body: optional JSON {title, link, id})
  */
@@ -19,6 +20,7 @@ const control = http.createServer((req, res) => {
   const json = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
   if (req.method === 'GET' && url.pathname === '/urls') return json(farm.urls);
   if (req.method === 'GET' && url.pathname === '/stats') return json(farm.stats());
+  if (req.method === 'GET' && url.pathname === '/timeline') return json(farm.timeline());
   if (req.method === 'POST' && url.pathname === '/reset-stats') {
     farm.resetStats();
     return json({ ok: true });
