@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { applyAliasesFile } from '../config/aliases-file.js';
 import { loadConfig } from '../config/load.js';
 import type { ParsedFeed } from '../core/feed.js';
 import { createFetcher, createNetworkPolicy } from '../fetcher/index.js';
@@ -53,12 +54,13 @@ export async function runCheck(args: string[]): Promise<number> {
     console.error('taza check: give at least one feed URL or file. Run "taza check --help".');
     return 2;
   }
+  const config = loadConfig();
+  applyAliasesFile(config);
   const query = parseQuery(values.keywords ?? '');
   if (!query.ok) {
     console.error(`taza check: --keywords: ${query.error}`);
     return 2;
   }
-  const config = loadConfig();
   const fetcher = createFetcher({ userAgent: userAgent(config.USER_AGENT), networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS) });
   const read = async (input: string) => {
     if (/^https?:\/\//i.test(input)) {

@@ -75,10 +75,28 @@ export class AliasTable {
 }
 
 let shipped: AliasTable | undefined;
+let configured: AliasTable | undefined;
 
 /** The table shipped with Taza (src/matcher/aliases.ts). */
 export function shippedAliases(): AliasTable {
   return (shipped ??= new AliasTable(SHIPPED_ALIASES));
+}
+
+/** The table queries are compiled with: the shipped one, or what useAliases() set at start (ALIASES_FILE). */
+export function activeAliases(): AliasTable {
+  return configured ?? shippedAliases();
+}
+
+/** Makes `table` the one every later parseQuery uses (called once at start with the self-hoster's file). */
+export function useAliases(table: AliasTable): void {
+  configured = table;
+}
+
+/** The other spellings of a term in its alias group ('crypto council' → ['کرپٹو کونسل']), for finding it in text. */
+export function aliasVariants(term: string, table: AliasTable = activeAliases()): string[] {
+  const variant = phraseVariant(term);
+  if (!variant) return [];
+  return (table.lookup(variant.key) ?? []).filter((v) => v.key !== variant.key).map((v) => v.label);
 }
 
 /**

@@ -2,7 +2,7 @@
  * From the raw syntax tree to a compiled query: terms normalized into patterns, aliases expanded, patterns
  * deduplicated into atoms, top-level exclusions hoisted, and the trigger atoms the index keys on.
  */
-import { shippedAliases, type AliasTable } from './alias-table.js';
+import { activeAliases, type AliasTable } from './alias-table.js';
 import { tokenize } from './words.js';
 import { DEFAULT_FIELDS, FIELD_NAMES, segmentsKey, segmentsOf, type QueryWord, type Segment } from './pattern.js';
 import { parseSyntax, SyntaxProblem, type RawNode } from './syntax.js';
@@ -78,7 +78,7 @@ export function parseQuery(source: string, options?: { aliases?: AliasTable }): 
     const length = [...text].length;
     if (length > MAX_QUERY_CHARS) return { ok: false, error: `query is too long: ${length} characters (the limit is ${MAX_QUERY_CHARS})` };
     const raw = parseSyntax(text);
-    const compiler = new Compiler(options?.aliases ?? shippedAliases());
+    const compiler = new Compiler(options?.aliases ?? activeAliases());
     const q = compiler.compile(raw);
     if (q.terms.length > MAX_QUERY_TERMS) {
       return { ok: false, error: `too many terms: ${q.terms.length} (the limit is ${MAX_QUERY_TERMS})` };

@@ -9,7 +9,7 @@ export { matchQuery, matchPrepared } from './evaluate.js';
 export { prepareItem } from './item.js';
 export type { MatchInput, MatchResult, PreparedItem } from './item.js';
 export { MatchIndex } from './engine.js';
-export { AliasTable, loadAliases, shippedAliases } from './alias-table.js';
+export { activeAliases, AliasTable, aliasVariants, loadAliases, shippedAliases, useAliases } from './alias-table.js';
 export { normalizeText } from './normalize.js';
 export { tokenize } from './words.js';
 export { describeQuery } from './describe.js';

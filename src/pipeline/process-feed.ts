@@ -18,6 +18,7 @@ import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { nextCheckDelayMs, shouldForceRefresh } from '../scheduler/policy.js';
 import type { Store } from '../store/open.js';
 import type { FeedRecord } from '../store/records.js';
+import { aliasVariants } from '../matcher/index.js';
 import { htmlToText, summarize } from '../summarizer/index.js';
 import { extractFullText } from '../summarizer/fulltext.js';
 import { describeError, noteFailure, noteRecovery } from './feed-health.js';
@@ -126,6 +127,8 @@ async function alertFor(deps: PipelineDeps, feed: FeedRecord, parsed: ParsedFeed
       summary: summarize({ title: item.title, html, language: parsed.language }, result.terms, {
         maxSentences: deps.settings.summaryMaxSentences,
         maxChars: deps.settings.summaryMaxChars,
+        // 'crypto council' may stand in an Urdu article as 'کرپٹو کونسل': the summary looks for every spelling.
+        termVariants: result.terms.flatMap((term) => aliasVariants(term)),
       }),
       matchedTerms: result.terms,
       firstSeenAt,

@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'feeds');
 
-function taza(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function taza(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, LOG_LEVEL: 'silent' }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -89,6 +89,24 @@ describe('taza check', () => {
     const unknown = await taza(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+
+  it('uses the self-hoster\'s alias file (ALIASES_FILE) on top of the shipped aliases', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'taza-aliases-'));
+    const feed = join(dir, 'feed.xml');
+    writeFileSync(feed, '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>' +
+      '<item><guid>1</guid><title>ایتھیریم کی قیمت میں اضافہ</title><link>https://x.example/1</link></item>' +
+      '<item><guid>2</guid><title>بٹ کوائن کی نئی بلندی</title><link>https://x.example/2</link></item></channel></rss>');
+    const aliases = join(dir, 'aliases.json');
+    writeFileSync(aliases, JSON.stringify([['ethereum', 'ایتھیریم']]));
+    const { code, stdout } = await taza(['check', feed, '--json', '--keywords', 'ethereum, bitcoin'], { ALIASES_FILE: aliases });
+    expect(code).toBe(0);
+    const items = (JSON.parse(stdout) as Report).items!;
+    expect(items.map((i) => i.matchedTerms)).toEqual([['ethereum'], ['bitcoin']]);
+    writeFileSync(aliases, '[["ethereum"');
+    const bad = await taza(['check', feed], { ALIASES_FILE: aliases });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^taza: ALIASES_FILE=".*aliases.json" is not valid: /);
   });
 
   it('refuses a feed URL on a private address by default', async () => {
