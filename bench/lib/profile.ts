@@ -50,7 +50,7 @@ const taza = startTaza({
   subscriptions: farm.urls.map((feed) => ({ feed, keywords: KEYWORD, to: 'console' })),
   env: { POLL_INTERVAL: values.interval, MIN_POLL_INTERVAL: '1s' },
   main: values.main,
-  nodeArgs: values['no-prof'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.dir}`],
+  nodeArgs: [...(process.env.TAZA_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(values['no-prof'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.dir}`])],
   keep: () => false,
 });
 const sampler = new ProcessSampler(taza.pid);
