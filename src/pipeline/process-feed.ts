@@ -3,14 +3,11 @@
  * fetch → parse → identify → detect new → match → summarize → outbox.
  * Every path, success or failure, saves the feed's state and its next check time.
  */
-import type { Alert } from '../core/alert.js';
 import type { FeedItem, ParsedFeed } from '../core/feed.js';
-import { shortHash } from '../core/hash.js';
 import { detectNewItems } from '../detector/index.js';
 import { FetchError, type Fetcher, type FetchResult } from '../fetcher/types.js';
 import { identifyItems } from '../identify/index.js';
 import type { Logger } from '../log/logger.js';
-import { claimStory } from '../outbox/stories.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { bodyFingerprint, ParseError, parseFeed } from '../parser/index.js';
 import type { FeedRegistry } from '../registry/feeds.js';
@@ -18,8 +15,8 @@ import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { nextCheckDelayMs, shouldForceRefresh } from '../scheduler/policy.js';
 import type { Store } from '../store/open.js';
 import type { FeedRecord } from '../store/records.js';
-import { aliasVariants } from '../matcher/index.js';
-import { htmlToText, summarize } from '../summarizer/index.js';
+import { htmlToText } from '../summarizer/index.js';
+import { buildAlert, enqueueAlert } from './alert.js';
 import { extractFullText } from '../summarizer/fulltext.js';
 import { describeError, noteFailure, noteRecovery } from './feed-health.js';
 
@@ -118,27 +115,11 @@ async function alertFor(deps: PipelineDeps, feed: FeedRecord, parsed: ParsedFeed
   const html = await articleHtml(deps, feed, item, text);
   let count = 0;
   for (const { subscription, result } of matches) {
-    const alert: Alert = {
-      id: shortHash('alert', subscription.id, feed.id, item.key),
-      subscriptionId: subscription.id,
-      destination: subscription.destination,
-      feed: { id: feed.id, url: feed.url, title: parsed.title || feed.url },
-      item: { key: item.key, title: item.title, link: item.link, published: (item.published ?? new Date(firstSeenAt)).toISOString() },
-      summary: summarize({ title: item.title, html, language: parsed.language }, result.terms, {
-        maxSentences: deps.settings.summaryMaxSentences,
-        maxChars: deps.settings.summaryMaxChars,
-        // 'crypto council' may stand in an Urdu article as 'کرپٹو کونسل': the summary looks for every spelling.
-        termVariants: result.terms.flatMap((term) => aliasVariants(term)),
-      }),
-      matchedTerms: result.terms,
-      firstSeenAt,
-      createdAt: now.toISOString(),
-    };
-    if (!(await claimStory(deps.store.stories, alert.destination, alert.item, alert.id))) {
+    const alert = buildAlert({ subscription, feed, parsed, item, html, result, firstSeenAt, now, settings: deps.settings });
+    const outcome = await enqueueAlert(deps, alert, now);
+    if (outcome === 'duplicate-story') {
       log.info({ event: 'alert.duplicate-story', subscriptionId: subscription.id, itemId: item.key, itemLink: item.link }, 'same story already posted to this destination');
-      continue;
-    }
-    if (await deps.outbox.enqueue(alert, now)) {
+    } else if (outcome === 'enqueued') {
       count++;
       await deps.subscriptions.save({ ...subscription, lastAlertAt: now.toISOString() });
     }

@@ -1,0 +1,57 @@
+/**
+ * Building an alert and putting it in the outbox: the one way, used by feed checks and by `resume missed:yes`.
+ * Alert ids are subscription + feed + item, so the same item never enters the outbox twice for a subscription.
+ */
+import type { Alert } from '../core/alert.js';
+import type { FeedItem, ParsedFeed } from '../core/feed.js';
+import { shortHash } from '../core/hash.js';
+import { aliasVariants, type MatchResult } from '../matcher/index.js';
+import { claimStory } from '../outbox/stories.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { Store } from '../store/open.js';
+import type { FeedRecord, Subscription } from '../store/records.js';
+import { summarize } from '../summarizer/index.js';
+
+export interface AlertSettings {
+  summaryMaxSentences: number;
+  summaryMaxChars: number;
+}
+
+export function buildAlert(input: {
+  subscription: Subscription;
+  feed: FeedRecord;
+  parsed: Pick<ParsedFeed, 'title' | 'language'>;
+  item: FeedItem;
+  /** The HTML to summarize: the item's own, or the article page's for full-text feeds. */
+  html?: string;
+  result: MatchResult;
+  firstSeenAt: string;
+  now: Date;
+  settings: AlertSettings;
+}): Alert {
+  const { subscription, feed, parsed, item, result, firstSeenAt, now, settings } = input;
+  return {
+    id: shortHash('alert', subscription.id, feed.id, item.key),
+    subscriptionId: subscription.id,
+    destination: subscription.destination,
+    feed: { id: feed.id, url: feed.url, title: parsed.title || feed.url },
+    item: { key: item.key, title: item.title, link: item.link, published: (item.published ?? new Date(firstSeenAt)).toISOString() },
+    summary: summarize({ title: item.title, html: input.html ?? item.html, language: parsed.language }, result.terms, {
+      maxSentences: settings.summaryMaxSentences,
+      maxChars: settings.summaryMaxChars,
+      // 'crypto council' may stand in an Urdu article as 'کرپٹو کونسل': the summary looks for every spelling.
+      termVariants: result.terms.flatMap((term) => aliasVariants(term)),
+    }),
+    matchedTerms: result.terms,
+    firstSeenAt,
+    createdAt: now.toISOString(),
+  };
+}
+
+export type EnqueueOutcome = 'enqueued' | 'duplicate-story' | 'already-enqueued';
+
+/** Puts the alert in the outbox unless the same story already went to that destination (from any feed). */
+export async function enqueueAlert(deps: { store: Store; outbox: Outbox }, alert: Alert, now: Date): Promise<EnqueueOutcome> {
+  if (!(await claimStory(deps.store.stories, alert.destination, alert.item, alert.id))) return 'duplicate-story';
+  return (await deps.outbox.enqueue(alert, now)) ? 'enqueued' : 'already-enqueued';
+}
