@@ -11,14 +11,15 @@
  * and reused when they recur. So results are frozen, and the same object may be returned again.
  */
 import { internals, type CompiledQuery, type QueryInternals } from './compile.js';
-import { evaluate, excluded, explainMatch, type TermOracle } from './evaluate.js';
+import { evaluate, explainMatch, type TermOracle } from './evaluate.js';
 import { prepareItem, type MatchInput, type MatchResult } from './item.js';
 import { AtomScanner } from './scanner.js';
 
 type Match = { id: string; result: MatchResult };
 
 /** Results remembered per subscription, by term states (most subscriptions see only a few). */
-const WAYS = 4;
+const WAYS = 16;
+const RECORD = 4 + WAYS;
 
 /**
  * Where each global term was found in the current item, as a state: 0 when not found, else
@@ -82,25 +83,26 @@ export class MatchIndex {
   private readonly scanner = new AtomScanner();
   private readonly ids: string[] = [];
   private readonly queries: QueryInternals[] = [];
-  /** Subscription s's terms are termGroups[termStart[s] .. termStart[s + 1]] (global terms). */
-  private readonly termStart: Int32Array;
+  /** The global terms of every subscription, one after the other (see records). */
   private readonly termGroups: Int32Array;
   private readonly termViews: Int32Array[] = [];
   /**
-   * Per subscription s with k terms, WAYS remembered evaluations: way w's term states are
-   * seen[termStart[s] * WAYS + w * k ...] (k of them), its match results[s * WAYS + w] (null: no match;
-   * undefined: empty way); the next way to replace is nextWay[s].
+   * Per subscription s with k terms, WAYS remembered evaluations. Its record, RECORD ints at s * RECORD:
+   * [its first term in termGroups, k, ways in use, next way to replace, then a hash of each way's states].
+   * Way w's term states are seen[first * WAYS + w * k ...] (k of them), its match results[s * WAYS + w]
+   * (null: no match).
    */
+  private readonly records: Int32Array;
   private readonly seen: Int32Array;
   private readonly results: Array<Match | null | undefined>;
-  private readonly nextWay: Uint8Array;
   private readonly current: Int32Array;
   /** Global atom -> subscriptions it triggers. */
   private readonly triggers: Array<number[] | undefined> = [];
   private readonly always: number[] = [];
-  private readonly subStamp: Int32Array;
+  /** One bit per subscription: the current item's candidates. */
   private readonly candidates: Int32Array;
   private readonly states: TermStates;
+  private readonly fieldsUsed: number;
 
   constructor(entries: Iterable<{ id: string; query: CompiledQuery }>) {
     const termIds = new Map<string, number>();
@@ -129,82 +131,104 @@ export class MatchIndex {
     }
     this.scanner.seal();
     this.size = this.ids.length;
-    this.termStart = Int32Array.from(starts);
     this.termGroups = Int32Array.from(groups);
     for (let s = 0; s < this.size; s++) this.termViews.push(this.termGroups.subarray(starts[s], starts[s + 1]));
     this.seen = new Int32Array(groups.length * WAYS);
     this.results = new Array<Match | null | undefined>(this.size * WAYS).fill(undefined);
-    this.nextWay = new Uint8Array(this.size);
-    let most = 0;
-    for (let s = 0; s < this.size; s++) most = Math.max(most, starts[s + 1]! - starts[s]!);
-    this.current = new Int32Array(most);
-    this.subStamp = new Int32Array(this.size);
-    this.candidates = new Int32Array(this.size);
+    this.records = new Int32Array(this.size * RECORD);
+    for (let s = 0; s < this.size; s++) {
+      this.records[s * RECORD] = starts[s]!;
+      this.records[s * RECORD + 1] = starts[s + 1]! - starts[s]!;
+    }
+    this.current = new Int32Array(this.termViews.reduce((most, v) => Math.max(most, v.length), 0));
+    this.candidates = new Int32Array((this.size >>> 5) + 1);
     this.states = new TermStates(termAtoms, this.scanner.size);
+    this.fieldsUsed = this.scanner.fieldsUsed;
   }
 
-  /** The subscriptions that match the item, in the order they were given, with their explanations. */
+  /**
+   * The subscriptions that match the item, in the order they were given, with their explanations: the
+   * same answers as matchQuery on each subscription alone. The objects are frozen, and may be returned
+   * again for another item whose terms were found in the same places.
+   */
   match(input: MatchInput): Match[] {
-    const item = prepareItem(input);
+    const item = prepareItem(input, this.fieldsUsed);
     const scanner = this.scanner;
     scanner.begin();
-    if (scanner.gen === 1) this.subStamp.fill(0);
     for (const stream of item.streams) scanner.scan(stream);
     this.states.update(scanner);
 
-    // Candidates: subscriptions triggered by a found atom, and those that need no term; in entry order.
-    const gen = scanner.gen;
-    const { candidates, subStamp, triggers } = this;
-    let count = 0;
+    // Candidates: subscriptions triggered by a found atom, and those that need no term, as bits.
+    const { candidates, triggers } = this;
+    let low = candidates.length;
+    let high = -1;
     for (const a of scanner.found) {
       const subs = triggers[a];
       if (subs === undefined) continue;
       for (let j = 0; j < subs.length; j++) {
         const s = subs[j]!;
-        if (subStamp[s] !== gen) {
-          subStamp[s] = gen;
-          candidates[count++] = s;
-        }
+        const word = s >>> 5;
+        candidates[word] = candidates[word]! | (1 << (s & 31));
+        if (word < low) low = word;
+        if (word > high) high = word;
       }
     }
-    for (const s of this.always) if (subStamp[s] !== gen) candidates[count++] = s;
-    const ordered = candidates.subarray(0, count).sort();
+    for (const s of this.always) {
+      const word = s >>> 5;
+      candidates[word] = candidates[word]! | (1 << (s & 31));
+      if (word < low) low = word;
+      if (word > high) high = word;
+    }
 
+    // In entry order: the set bits, word by word (clearing them for the next item).
     const out: Match[] = [];
-    const { termStart, termGroups, seen, results, current, states } = this;
-    for (let c = 0; c < count; c++) {
-      const s = ordered[c]!;
-      const start = termStart[s]!;
-      const k = termStart[s + 1]! - start;
-      for (let i = 0; i < k; i++) current[i] = states.state(termGroups[start + i]!);
-      // The same term states as a remembered evaluation: the same verdict, the same explanation.
-      let result: Match | null | undefined;
-      for (let w = 0; w < WAYS && result === undefined; w++) {
-        const r = results[s * WAYS + w];
-        if (r === undefined) break;
-        const base = start * WAYS + w * k;
-        let i = 0;
-        while (i < k && seen[base + i] === current[i]) i++;
-        if (i === k) result = r;
+    for (let word = low; word <= high; word++) {
+      let bits = candidates[word]!;
+      if (bits === 0) continue;
+      candidates[word] = 0;
+      while (bits !== 0) {
+        const bit = 31 - Math.clz32(bits & -bits);
+        bits &= bits - 1;
+        const result = this.candidate((word << 5) | bit);
+        if (result !== null) out.push(result);
       }
-      if (result === undefined) {
-        const w = this.nextWay[s]!;
-        this.nextWay[s] = (w + 1) % WAYS;
-        seen.set(current.subarray(0, k), start * WAYS + w * k);
-        result = results[s * WAYS + w] = this.evaluate(s);
-      }
-      if (result !== null) out.push(result);
     }
     return out;
+  }
+
+  /** A candidate's match, from a remembered evaluation with the same term states, else evaluated. */
+  private candidate(s: number): Match | null {
+    const { records, termGroups, seen, results, current, states } = this;
+    const r = s * RECORD;
+    const start = records[r]!;
+    const k = records[r + 1]!;
+    let hash = k;
+    for (let i = 0; i < k; i++) {
+      const state = states.state(termGroups[start + i]!);
+      current[i] = state;
+      hash = Math.imul(hash ^ state, 0x01000193);
+    }
+    const filled = records[r + 2]!;
+    for (let w = 0; w < filled; w++) {
+      if (records[r + 4 + w] !== hash) continue;
+      const base = start * WAYS + w * k;
+      let i = 0;
+      while (i < k && seen[base + i] === current[i]) i++;
+      if (i === k) return results[s * WAYS + w]!;
+    }
+    const w = records[r + 3]!;
+    records[r + 3] = (w + 1) % WAYS;
+    if (filled < WAYS) records[r + 2] = filled + 1;
+    seen.set(current.subarray(0, k), start * WAYS + w * k);
+    records[r + 4 + w] = hash;
+    return (results[s * WAYS + w] = this.evaluate(s));
   }
 
   private evaluate(s: number): Match | null {
     const q = this.queries[s]!;
     const states = this.states;
     states.terms = this.termViews[s]!;
-    // A candidate of a query made of alternatives only was triggered by one of them: only exclusions remain.
-    const matched = q.flat !== null && q.triggers !== null ? !excluded(q, states) : evaluate(q, states);
-    if (!matched) return null;
+    if (!evaluate(q, states)) return null;
     const result = explainMatch(q, states);
     Object.freeze(result.terms);
     return Object.freeze({ id: this.ids[s]!, result: Object.freeze(result) });

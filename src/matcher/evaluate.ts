@@ -3,7 +3,7 @@
  * explains for both paths: the naive one (matchQuery: each term searched in the item's words) and the
  * index (MatchIndex: atoms already found by the multi-pattern scan); only the TermOracle differs.
  */
-import { describeNode, internals, type CompiledQuery, type Node, type QueryInternals } from './compile.js';
+import { describeNode, internals, uniqueLabels, type CompiledQuery, type Node, type QueryInternals } from './compile.js';
 import { prepareItem, type MatchInput, type MatchResult, type PreparedItem } from './item.js';
 import { DEFAULT_FIELDS, fieldList, matchSegments } from './pattern.js';
 
@@ -70,7 +70,7 @@ function evalNode(node: Node, oracle: TermOracle): boolean {
 }
 
 /** Is one of the query's exclusions found? */
-export function excluded(q: QueryInternals, oracle: TermOracle): boolean {
+function excluded(q: QueryInternals, oracle: TermOracle): boolean {
   if (q.flatExclusions !== null) {
     for (const t of q.flatExclusions) if (oracle.termMask(t) !== 0) return true;
     return false;
@@ -107,11 +107,6 @@ function where(q: QueryInternals, term: number, mask: number, oracle: TermOracle
   return variant > 0 ? `${t.label} (as ${t.variantLabels[variant]}) in ${fieldList(mask)}` : `${t.label} in ${fieldList(mask)}`;
 }
 
-/** Labels without repeats (case-insensitive), in order; for the rare query that repeats a term. */
-function distinct(labels: string[]): string[] {
-  return labels.filter((l, i) => labels.findIndex((m) => m.toLowerCase() === l.toLowerCase()) === i);
-}
-
 /** The result for a query known to match: the terms that made it match, and where. */
 export function explainMatch(q: QueryInternals, oracle: TermOracle): MatchResult {
   if (q.positive === null) return { matched: true, terms: [], why: q.emptyWhy };
@@ -132,7 +127,7 @@ export function explainMatch(q: QueryInternals, oracle: TermOracle): MatchResult
   }
   // Only an exclusion inside parentheses, as in (-etf), can make a match without any term found.
   if (labels.length === 0) return { matched: true, terms: [], why: `no excluded term found (${describeNode(q.terms, q.positive)})` };
-  return { matched: true, terms: q.uniqueLabels ? labels : distinct(labels), why };
+  return { matched: true, terms: q.uniqueLabels ? labels : uniqueLabels(labels), why };
 }
 
 /** Why a false node is false: the first reason, in the subscriber's words. */

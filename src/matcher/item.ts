@@ -1,6 +1,6 @@
 /** What the matcher is given (an item's fields as plain text) and what it answers; items as words. */
 import { tokenize } from './words.js';
-import { FIELD_AUTHOR, FIELD_CATEGORY, FIELD_LINK, FIELD_TEXT, FIELD_TITLE } from './pattern.js';
+import { ALL_FIELDS, FIELD_AUTHOR, FIELD_CATEGORY, FIELD_LINK, FIELD_TEXT, FIELD_TITLE } from './pattern.js';
 
 export interface MatchInput {
   title: string;
@@ -38,18 +38,18 @@ function decodeLink(link: string): string {
   }
 }
 
-/** Normalize and split an item's fields into words, once. */
-export function prepareItem(input: MatchInput): PreparedItem {
+/** Normalize and split an item's fields into words, once; only the fields in `fields` (a bit mask). */
+export function prepareItem(input: MatchInput, fields = ALL_FIELDS): PreparedItem {
   const streams: Stream[] = [];
   const add = (field: number, text: string | undefined): void => {
-    if (!text) return;
-    const tokens = tokenize(text);
+    if (!text || !(fields & field)) return;
+    const tokens = tokenize(field === FIELD_LINK ? decodeLink(text) : text);
     if (tokens.length > 0) streams.push({ field, tokens });
   };
   add(FIELD_TITLE, input.title);
   add(FIELD_TEXT, input.text);
-  if (input.link) add(FIELD_LINK, decodeLink(input.link));
+  add(FIELD_LINK, input.link);
   add(FIELD_AUTHOR, input.author);
-  for (const category of input.categories ?? []) add(FIELD_CATEGORY, category);
+  if (fields & FIELD_CATEGORY) for (const category of input.categories ?? []) add(FIELD_CATEGORY, category);
   return { streams };
 }

@@ -33,6 +33,7 @@ export const FIELD_LINK = 4;
 export const FIELD_AUTHOR = 8;
 export const FIELD_CATEGORY = 16;
 export const DEFAULT_FIELDS = FIELD_TITLE | FIELD_TEXT;
+export const ALL_FIELDS = FIELD_TITLE | FIELD_TEXT | FIELD_LINK | FIELD_AUTHOR | FIELD_CATEGORY;
 export const FIELD_NAMES: ReadonlyArray<readonly [number, string]> = [
   [FIELD_TITLE, 'title'],
   [FIELD_TEXT, 'text'],

@@ -12,7 +12,7 @@
  */
 import type { Atom } from './compile.js';
 import type { Stream } from './item.js';
-import { JOINED, matchSegmentsAt, WORD, type Segment } from './pattern.js';
+import { matchSegmentsAt, WORD, type Segment } from './pattern.js';
 
 // Payload kinds at a trie node.
 const WORD_EXACT = 0;
@@ -49,6 +49,11 @@ export class AtomScanner {
   gen = 0;
   /** The atoms found in the current item. */
   readonly found: number[] = [];
+
+  /** The fields any atom looks in (a bit mask): an item's other fields need not be read. */
+  get fieldsUsed(): number {
+    return this.fields.reduce((all, f) => all | f, 0);
+  }
 
   /** The number of distinct atoms. */
   get size(): number {

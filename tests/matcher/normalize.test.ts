@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { matchQuery, normalizeText, parseQuery, tokenize, type CompiledQuery } from '../../src/matcher/index.js';
+import { FOLD, NFKC_STABLE } from '../../src/matcher/normalize.js';
 import { tokenizeNormalized } from '../../src/matcher/words.js';
 
 function q(source: string): CompiledQuery {
@@ -174,6 +175,52 @@ describe('the tokenizer', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('normalizeText’s shortcuts', () => {
+  // The rules, written the slow way: NFKC, lower case, decompose and drop the diacritics (U+0300–U+036F)
+  // among the marks on Latin and Greek letters, recompose, then the character folds.
+  const reference = (text: string): string =>
+    text
+      .replace(/\u00B4/g, "'")
+      .normalize('NFKC')
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/([\p{Script=Latin}\p{Script=Greek}])(\p{M}+)/gu, (_, l: string, m: string) => l + m.replace(/[\u0300-\u036F]/g, ''))
+      .normalize('NFC')
+      .replace(/[^]/gu, (c) => (c in FOLD && (!/[\u00C0-\u024F\u0370-\u03FF\u1E00-\u1FFF]/.test(c) || 'ßæœøłđħıþð'.includes(c)) ? FOLD[c]! : c))
+      .replace(/[\s\u200B]+/g, ' ')
+      .trim();
+
+  it('gives what the rules written the slow way give', () => {
+    const alphabet = [...'aZ é\u0301ÉñÑøǿŁßẞæİıάΆйЙё-’´`…\u00A0ﬁＡ１', ...'بٹکیيىكهۃۂةئؤۓأآا\u0653\u0654\u064E\u0670ـ۵٣', '\u200C', 'ﻻ', '比', 'が', 'か\u3099'];
+    const text = fc.array(fc.constantFrom(...alphabet), { maxLength: 20 }).map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(normalizeText(t)).toBe(reference(t));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('skips NFKC only for text that is its own NFKC', () => {
+    const source = NFKC_STABLE.source.slice(2, -3); // the character class, without ^[ ]*$
+    const ranges = [...source.matchAll(/\\u([0-9A-F]{4})(?:-\\u([0-9A-F]{4}))?|\\([tnr])|\\x([0-9A-F]{2})-\\x([0-9A-F]{2})/g)];
+    let checked = 0;
+    const changed: string[] = [];
+    for (const r of ranges) {
+      if (r[3]) continue;
+      const from = parseInt(r[1] ?? r[4] ?? '0', 16);
+      const to = parseInt(r[2] ?? r[5] ?? r[1] ?? '0', 16);
+      for (let c = from; c <= to; c++, checked++) {
+        const ch = String.fromCharCode(c);
+        // Its own NFKC, and nothing that combines with the character before it.
+        if (ch.normalize('NFKC') !== ch || `a${ch}`.normalize('NFKC') !== `a${ch}` || `ا${ch}`.normalize('NFKC') !== `ا${ch}`) changed.push(`U+${c.toString(16)}`);
+      }
+    }
+    expect(changed).toEqual([]);
+    expect(checked).toBeGreaterThan(20000);
   });
 });
 
