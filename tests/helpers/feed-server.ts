@@ -15,6 +15,8 @@ export interface FeedServer {
   url(name: string): string;
   setItems(name: string, items: TestItem[]): void;
   publish(name: string, item: TestItem): void;
+  /** Answers requests for feed `name` with a redirect to `to` (301, 302, 307 or 308). */
+  redirect(name: string, to: string, status: number): void;
   /** Serves an HTML page at /pages/<name> (article pages for full-text summaries); returns its URL. */
   setPage(name: string, html: string): string;
   /** Every request received, in order. */
@@ -25,6 +27,7 @@ export interface FeedServer {
 export async function startFeedServer(): Promise<FeedServer> {
   const feeds = new Map<string, TestItem[]>();
   const pages = new Map<string, string>();
+  const redirects = new Map<string, { to: string; status: number }>();
   const requests: FeedServer['requests'] = [];
   const server: Server = createServer((req, res) => {
     const page = /^\/pages\/(.+)$/.exec(req.url ?? '');
@@ -34,6 +37,12 @@ export async function startFeedServer(): Promise<FeedServer> {
       return;
     }
     const name = (req.url ?? '/').replace(/^\//, '').replace(/\.xml.*$/, '');
+    const redirect = redirects.get(name);
+    if (redirect) {
+      requests.push({ path: req.url ?? '', headers: req.headers, status: redirect.status });
+      res.writeHead(redirect.status, { location: redirect.to }).end();
+      return;
+    }
     const items = feeds.get(name);
     if (!items) {
       requests.push({ path: req.url ?? '', headers: req.headers, status: 404 });
@@ -56,6 +65,7 @@ export async function startFeedServer(): Promise<FeedServer> {
     url: (name) => `http://127.0.0.1:${port}/${name}.xml`,
     setItems: (name, items) => feeds.set(name, [...items]),
     publish: (name, item) => feeds.set(name, [item, ...(feeds.get(name) ?? [])]),
+    redirect: (name, to, status) => void redirects.set(name, { to, status }),
     setPage: (name, html) => {
       pages.set(name, html);
       return `http://127.0.0.1:${port}/pages/${name}`;

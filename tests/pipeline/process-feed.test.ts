@@ -53,6 +53,19 @@ describe('the pipeline, one feed check at a time', () => {
     expect(t.deps.outbox.depth()).toBe(1);
   });
 
+  it('follows a permanent redirect by updating the stored URL, and a temporary one without', async () => {
+    server.setItems('new', [testItem(0, 'Old news')]);
+    server.redirect('moved', server.url('new'), 301);
+    server.redirect('visiting', server.url('new'), 302);
+    const { feed: moved } = await subscribe('moved', 'bitcoin');
+    const { feed: visiting } = await subscribe('visiting', 'bitcoin');
+    expect(await processFeed(t.deps, moved.id)).toBe('parsed');
+    expect(await processFeed(t.deps, visiting.id)).toBe('parsed');
+    expect(t.deps.feeds.get(moved.id)!.url).toBe(server.url('new'));
+    expect(t.deps.feeds.get(visiting.id)!.url).toBe(server.url('visiting'));
+    expect((await t.deps.store.feeds.get(moved.id))!.url).toBe(server.url('new'));
+  });
+
   it('never alerts again for an edit of an item already seen', async () => {
     const story = testItem(1, 'Bitcoin rises');
     server.setItems('a', [testItem(0, 'Old news')]);
