@@ -64,6 +64,14 @@ async function until(done: () => boolean, deadline: number): Promise<void> {
   while (!done() && Date.now() < deadline) await pause(Math.min(1000, Math.max(0, deadline - Date.now())));
 }
 
+/**
+ * One poll interval between the first load and the window, for both: the window then measures the steady state,
+ * not JIT warm-up and the collection of the first load's garbage.
+ */
+async function warmUp(options: SteadyOptions): Promise<void> {
+  await pause(options.intervalMs);
+}
+
 function nextRequestAfter(timeline: Array<[number, number, ...number[]]>, feed: number, at: number): number | undefined {
   return timeline.find(([when, which]) => which === feed && when >= at)?.[0];
 }
@@ -83,6 +91,7 @@ async function steadyTaza(farm: FarmProcess, options: SteadyOptions, plan: Plann
   const sampler = new ProcessSampler(taza.pid);
   try {
     await taza.waitForCount('feed.baseline', options.feeds, 180_000);
+    await warmUp(options);
     await farm.resetStats();
     const windowStart = Date.now();
     const published = await publishOnSchedule(farm, plan, windowStart);
@@ -111,6 +120,7 @@ async function steadyPeer(farm: FarmProcess, options: SteadyOptions, plan: Plann
     peer.add(farm.urls);
     const firstLoad = await peer.waitFor((event): event is Extract<PeerEvent, { type: 'cycle' }> => event.type === 'cycle', 180_000);
     if (!firstLoad) throw new Error(`the peer did not finish its first load of ${options.feeds} feeds in 180 s`);
+    await warmUp(options);
     await farm.resetStats();
     const windowStart = Date.now();
     const published = await publishOnSchedule(farm, plan, windowStart);
