@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `taza` executable: `taza run`, `taza check`, `taza --help`. Never prints a stack trace for a user's mistake. */
+import './heap-tuning.js';
 import { ConfigError } from '../config/load.js';
 import { VERSION } from '../app/version.js';
 import { runCheck, CHECK_HELP } from './check.js';

@@ -98,8 +98,15 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           () => req.destroy(new FetchError('timeout', `could not connect within ${connectTimeoutMs / 1000} s`, { url: url.href })),
           connectTimeoutMs,
         );
-        socket.once('connect', () => clearTimeout(timer));
-        socket.once('close', () => clearTimeout(timer));
+        // Both listeners go once either fires: a kept-alive socket outlives this request, and a listener left on it
+        // would keep the request, its response and the whole body alive for as long as the socket stays open.
+        const settled = (): void => {
+          clearTimeout(timer);
+          socket.off('connect', settled);
+          socket.off('close', settled);
+        };
+        socket.once('connect', settled);
+        socket.once('close', settled);
       });
       req.on('response', resolve);
       req.on('error', reject);

@@ -1,5 +1,6 @@
 import type { ParsedFeed, ParsedItem } from '../core/feed.js';
 import { parseFeedDate } from './dates.js';
+import { parsedItem } from './item.js';
 import { optionalText, plainText } from './text.js';
 
 type JsonObject = Record<string, unknown>;
@@ -38,15 +39,15 @@ function jsonItem(item: JsonObject, base: string | undefined): ParsedItem {
   const html = text(item.content_html) ?? escapeText(text(item.content_text)) ?? text(item.summary) ?? '';
   const published = parseFeedDate(text(item.date_published) ?? text(item.date_modified));
   const author = authorOf(item);
-  return {
-    ...(guid ? { guid } : {}),
+  return parsedItem({
+    guid,
     title: plainText(text(item.title) ?? ''),
-    ...(link ? { link } : {}),
+    link,
     html: html.trim(),
-    ...(author ? { author } : {}),
+    author,
     categories: Array.isArray(item.tags) ? item.tags.map((tag) => plainText(text(tag) ?? '')).filter(Boolean) : [],
-    ...(published ? { published } : {}),
-  };
+    published,
+  });
 }
 
 function escapeText(value: string | undefined): string | undefined {

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import RssParser from 'rss-parser';
 import type { FeedFormat, ParsedFeed, ParsedItem } from '../core/feed.js';
 import { parseFeedDate } from './dates.js';
+import { parsedItem } from './item.js';
 import { decodeEntities, nodeText, optionalText, plainText } from './text.js';
 
 type Node = Record<string, unknown>;
@@ -129,15 +130,15 @@ function rssItem(raw: Node, base: string | undefined): ParsedItem {
   const permalinkGuid = attr(guidNode, 'isPermaLink') !== 'false' && guid && /^https?:\/\//i.test(guid) ? guid : undefined;
   const published = parseFeedDate(nodeText(first(raw, 'pubDate') ?? first(raw, 'dc:date') ?? first(raw, 'date')));
   const author = optionalText(built['creator'] ?? built['author']);
-  return {
-    ...(guid ? { guid } : {}),
+  return parsedItem({
+    guid,
     title: plainText(built['title'] ?? first(raw, 'title')),
-    ...linkField(optionalText(built['link'] ?? first(raw, 'link')) ?? permalinkGuid, base),
+    link: itemLink(optionalText(built['link'] ?? first(raw, 'link')) ?? permalinkGuid, base),
     html: nodeText(built['content:encoded'] ?? built['content'] ?? '').trim(),
-    ...(author ? { author } : {}),
+    author,
     categories: categories([...list(raw, 'category'), ...list(raw, 'dc:subject')]),
-    ...(published ? { published } : {}),
-  };
+    published,
+  });
 }
 
 function atomLink(raw: Node): string | undefined {
@@ -155,20 +156,19 @@ function atomItem(raw: Node, base: string | undefined): ParsedItem {
     .find((date) => date !== undefined);
   const guid = optionalText(first(raw, 'id'));
   const author = optionalText(first(first(raw, 'author') as Node | undefined, 'name'));
-  return {
-    ...(guid ? { guid } : {}),
+  return parsedItem({
+    guid,
     title: plainText(built['title'] ?? first(raw, 'title')),
-    ...linkField(atomLink(raw), base),
+    link: itemLink(atomLink(raw), base),
     html: nodeText(built['content'] ?? built['summary'] ?? first(raw, 'content') ?? first(raw, 'summary') ?? '').trim(),
-    ...(author ? { author } : {}),
+    author,
     categories: categories(list(raw, 'category')),
-    ...(published ? { published } : {}),
-  };
+    published,
+  });
 }
 
-function linkField(href: string | undefined, base: string | undefined): { link?: string } {
-  const link = resolveLink(href?.trim(), base);
-  return link ? { link } : {};
+function itemLink(href: string | undefined, base: string | undefined): string | undefined {
+  return resolveLink(href?.trim(), base);
 }
 
 function withoutUndefined(feed: ParsedFeed): ParsedFeed {

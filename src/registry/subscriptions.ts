@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { formatDestination, type Destination } from '../core/destination.js';
-import { MatchIndex, parseQuery, type CompiledQuery, type MatchInput, type MatchResult } from '../matcher/index.js';
+import { MatchIndex, parseQuery, type CompiledQuery, type MatchInput, type MatchResult, type QueryParseResult } from '../matcher/index.js';
 import type { Store } from '../store/open.js';
 import { allValues } from '../store/open.js';
 import type { Subscription } from '../store/records.js';
@@ -17,6 +17,8 @@ export interface SubscriptionMatch {
 export class SubscriptionRegistry {
   private readonly byId = new Map<string, Subscription>();
   private readonly queries = new Map<string, CompiledQuery>();
+  /** Compiled queries by their text: subscribers often type the same one, and a compiled query is immutable. */
+  private readonly compiled = new Map<string, QueryParseResult>();
   private readonly indexes = new Map<string, MatchIndex>();
 
   private constructor(private readonly store: Store) {}
@@ -24,7 +26,7 @@ export class SubscriptionRegistry {
   static async load(store: Store): Promise<SubscriptionRegistry> {
     const registry = new SubscriptionRegistry(store);
     for (const subscription of await allValues(store.subscriptions)) {
-      const parsed = parseQuery(subscription.query);
+      const parsed = registry.compile(subscription.query);
       // A query saved by an older version that no longer parses stays visible but matches nothing.
       if (parsed.ok) registry.queries.set(subscription.id, parsed.query);
       registry.byId.set(subscription.id, subscription);
@@ -55,7 +57,7 @@ export class SubscriptionRegistry {
 
   /** Adds a subscription whose query has been validated with parseQuery. */
   async add(fields: Omit<Subscription, 'id' | 'createdAt'>, now = new Date()): Promise<Subscription> {
-    const parsed = parseQuery(fields.query);
+    const parsed = this.compile(fields.query);
     if (!parsed.ok) throw new Error(parsed.error);
     const subscription: Subscription = { ...fields, id: this.newId(), createdAt: now.toISOString() };
     this.queries.set(subscription.id, parsed.query);
@@ -67,7 +69,7 @@ export class SubscriptionRegistry {
     const previous = this.byId.get(subscription.id);
     const queryChanged = previous ? previous.query !== subscription.query : !this.queries.has(subscription.id);
     if (queryChanged) {
-      const parsed = parseQuery(subscription.query);
+      const parsed = this.compile(subscription.query);
       if (!parsed.ok) throw new Error(parsed.error);
       this.queries.set(subscription.id, parsed.query);
     }
@@ -105,6 +107,12 @@ export class SubscriptionRegistry {
       const subscription = this.byId.get(id);
       return subscription && !subscription.paused ? [{ subscription, result }] : [];
     });
+  }
+
+  private compile(source: string): QueryParseResult {
+    let parsed = this.compiled.get(source);
+    if (!parsed) this.compiled.set(source, (parsed = parseQuery(source)));
+    return parsed;
   }
 
   private newId(): string {

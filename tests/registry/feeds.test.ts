@@ -20,6 +20,23 @@ describe('the feed registry', () => {
     expect(reloaded.get(feed.id)).toMatchObject({ etag: '"v1"', nextCheckAt: '2030-01-01T00:00:00.000Z' });
   });
 
+  it('flushes many feeds in several bounded statements, losing none', async () => {
+    const feeds = await FeedRegistry.load(env.store);
+    const ids: string[] = [];
+    for (let i = 0; i < 1201; i++) ids.push((await feeds.ensure(`https://news.example/${i}.xml`)).id);
+    for (const id of ids) feeds.saveLater({ ...feeds.get(id)!, nextCheckAt: '2031-01-01T00:00:00.000Z' });
+    const batches: number[] = [];
+    const setMany = env.store.feeds.setMany.bind(env.store.feeds);
+    env.store.feeds.setMany = (entries) => {
+      batches.push(entries.length);
+      return setMany(entries);
+    };
+    await feeds.flush();
+    expect(batches).toEqual([500, 500, 201]);
+    const reloaded = await FeedRegistry.load(await env.reopen());
+    expect(ids.filter((id) => reloaded.get(id)?.nextCheckAt === '2031-01-01T00:00:00.000Z')).toHaveLength(1201);
+  });
+
   it('finds a feed by its current URL after a permanent redirect changed it', async () => {
     const feeds = await FeedRegistry.load(env.store);
     const feed = await feeds.ensure('http://old.example/feed');

@@ -1,0 +1,30 @@
+import type { ParsedItem } from '../core/feed.js';
+
+/** A ParsedItem's fields as the format readers find them: the optional ones possibly undefined or empty. */
+export interface ItemFields {
+  guid: string | undefined;
+  title: string;
+  link: string | undefined;
+  html: string;
+  author: string | undefined;
+  categories: string[];
+  published: Date | undefined;
+}
+
+/**
+ * The item, leaving out the optional fields that are absent, in the usual field order. Built by assignment, not
+ * with `...(guid ? { guid } : {})`: V8 copies literals with several such spreads on a slow path whose objects
+ * outlive the young generation (about 1 KB per item), and at thousands of new feeds that garbage, freed only by
+ * full collections, was most of the heap's growth.
+ */
+export function parsedItem(fields: ItemFields): ParsedItem {
+  const item = {} as ParsedItem;
+  if (fields.guid) item.guid = fields.guid;
+  item.title = fields.title;
+  if (fields.link) item.link = fields.link;
+  item.html = fields.html;
+  if (fields.author) item.author = fields.author;
+  item.categories = fields.categories;
+  if (fields.published) item.published = fields.published;
+  return item;
+}
