@@ -12,7 +12,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import { bodyFingerprint, ParseError, parseFeed } from '../parser/index.js';
 import type { FeedRegistry } from '../registry/feeds.js';
 import type { SubscriptionRegistry } from '../registry/subscriptions.js';
-import { nextCheckDelayMs, shouldForceRefresh } from '../scheduler/policy.js';
+import { nextCheckDelayMs, shouldForceRefresh, shouldSpread } from '../scheduler/policy.js';
 import type { Store } from '../store/open.js';
 import type { FeedRecord } from '../store/records.js';
 import { htmlToText } from '../summarizer/index.js';
@@ -57,6 +57,7 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
     return 'error';
   }
   const updated: FeedRecord = { ...feed, lastCheckAt: now.toISOString() };
+  const spread = shouldSpread({ baselineTaken: feed.baselineTaken, dueAt: new Date(feed.nextCheckAt), now, intervalMs: deps.settings.pollIntervalMs });
   if (unconditional) updated.lastUnconditionalAt = now.toISOString();
   if (result.validators) {
     // Each validator is updated on its own: a 304 may carry a new ETag and no Last-Modified.
@@ -68,7 +69,7 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
   }
   if (result.kind === 'not-modified') {
     deps.metrics?.feedCheck('304', result.bytes);
-    await finishSuccess(deps, updated, now, result.cache, undefined, log);
+    await finishSuccess(deps, updated, now, { cache: result.cache, spread }, log);
     return 'not-modified';
   }
   deps.metrics?.feedCheck(String(result.status), result.bytes);
@@ -78,7 +79,7 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
   }
   const bodyHash = bodyFingerprint(result.body);
   if (bodyHash === feed.bodyHash && feed.baselineTaken) {
-    await finishSuccess(deps, updated, now, result.cache, undefined, log);
+    await finishSuccess(deps, updated, now, { cache: result.cache, spread }, log);
     return 'unchanged';
   }
   let parsed: ParsedFeed;
@@ -103,7 +104,7 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
   if (detection.fresh.length > 0 || detection.silenced > 0) {
     log.info({ event: 'feed.items', fresh: detection.fresh.length, silenced: detection.silenced, alerts: enqueued }, 'new items');
   }
-  await finishSuccess(deps, updated, now, result.cache, parsed.ttlMinutes, log);
+  await finishSuccess(deps, updated, now, { cache: result.cache, ttlMinutes: parsed.ttlMinutes, spread }, log);
   return 'parsed';
 }
 
@@ -160,13 +161,20 @@ function escapeHtml(text: string): string {
 /** Fields whose change must reach the store at once; the rest (check times) can wait for the next flush. */
 const DURABLE_FIELDS = ['url', 'etag', 'lastModified', 'bodyHash', 'title', 'link', 'language', 'lastUnconditionalAt', 'failures', 'failingNotified', 'baselineTaken', 'disabled'] as const;
 
-async function finishSuccess(deps: PipelineDeps, feed: FeedRecord, now: Date, cache: FetchResult['cache'], ttlMinutes: number | undefined, log: Logger): Promise<void> {
+/** What decides the next check: the server's hints, and whether to spread it (see shouldSpread). */
+interface NextCheckHints {
+  cache: FetchResult['cache'];
+  ttlMinutes?: number;
+  spread: boolean;
+}
+
+async function finishSuccess(deps: PipelineDeps, feed: FeedRecord, now: Date, hints: NextCheckHints, log: Logger): Promise<void> {
   const before = deps.feeds.get(feed.id);
   const wasFailing = feed.failures > 0;
   feed.lastSuccessAt = now.toISOString();
   feed.failures = 0;
   delete feed.lastError;
-  const delay = nextCheckDelayMs({ intervalMs: deps.settings.pollIntervalMs, minIntervalMs: deps.settings.minPollIntervalMs, ttlMinutes, cache, failures: 0 });
+  const delay = nextCheckDelayMs({ intervalMs: deps.settings.pollIntervalMs, minIntervalMs: deps.settings.minPollIntervalMs, ...hints, failures: 0 });
   feed.nextCheckAt = new Date(now.getTime() + delay).toISOString();
   if (wasFailing) await noteRecovery(deps, feed, now, log);
   const durableChange = !before || DURABLE_FIELDS.some((field) => JSON.stringify(before[field]) !== JSON.stringify(feed[field]));

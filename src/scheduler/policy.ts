@@ -21,6 +21,8 @@ export interface NextCheckInput {
   random?: () => number;
   /** For Expires; defaults to Date.now(). */
   now?: number;
+  /** Place the next check at a random point of the interval (see shouldSpread). */
+  spread?: boolean;
 }
 
 function clamp(value: number, min: number, max: number): number {
@@ -29,8 +31,8 @@ function clamp(value: number, min: number, max: number): number {
 
 /**
  * Delay until the next check: the longest of the interval and every server hint (ttl, max-age minus Age,
- * Expires, Retry-After), clamped to [MIN_POLL_INTERVAL, 24 h], with ±10% jitter so feeds added together spread out
- * (never lengthening the plain poll interval).
+ * Expires, Retry-After), clamped to [MIN_POLL_INTERVAL, 24 h], with jitter so feeds checked together drift apart:
+ * up to 10% shorter than the plain poll interval (never longer), ±10% around a hint.
  * After failures the interval doubles each time (capped at 24 h), and Retry-After still wins when longer.
  */
 export function nextCheckDelayMs(input: NextCheckInput): number {
@@ -47,10 +49,22 @@ export function nextCheckDelayMs(input: NextCheckInput): number {
   const longest = Math.max(...hints.filter(Number.isFinite));
   const delay = clamp(longest, input.minIntervalMs, DAY_MS);
   const random = input.random ?? Math.random;
-  const jittered = Math.round(delay * (1 + JITTER * (2 * random() - 1)));
-  // When the plain poll interval governs, jitter only ever shortens it: an alert is never later than POLL_INTERVAL.
+  // When the plain poll interval governs, jitter only ever shortens it (by up to 10%): an alert is never later
+  // than POLL_INTERVAL. Server hints and back-off get ±10%.
   const governedByInterval = input.failures === 0 && longest <= input.intervalMs && delay === input.intervalMs;
-  return governedByInterval ? Math.min(jittered, delay) : jittered;
+  if (!governedByInterval) return Math.round(delay * (1 + JITTER * (2 * random() - 1)));
+  return Math.max(input.minIntervalMs, Math.round(delay * (input.spread ? random() : 1 - JITTER * random())));
+}
+
+/**
+ * Whether the next check goes to a random point of the interval instead of one interval on: after a feed's first
+ * check, or a check that ran well behind its schedule (start-up, a restart after downtime). Feeds checked together
+ * would otherwise stay together cycle after cycle (±10% jitter moves them apart only slowly): load comes in
+ * bursts, and every feed's wait for its next check is the same wait. Spread evenly, both are smooth; the cost is
+ * one early check (a 304) per feed.
+ */
+export function shouldSpread(input: { baselineTaken: boolean; dueAt: Date; now: Date; intervalMs: number }): boolean {
+  return !input.baselineTaken || input.now.getTime() - input.dueAt.getTime() > input.intervalMs * JITTER;
 }
 
 /** True when the next fetch must skip the validators (none unconditional yet, or the last one is 12 h old). */

@@ -40,6 +40,29 @@ describe('the pipeline, one feed check at a time', () => {
     expect(t.deps.outbox.depth()).toBe(1);
   });
 
+  it('spreads the next checks of feeds first checked together over the interval, then keeps their rhythm', async () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    t.deps.now = () => now;
+    const feeds = [];
+    for (let i = 0; i < 40; i++) {
+      server.setItems(`f${i}`, [testItem(1, 'Weather today')]);
+      feeds.push((await subscribe(`f${i}`, 'bitcoin')).feed);
+    }
+    for (const feed of feeds) await processFeed(t.deps, feed.id);
+    const offsets = feeds.map((feed) => Date.parse(t.deps.feeds.get(feed.id)!.nextCheckAt) - now.getTime());
+    // Uniform over [1 s, 60 s]: all 40 above (or below) the middle would be a 1 in 2^39 draw.
+    expect(Math.min(...offsets)).toBeGreaterThanOrEqual(1000);
+    expect(Math.max(...offsets)).toBeLessThanOrEqual(60_000);
+    expect(offsets.some((offset) => offset < 30_000)).toBe(true);
+    expect(offsets.some((offset) => offset > 30_000)).toBe(true);
+    // A check on time is followed by one a whole interval on (less at most 10% jitter).
+    const [first] = feeds;
+    const due = new Date(t.deps.feeds.get(first!.id)!.nextCheckAt);
+    t.deps.now = () => due;
+    expect(await processFeed(t.deps, first!.id)).toBe('not-modified');
+    expect(Date.parse(t.deps.feeds.get(first!.id)!.nextCheckAt) - due.getTime()).toBeGreaterThanOrEqual(54_000);
+  });
+
   it('does not alert a story again when its guid changes with the title but the link stays', async () => {
     const first = testItem(1, 'Bitcoin rises');
     server.setItems('a', [testItem(0, 'Old news')]);

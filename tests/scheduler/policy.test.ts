@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, isDisablingFailure, nextCheckDelayMs, shouldForceRefresh } from '../../src/scheduler/policy.js';
+import { DAY_MS, isDisablingFailure, nextCheckDelayMs, shouldForceRefresh, shouldSpread } from '../../src/scheduler/policy.js';
 
 const MIN = 60_000;
 const base = { intervalMs: 10 * MIN, minIntervalMs: 5 * MIN, failures: 0, random: () => 0.5, now: 0 };
 
 describe('nextCheckDelayMs', () => {
   it('uses the interval when no hint is longer', () => {
-    expect(nextCheckDelayMs(base)).toBe(10 * MIN);
+    expect(nextCheckDelayMs({ ...base, random: () => 0 })).toBe(10 * MIN);
   });
 
   it('honours the longest hint: ttl, max-age minus Age, Expires, Retry-After', () => {
@@ -21,17 +21,38 @@ describe('nextCheckDelayMs', () => {
     expect(nextCheckDelayMs({ ...base, cache: { retryAfterMs: 7 * DAY_MS } })).toBe(DAY_MS);
   });
 
-  it('adds at most ±10% jitter, never lengthening the plain poll interval', () => {
-    expect(nextCheckDelayMs({ ...base, random: () => 0 })).toBe(9 * MIN);
-    expect(nextCheckDelayMs({ ...base, random: () => 0.999999 })).toBe(10 * MIN);
+  it('shortens the plain poll interval by up to 10% (never lengthens it); ±10% around a hint', () => {
+    expect(nextCheckDelayMs({ ...base, random: () => 0 })).toBe(10 * MIN);
+    expect(nextCheckDelayMs({ ...base, random: () => 0.5 })).toBe(9.5 * MIN);
+    expect(nextCheckDelayMs({ ...base, random: () => 0.999999 })).toBeCloseTo(9 * MIN, -2);
     expect(nextCheckDelayMs({ ...base, ttlMinutes: 20, random: () => 0 })).toBe(18 * MIN);
     expect(nextCheckDelayMs({ ...base, ttlMinutes: 20, random: () => 0.999999 })).toBeCloseTo(22 * MIN, -2);
+  });
+
+  it('spreads a check over the whole interval when asked, never below MIN_POLL_INTERVAL', () => {
+    expect(nextCheckDelayMs({ ...base, spread: true, random: () => 0.75 })).toBe(7.5 * MIN);
+    expect(nextCheckDelayMs({ ...base, spread: true, random: () => 0.1 })).toBe(5 * MIN);
+    expect(nextCheckDelayMs({ ...base, spread: true, random: () => 0.999999 })).toBeLessThanOrEqual(10 * MIN);
+    // A server hint or a back-off governs: no spreading below it.
+    expect(nextCheckDelayMs({ ...base, spread: true, ttlMinutes: 60, random: () => 0 })).toBe(54 * MIN);
+    expect(nextCheckDelayMs({ ...base, spread: true, failures: 1, random: () => 0 })).toBe(18 * MIN);
   });
 
   it('backs off exponentially after failures, capped at 24 h', () => {
     expect(nextCheckDelayMs({ ...base, failures: 1 })).toBe(20 * MIN);
     expect(nextCheckDelayMs({ ...base, failures: 3 })).toBe(80 * MIN);
     expect(nextCheckDelayMs({ ...base, failures: 40 })).toBe(DAY_MS);
+  });
+});
+
+describe('shouldSpread', () => {
+  const due = new Date('2025-01-01T12:00:00Z');
+  const at = (seconds: number) => new Date(due.getTime() + seconds * 1000);
+  it('spreads after the first check of a feed, and after a check well behind its schedule', () => {
+    expect(shouldSpread({ baselineTaken: false, dueAt: due, now: at(0), intervalMs: 10 * MIN })).toBe(true);
+    expect(shouldSpread({ baselineTaken: true, dueAt: due, now: at(2), intervalMs: 10 * MIN })).toBe(false);
+    expect(shouldSpread({ baselineTaken: true, dueAt: due, now: at(60), intervalMs: 10 * MIN })).toBe(false);
+    expect(shouldSpread({ baselineTaken: true, dueAt: due, now: at(61), intervalMs: 10 * MIN })).toBe(true);
   });
 });
 
