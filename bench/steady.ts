@@ -1,7 +1,7 @@
 /**
  * Steady state: 1,000 feeds over 250 hosts, a 30 s interval, 2 minutes, 20 items published at random moments into
- * random feeds. Taza (a real `taza run`, alerts to the fake Telegram) and then the peer, each against the same farm
- * and the same publications. Latency is publish → fake Telegram receipt for Taza, publish → 'new-item' for the peer.
+ * random feeds (moments stratified over the feeds' polling cycles: see planPublications). Taza (a real `taza run`,
+ * alerts to the fake Telegram) and then the peer, each against the same farm and the same publications. Latency is publish → fake Telegram receipt for Taza, publish → 'new-item' for the peer.
  */
 import { startFakeTelegram } from '../tests/fakes/telegram.js';
 import { spawnFarm, type FarmProcess } from './farm/process.js';
@@ -49,13 +49,14 @@ export interface SystemFigures {
   items: Array<{ feed: number; publishedAt: number; requests: number[]; arrivals: number[] }>;
 }
 
-async function publishOnSchedule(farm: FarmProcess, plan: PlannedPublication[], windowStart: number): Promise<Published[]> {
-  const published: Published[] = [];
+/** Arms each publication at its moment; the farm publishes it at its phase after the feed's next check. */
+async function publishOnSchedule(farm: FarmProcess, plan: PlannedPublication[], windowStart: number, intervalMs: number): Promise<Published[]> {
+  const pending: Array<Promise<Published>> = [];
   for (const entry of plan) {
     await pause(Math.max(0, windowStart + entry.offsetMs - Date.now()));
-    const item = await farm.publish(entry.feed, { title: entry.title });
-    published.push({ ...entry, id: item.id, publishedAt: Date.parse(item.publishedAt) });
+    pending.push(farm.publishAfterNextRequest(entry.feed, entry.phase * intervalMs, { title: entry.title }).then((item) => ({ ...entry, id: item.id, publishedAt: Date.parse(item.publishedAt) })));
   }
+  const published = await Promise.all(pending);
   return published;
 }
 
@@ -94,10 +95,10 @@ async function steadyTaza(farm: FarmProcess, options: SteadyOptions, plan: Plann
     await warmUp(options);
     await farm.resetStats();
     const windowStart = Date.now();
-    const published = await publishOnSchedule(farm, plan, windowStart);
+    const published = await publishOnSchedule(farm, plan, windowStart, options.intervalMs);
     const received = () => CHATS.flatMap((chat) => telegram.messages(chat));
     const arrived = (entry: Published) => received().filter((message) => message.text?.includes(entry.tag));
-    await until(() => published.every((entry) => arrived(entry).length > 0), Math.max(windowStart + options.durationMs, published.at(-1)!.publishedAt + options.intervalMs + 10_000));
+    await until(() => published.every((entry) => arrived(entry).length > 0), Math.max(windowStart + options.durationMs, Math.max(...published.map((entry) => entry.publishedAt)) + options.intervalMs + 10_000));
     const windowEnd = Math.max(Date.now(), windowStart + options.durationMs);
     await pause(Math.max(0, windowEnd - Date.now()));
     sampler.sample();
@@ -123,10 +124,10 @@ async function steadyPeer(farm: FarmProcess, options: SteadyOptions, plan: Plann
     await warmUp(options);
     await farm.resetStats();
     const windowStart = Date.now();
-    const published = await publishOnSchedule(farm, plan, windowStart);
+    const published = await publishOnSchedule(farm, plan, windowStart, options.intervalMs);
     const items = () => peer.events.filter((event): event is Extract<PeerEvent, { type: 'new-item' }> => event.type === 'new-item');
     const arrived = (entry: Published) => items().filter((event) => event.guid === entry.id);
-    await until(() => published.every((entry) => arrived(entry).length > 0), Math.max(windowStart + options.durationMs, published.at(-1)!.publishedAt + options.intervalMs + 10_000));
+    await until(() => published.every((entry) => arrived(entry).length > 0), Math.max(windowStart + options.durationMs, Math.max(...published.map((entry) => entry.publishedAt)) + options.intervalMs + 10_000));
     const windowEnd = Math.max(Date.now(), windowStart + options.durationMs);
     await pause(Math.max(0, windowEnd - Date.now()));
     sampler.sample();
@@ -180,7 +181,7 @@ export interface SteadyResult {
 }
 
 export async function runSteady(options: SteadyOptions = STEADY_DEFAULTS): Promise<SteadyResult> {
-  const plan = planPublications(options.publications, options.feeds, options.durationMs);
+  const plan = planPublications(options.publications, options.feeds, options.durationMs, options.intervalMs);
   const farm = await spawnFarm(options.feeds, options.hosts);
   let taza: SystemFigures;
   let peer: SystemFigures;

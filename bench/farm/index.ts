@@ -31,6 +31,8 @@ export interface Farm {
   port: number;
   urls: string[];
   publish(feedIndex: number, item?: Partial<Omit<FarmItem, 'publishedAt'>>): FarmItem;
+  /** Publishes `delayMs` after the feed's next request is answered: at a chosen point of its client's polling cycle. */
+  publishAfterNextRequest(feedIndex: number, delayMs: number, item?: Partial<Omit<FarmItem, 'publishedAt'>>): Promise<FarmItem>;
   stats(): FarmStats;
   /** Every request since the last reset, in arrival order. */
   timeline(): FarmRequestRecord[];
@@ -68,6 +70,8 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
   let timeline: FarmRequestRecord[] = [];
   const inFlight = new Map<string, number>();
   const feeds: FeedState[] = [];
+  /** Per feed, what to do once its next request has been answered. */
+  const afterNextRequest = new Map<number, Array<() => void>>();
   const hostOf = (index: number): string => farmHostAddress(index % hosts);
 
   function rebuild(feed: FeedState, index: number, at: Date): void {
@@ -89,6 +93,9 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
     res.once('finish', () => {
       record[4] = req.socket.bytesWritten - writtenBefore;
       stats.wireBytesSent += record[4];
+      const waiting = afterNextRequest.get(record[1]);
+      afterNextRequest.delete(record[1]);
+      for (const run of waiting ?? []) run();
     });
     res.once('close', () => inFlight.set(host, (inFlight.get(host) ?? 1) - 1));
     const match = /^\/feed\/(\d+)\.xml$/.exec(req.url ?? '');
@@ -134,18 +141,28 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
     feeds.push(feed);
   }
 
+  function publish(feedIndex: number, overrides: Partial<Omit<FarmItem, 'publishedAt'>> = {}): FarmItem {
+    const feed = feeds[feedIndex];
+    if (!feed) throw new Error(`no feed ${feedIndex}`);
+    const now = new Date();
+    const item = { ...makeItem(feedIndex, feed.serial, feed.baseUrl, now), ...overrides, publishedAt: now };
+    feed.serial += 1;
+    feed.items = [item, ...feed.items].slice(0, itemsPerFeed);
+    rebuild(feed, feedIndex, now);
+    return item;
+  }
+
   return {
     port,
     urls: feeds.map((feed, index) => `${feed.baseUrl}/feed/${index}.xml`),
-    publish(feedIndex, overrides = {}) {
-      const feed = feeds[feedIndex];
-      if (!feed) throw new Error(`no feed ${feedIndex}`);
-      const now = new Date();
-      const item = { ...makeItem(feedIndex, feed.serial, feed.baseUrl, now), ...overrides, publishedAt: now };
-      feed.serial += 1;
-      feed.items = [item, ...feed.items].slice(0, itemsPerFeed);
-      rebuild(feed, feedIndex, now);
-      return item;
+    publish,
+    publishAfterNextRequest(feedIndex, delayMs, overrides = {}) {
+      if (!feeds[feedIndex]) return Promise.reject(new Error(`no feed ${feedIndex}`));
+      return new Promise((resolve) => {
+        const waiting = afterNextRequest.get(feedIndex) ?? [];
+        waiting.push(() => setTimeout(() => resolve(publish(feedIndex, overrides)), delayMs));
+        afterNextRequest.set(feedIndex, waiting);
+      });
     },
     stats: () => ({ ...stats, status: { ...stats.status } }),
     timeline: () => timeline,

@@ -6,6 +6,8 @@
  *   GET  /timeline             → FarmRequestRecord[] since the last reset
  *   POST /reset-stats
  *   POST /publish?feed=N       → the published item (body: optional JSON {title, link, id})
+ *   POST /publish?feed=N&afterNextRequestMs=D
+ *                              → the same, published D ms after the feed's next request is answered
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,11 +31,11 @@ const control = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
-      try {
-        json(farm.publish(Number(url.searchParams.get('feed') ?? '0'), body ? (JSON.parse(body) as object) : {}));
-      } catch (error) {
-        res.writeHead(400).end((error as Error).message);
-      }
+      const feed = Number(url.searchParams.get('feed') ?? '0');
+      const after = url.searchParams.get('afterNextRequestMs');
+      const overrides = body ? (JSON.parse(body) as object) : {};
+      const published = after === null ? Promise.resolve().then(() => farm.publish(feed, overrides)) : farm.publishAfterNextRequest(feed, Number(after), overrides);
+      published.then(json, (error: Error) => res.writeHead(400).end(error.message));
     });
     return;
   }
