@@ -17,9 +17,32 @@ import { AtomScanner } from './scanner.js';
 
 type Match = { id: string; result: MatchResult };
 
+/**
+ * A found term (local index, state) as 15 bits, [index: 6][fields: 5][first variant found + 1: 4], or -1 when
+ * it does not fit (a query's 64th term, a term with 15 or more aliases): two entries make one exact key.
+ */
+function exactEntry(term: number, state: number): number {
+  const variant = state & 0xffff;
+  return term < 64 && variant < 16 ? (term << 9) | ((state >>> 16) << 4) | variant : -1;
+}
+
+/** The exact key of a candidate with count (0, 1 or 2) terms found: 0, the entry, or both in term order. */
+function exactKey(count: number, first: number, second: number): number {
+  return count === 0 ? 0 : count === 1 ? first : first * 32768 + second;
+}
+
 /** Results remembered per subscription, by term states (most subscriptions see only a few). */
 const WAYS = 16;
-const RECORD = 4 + WAYS;
+/**
+ * A subscription's record, RECORD ints at s * RECORD: its first term in termGroups and how many it has, the
+ * ways in use, the next way to replace, and each way's key.
+ */
+const START = 0;
+const TERMS = 1;
+const FILLED = 2;
+const NEXT = 3;
+const KEYS = 4;
+const RECORD = KEYS + WAYS;
 
 /**
  * Where each global term was found in the current item, as a state: 0 when not found, else
@@ -87,10 +110,10 @@ export class MatchIndex {
   private readonly termGroups: Int32Array;
   private readonly termViews: Int32Array[] = [];
   /**
-   * Per subscription s with k terms, WAYS remembered evaluations. Its record, RECORD ints at s * RECORD:
-   * [its first term in termGroups, k, ways in use, next way to replace, then a hash of each way's states].
-   * Way w's term states are seen[first * WAYS + w * k ...] (k of them), its match results[s * WAYS + w]
-   * (null: no match).
+   * Per subscription s with k terms, its record (see RECORD) with WAYS remembered evaluations. A way's key is
+   * exact (>= 0, see exactKey) when at most two of the subscription's terms were found; otherwise it is a hash of
+   * the states of all k terms (< 0), and way w's states are kept in seen[START * WAYS + w * k ...] to confirm it.
+   * Way w's match result is results[s * WAYS + w] (null: no match).
    */
   private readonly records: Int32Array;
   private readonly seen: Int32Array;
@@ -112,6 +135,7 @@ export class MatchIndex {
     for (const { id, query } of entries) {
       const q = internals(query);
       const local = q.atoms.map((atom) => this.scanner.add(atom));
+      const s = this.ids.length;
       for (const term of q.terms) {
         const atoms = term.atoms.map((a) => local[a]!);
         const key = atoms.join(',');
@@ -123,7 +147,6 @@ export class MatchIndex {
         groups.push(g);
       }
       starts.push(groups.length);
-      const s = this.ids.length;
       this.ids.push(id);
       this.queries.push(q);
       if (q.triggers === null) this.always.push(s);
@@ -137,8 +160,8 @@ export class MatchIndex {
     this.results = new Array<Match | null | undefined>(this.size * WAYS).fill(undefined);
     this.records = new Int32Array(this.size * RECORD);
     for (let s = 0; s < this.size; s++) {
-      this.records[s * RECORD] = starts[s]!;
-      this.records[s * RECORD + 1] = starts[s + 1]! - starts[s]!;
+      this.records[s * RECORD + START] = starts[s]!;
+      this.records[s * RECORD + TERMS] = starts[s + 1]! - starts[s]!;
     }
     this.current = new Int32Array(this.termViews.reduce((most, v) => Math.max(most, v.length), 0));
     this.candidates = new Int32Array((this.size >>> 5) + 1);
@@ -198,30 +221,46 @@ export class MatchIndex {
 
   /** A candidate's match, from a remembered evaluation with the same term states, else evaluated. */
   private candidate(s: number): Match | null {
-    const { records, termGroups, seen, results, current, states } = this;
+    const { records, results, termGroups, current, states } = this;
     const r = s * RECORD;
-    const start = records[r]!;
-    const k = records[r + 1]!;
+    const start = records[r + START]!;
+    const k = records[r + TERMS]!;
+    // The key: exact from the (at most two) terms found, else a hash of every term's state.
+    let found = 0;
+    let first = 0;
+    let second = 0;
     let hash = k;
     for (let i = 0; i < k; i++) {
       const state = states.state(termGroups[start + i]!);
       current[i] = state;
       hash = Math.imul(hash ^ state, 0x01000193);
+      if (state === 0) continue;
+      const entry = exactEntry(i, state);
+      if (entry < 0) found = 3;
+      else if (++found === 1) first = entry;
+      else second = entry;
     }
-    const filled = records[r + 2]!;
+    const exact = found <= 2;
+    const key = exact ? exactKey(found, first, second) : hash | 0x80000000;
+    const filled = records[r + FILLED]!;
     for (let w = 0; w < filled; w++) {
-      if (records[r + 4 + w] !== hash) continue;
-      const base = start * WAYS + w * k;
-      let i = 0;
-      while (i < k && seen[base + i] === current[i]) i++;
-      if (i === k) return results[s * WAYS + w]!;
+      if (records[r + KEYS + w] === key && (exact || this.sameStates(r, w))) return results[s * WAYS + w]!;
     }
-    const w = records[r + 3]!;
-    records[r + 3] = (w + 1) % WAYS;
-    if (filled < WAYS) records[r + 2] = filled + 1;
-    seen.set(current.subarray(0, k), start * WAYS + w * k);
-    records[r + 4 + w] = hash;
+    const w = records[r + NEXT]!;
+    records[r + NEXT] = (w + 1) % WAYS;
+    if (filled < WAYS) records[r + FILLED] = filled + 1;
+    records[r + KEYS + w] = key;
+    if (!exact) for (let i = 0, base = start * WAYS + w * k; i < k; i++) this.seen[base + i] = current[i]!;
     return (results[s * WAYS + w] = this.evaluate(s));
+  }
+
+  /** Are the term states in current those remembered for way w of the subscription at record r? */
+  private sameStates(r: number, w: number): boolean {
+    const { records, seen, current } = this;
+    const k = records[r + TERMS]!;
+    const base = records[r + START]! * WAYS + w * k;
+    for (let i = 0; i < k; i++) if (seen[base + i] !== current[i]) return false;
+    return true;
   }
 
   private evaluate(s: number): Match | null {

@@ -66,7 +66,6 @@ export const FOLD: Readonly<Record<string, string>> = { ...ACCENTED, ...BASE_FOL
 const FOLD_RE = new RegExp(`[${Object.keys(FOLD).join('')}]`, 'g');
 const foldChar = (c: string): string => FOLD[c] ?? c;
 const MARKS_RE = /[\u0300-\u036F]/;
-const ASCII_RE = /^[\t\n\r\x20-\x7E]*$/;
 /**
  * Text made only of these characters is its own NFKC (no decompositions, nothing that composes with a
  * neighbour): ASCII, Latin-1 letters and signs, basic Cyrillic, Arabic and Urdu letters, digits and
@@ -76,14 +75,21 @@ const ASCII_RE = /^[\t\n\r\x20-\x7E]*$/;
 const NFKC_STABLE_RE =
   /^[\t\n\r\x20-\x7E\u00A1-\u00A7\u00A9\u00AB-\u00AE\u00B0\u00B1\u00B6\u00B7\u00BB\u00BF-\u00FF\u0400-\u045F\u060C\u061B\u061F\u0621-\u063A\u0640-\u064A\u0660-\u066D\u0679-\u06D4\u06F0-\u06F9\u200C-\u200F\u2013\u2014\u2018\u2019\u201C\u201D\u2022\u3001\u3002\u3041-\u3096\u30A1-\u30FA\u30FC\u4E00-\u9FFF]*$/;
 const SPACES_RE = /[\s\u200B]+/g;
+/**
+ * Per UTF-16 code unit, 1 when outside NFKC_STABLE_RE: preFold reads a text's flags in one loop over it
+ * instead of testing the pattern (the check runs on every field of every item).
+ */
+const NOT_STABLE = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++) NOT_STABLE[c] = NFKC_STABLE_RE.test(String.fromCharCode(c)) ? 0 : 1;
 
 /** NFKC, lower case, diacritics that survive NFKC as marks removed: normalizeText before FOLD. */
 export function preFold(text: string): string {
-  if (ASCII_RE.test(text)) return text.toLowerCase();
+  let unstable = 0;
+  for (let i = 0; i < text.length; i++) unstable |= NOT_STABLE[text.charCodeAt(i)]!;
+  // Lower-casing characters of NFKC_STABLE never yields a combining mark (a test checks every one).
+  if (unstable === 0) return text.toLowerCase();
   // ´ first: NFKC would turn it into a space and a combining accent.
-  let s = text.includes('\u00B4') ? text.replace(/\u00B4/g, "'") : text;
-  if (!NFKC_STABLE_RE.test(s)) s = s.normalize('NFKC');
-  s = s.toLowerCase();
+  const s = (text.includes('\u00B4') ? text.replace(/\u00B4/g, "'") : text).normalize('NFKC').toLowerCase();
   return MARKS_RE.test(s) ? stripMarks(s) : s;
 }
 

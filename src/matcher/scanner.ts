@@ -21,6 +21,10 @@ const JOIN_EXACT = 2;
 const JOIN_PREFIX = 3;
 const KINDS = 4;
 
+// How much the walk that found an atom proves (see AtomScanner.simple).
+const SIMPLE = 1;
+const SIMPLE_PLURAL = 2;
+
 interface BuildNode {
   next: Map<number, BuildNode>;
   lists: Array<number[] | undefined>;
@@ -33,6 +37,12 @@ export class AtomScanner {
   private readonly ids = new Map<string, number>();
   private readonly segments: Segment[][] = [];
   private readonly fields: number[] = [];
+  /**
+   * Per atom: SIMPLE when it is one segment, so that how the walk found it already proves the match (the word
+   * or joined words spell it exactly, or start with it for a prefix); SIMPLE_PLURAL when plural forms also
+   * count. Other atoms (phrases) are verified with matchSegmentsAt.
+   */
+  private readonly simple: number[] = [];
   private build: BuildNode | null = newNode();
   // The flattened trie. Node 0 is the root; the root's children are looked up by character in rootNext;
   // node u's children are edgeChar/edgeTo[edgeStart[u] .. edgeStart[u + 1]], sorted by character.
@@ -68,6 +78,7 @@ export class AtomScanner {
       this.ids.set(atom.key, id);
       this.segments.push(atom.segments);
       this.fields.push(atom.fields);
+      this.simple.push(atom.segments.length > 1 ? 0 : atom.segments[0]!.flex ? SIMPLE_PLURAL : SIMPLE);
       const first = atom.segments[0]!;
       let node = this.build!;
       for (let i = 0; i < first.text.length; i++) {
@@ -184,12 +195,12 @@ export class AtomScanner {
   /** Exact words that t may be the plural of: t minus s, minus es, or ies -> y. */
   private plurals(t: string, n1: number, n2: number, n3: number, tokens: string[], p: number, field: number): void {
     const len = t.length;
-    if (n1 >= 0 && this.has(n1, WORD_EXACT)) this.check(this.lists[n1 * KINDS + WORD_EXACT]!, tokens, p, field);
+    if (n1 >= 0 && this.has(n1, WORD_EXACT)) this.check(this.lists[n1 * KINDS + WORD_EXACT]!, tokens, p, field, SIMPLE_PLURAL);
     if (len < 3 || t.charCodeAt(len - 2) !== 101 /* e */) return;
-    if (n2 >= 0 && this.has(n2, WORD_EXACT)) this.check(this.lists[n2 * KINDS + WORD_EXACT]!, tokens, p, field);
+    if (n2 >= 0 && this.has(n2, WORD_EXACT)) this.check(this.lists[n2 * KINDS + WORD_EXACT]!, tokens, p, field, SIMPLE_PLURAL);
     if (n3 < 0 || t.charCodeAt(len - 3) !== 105 /* i */) return;
     const y = this.child(n3, 121 /* y */);
-    if (y >= 0 && this.has(y, WORD_EXACT)) this.check(this.lists[y * KINDS + WORD_EXACT]!, tokens, p, field);
+    if (y >= 0 && this.has(y, WORD_EXACT)) this.check(this.lists[y * KINDS + WORD_EXACT]!, tokens, p, field, SIMPLE_PLURAL);
   }
 
   /** Continue a joined walk from node u, which word p ended at, through the following words. */
@@ -206,14 +217,18 @@ export class AtomScanner {
     }
   }
 
-  private check(atoms: number[], tokens: string[], p: number, field: number): void {
+  /**
+   * Record the atoms found at word p, verifying those the walk does not prove: `proven` is the least
+   * simplicity (SIMPLE, or SIMPLE_PLURAL when the word was looked up as a plural) that needs no verification.
+   */
+  private check(atoms: number[], tokens: string[], p: number, field: number, proven = SIMPLE): void {
     const gen = this.gen;
     for (let k = 0; k < atoms.length; k++) {
       const a = atoms[k]!;
       if ((this.fields[a]! & field) === 0) continue;
       const seen = this.stamp[a] === gen;
       if (seen && this.mask[a]! & field) continue;
-      if (!matchSegmentsAt(this.segments[a]!, tokens, p)) continue;
+      if (this.simple[a]! < proven && !matchSegmentsAt(this.segments[a]!, tokens, p)) continue;
       if (seen) {
         this.mask[a] = this.mask[a]! | field;
       } else {

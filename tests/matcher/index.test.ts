@@ -42,6 +42,20 @@ describe('MatchIndex', () => {
     expect(whys).toEqual(['bitcoin in text', 'bitcoin (as بٹ کوائن) in text', 'bitcoin in text', undefined, 'bitcoin (as بٹ کوائن) in text']);
   });
 
+  it('remembers explanations exactly, whether one, two or more of a query’s terms were found', () => {
+    const many = [{ id: 'm', query: q('bitcoin, ethereum, solana, pakistan -etf') }];
+    const memo = new MatchIndex(many);
+    const texts = ['Bitcoin', 'Bitcoin and Solana', 'Solana and Bitcoin', 'Bitcoin, Solana, Pakistan', 'Pakistan', 'Bitcoin, Ethereum, Solana, Pakistan', 'Solana ETF'];
+    // In both title and text, or one of them: the same terms in other places must not reuse an explanation.
+    const inputs = texts.flatMap((text): MatchInput[] => [
+      { title: text, text: '', categories: [] },
+      { title: '', text, categories: [] },
+      { title: text, text: 'Bitcoin', categories: [] },
+    ]);
+    for (const input of [...inputs, ...[...inputs].reverse(), ...inputs]) expect(memo.match(input)).toEqual(naive(many, input));
+    expect(memo.match({ title: 'Bitcoin, Solana, Pakistan', text: '', categories: [] })[0]!.result.terms).toEqual(['bitcoin', 'solana', 'pakistan']);
+  });
+
   it('finds plural forms, prefixes and Arabic-script phrases however they are spaced', () => {
     const sources = ['tax', 'policy', 'bitcoin', 'crypto*', '"ایل سلوا ڈور"', 'بٹکوائن', 'کرپٹو*', 'title:etf'];
     const all = sources.map((source) => ({ id: source, query: q(source) }));
