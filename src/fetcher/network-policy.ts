@@ -85,15 +85,26 @@ function parseCidr(cidr: string): [string, number, 'ipv4' | 'ipv6'] {
  */
 export function createNetworkPolicy(allow: boolean | string[]): NetworkPolicy {
   const listed = Array.isArray(allow) ? toBlockList(allow.map(parseCidr)) : undefined;
+  const decide = (ip: string): boolean => {
+    const bare = bareIp(ip);
+    const type = ipType(bare);
+    if (!type) return false;
+    if (allow === true) return true;
+    if (listed?.check(bare, type)) return true;
+    if (METADATA.includes(bare.toLowerCase())) return false;
+    return !nonPublic.check(bare, type);
+  };
+  // The answer for an address never changes, and BlockList.check builds native objects on every call: a feed
+  // URL with an IP literal is checked on every request, so answers are remembered (a bounded number of them).
+  const answers = new Map<string, boolean>();
   return {
     isAllowed(ip: string): boolean {
-      const bare = bareIp(ip);
-      const type = ipType(bare);
-      if (!type) return false;
-      if (allow === true) return true;
-      if (listed?.check(bare, type)) return true;
-      if (METADATA.includes(bare.toLowerCase())) return false;
-      return !nonPublic.check(bare, type);
+      let answer = answers.get(ip);
+      if (answer === undefined) {
+        if (answers.size >= 10_000) answers.clear();
+        answers.set(ip, (answer = decide(ip)));
+      }
+      return answer;
     },
   };
 }

@@ -161,6 +161,11 @@ function escapeHtml(text: string): string {
 /** Fields whose change must reach the store at once; the rest (check times) can wait for the next flush. */
 const DURABLE_FIELDS = ['url', 'etag', 'lastModified', 'bodyHash', 'title', 'link', 'language', 'lastUnconditionalAt', 'failures', 'failingNotified', 'baselineTaken', 'disabled'] as const;
 
+/** Field values compared as stored: primitives directly (every check compares them), objects as JSON. */
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
+}
+
 /** What decides the next check: the server's hints, and whether to spread it (see shouldSpread). */
 interface NextCheckHints {
   cache: FetchResult['cache'];
@@ -177,7 +182,7 @@ async function finishSuccess(deps: PipelineDeps, feed: FeedRecord, now: Date, hi
   const delay = nextCheckDelayMs({ intervalMs: deps.settings.pollIntervalMs, minIntervalMs: deps.settings.minPollIntervalMs, ...hints, failures: 0 });
   feed.nextCheckAt = new Date(now.getTime() + delay).toISOString();
   if (wasFailing) await noteRecovery(deps, feed, now, log);
-  const durableChange = !before || DURABLE_FIELDS.some((field) => JSON.stringify(before[field]) !== JSON.stringify(feed[field]));
+  const durableChange = !before || DURABLE_FIELDS.some((field) => !sameValue(before[field], feed[field]));
   if (durableChange) await deps.feeds.save(feed);
   else deps.feeds.saveLater(feed);
 }

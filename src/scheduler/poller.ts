@@ -73,9 +73,13 @@ export class Poller {
     let earliest: string | undefined;
     const due: Array<{ id: string; url: string; fresh: boolean }> = [];
     for (const feed of this.options.feeds.values()) {
-      if (feed.disabled || this.queued.has(feed.id)) continue;
-      if (feed.nextCheckAt <= nowIso) due.push({ id: feed.id, url: feed.url, fresh: !feed.baselineTaken });
-      else if (earliest === undefined || feed.nextCheckAt < earliest) earliest = feed.nextCheckAt;
+      if (feed.disabled) continue;
+      // Most feeds are not due: the time comparison comes before the (costlier) look-up of checks under way.
+      if (feed.nextCheckAt > nowIso) {
+        if (earliest === undefined || feed.nextCheckAt < earliest) earliest = feed.nextCheckAt;
+      } else if (!this.queued.has(feed.id)) {
+        due.push({ id: feed.id, url: feed.url, fresh: !feed.baselineTaken });
+      }
     }
     // Feeds never fetched go first, so a large start (or a burst of new subscriptions) is not starved by re-checks.
     due.sort((a, b) => Number(b.fresh) - Number(a.fresh));
