@@ -5,7 +5,14 @@ export const DAY_MS = 24 * 60 * 60_000;
 export const FORCED_REFRESH_MS = 12 * 60 * 60_000;
 /** A feed without a single success for this long is disabled. */
 export const DISABLE_AFTER_MS = 30 * DAY_MS;
+/** Around a server's hint, and how late a check may run before its successor is spread (see shouldSpread). */
 const JITTER = 0.1;
+/**
+ * How much sooner than POLL_INTERVAL a plain check may come. POLL_INTERVAL is the longest a feed goes
+ * unchecked; checks come 0-20% sooner, at random, so feeds checked together drift apart, and the typical wait
+ * for a new item's check (about half the mean interval: 45% of POLL_INTERVAL) stays under half of it.
+ */
+const INTERVAL_JITTER = 0.2;
 
 export interface NextCheckInput {
   /** The feed's configured poll interval. */
@@ -32,7 +39,7 @@ function clamp(value: number, min: number, max: number): number {
 /**
  * Delay until the next check: the longest of the interval and every server hint (ttl, max-age minus Age,
  * Expires, Retry-After), clamped to [MIN_POLL_INTERVAL, 24 h], with jitter so feeds checked together drift apart:
- * up to 10% shorter than the plain poll interval (never longer), ±10% around a hint.
+ * up to 20% shorter than the plain poll interval (never longer), ±10% around a hint.
  * After failures the interval doubles each time (capped at 24 h), and Retry-After still wins when longer.
  */
 export function nextCheckDelayMs(input: NextCheckInput): number {
@@ -49,11 +56,11 @@ export function nextCheckDelayMs(input: NextCheckInput): number {
   const longest = Math.max(...hints.filter(Number.isFinite));
   const delay = clamp(longest, input.minIntervalMs, DAY_MS);
   const random = input.random ?? Math.random;
-  // When the plain poll interval governs, jitter only ever shortens it (by up to 10%): an alert is never later
-  // than POLL_INTERVAL. Server hints and back-off get ±10%.
+  // When the plain poll interval governs, jitter only ever shortens it: an alert is never later than
+  // POLL_INTERVAL. Server hints and back-off get ±10%.
   const governedByInterval = input.failures === 0 && longest <= input.intervalMs && delay === input.intervalMs;
   if (!governedByInterval) return Math.round(delay * (1 + JITTER * (2 * random() - 1)));
-  return Math.max(input.minIntervalMs, Math.round(delay * (input.spread ? random() : 1 - JITTER * random())));
+  return Math.max(input.minIntervalMs, Math.round(delay * (input.spread ? random() : 1 - INTERVAL_JITTER * random())));
 }
 
 /**

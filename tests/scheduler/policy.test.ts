@@ -21,10 +21,10 @@ describe('nextCheckDelayMs', () => {
     expect(nextCheckDelayMs({ ...base, cache: { retryAfterMs: 7 * DAY_MS } })).toBe(DAY_MS);
   });
 
-  it('shortens the plain poll interval by up to 10% (never lengthens it); ±10% around a hint', () => {
+  it('shortens the plain poll interval by up to 20% (never lengthens it); ±10% around a hint', () => {
     expect(nextCheckDelayMs({ ...base, random: () => 0 })).toBe(10 * MIN);
-    expect(nextCheckDelayMs({ ...base, random: () => 0.5 })).toBe(9.5 * MIN);
-    expect(nextCheckDelayMs({ ...base, random: () => 0.999999 })).toBeCloseTo(9 * MIN, -2);
+    expect(nextCheckDelayMs({ ...base, random: () => 0.5 })).toBe(9 * MIN);
+    expect(nextCheckDelayMs({ ...base, random: () => 0.999999 })).toBeCloseTo(8 * MIN, -2);
     expect(nextCheckDelayMs({ ...base, ttlMinutes: 20, random: () => 0 })).toBe(18 * MIN);
     expect(nextCheckDelayMs({ ...base, ttlMinutes: 20, random: () => 0.999999 })).toBeCloseTo(22 * MIN, -2);
   });
