@@ -22,7 +22,7 @@ import { allCorpusItems } from '../tests/matcher/corpus-feeds.js';
 const SUBSCRIPTIONS = 10_000;
 const ITEMS = 1_000;
 const NAIVE_ITEMS = 100;
-const ROUNDS = 5;
+const ROUNDS = 20;
 
 // Topics in rough order of popularity, each with its English and Urdu terms (words and phrases) in rough
 // order of popularity within the topic: a subscription is about one topic (its alternatives are related
