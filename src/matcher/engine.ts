@@ -53,14 +53,21 @@ const RECORD = KEYS + WAYS;
 class TermStates implements TermOracle {
   /** The current subscription's local term -> global term. */
   terms: Int32Array = new Int32Array(0);
-  /** Per global term: [stamp, state], side by side; the state holds for the item when stamp === gen. */
-  private readonly packed: Int32Array;
+  /**
+   * One bit per global term: found in the current item. A candidate asks about each of its terms, and most
+   * were not found: this small bitmap answers that without reading the (large, cold) states array.
+   */
+  private readonly foundBits: Int32Array;
+  /** Per global term found in the current item, its state (stale for the others). */
+  private readonly states: Int32Array;
+  /** The terms found in the current item, to clear their bits for the next. */
+  private readonly foundTerms: number[] = [];
   /** Per global atom: the terms it is a variant of, as pairs [term, variant index]. */
   private readonly termsOfAtom: Int32Array[];
-  private gen = 0;
 
   constructor(termAtoms: Int32Array[], atoms: number) {
-    this.packed = new Int32Array(termAtoms.length * 2);
+    this.states = new Int32Array(termAtoms.length);
+    this.foundBits = new Int32Array((termAtoms.length >>> 5) + 1);
     const pairs: number[][] = Array.from({ length: atoms }, () => []);
     termAtoms.forEach((list, g) => list.forEach((a, i) => pairs[a]!.push(g, i)));
     this.termsOfAtom = pairs.map((p) => Int32Array.from(p));
@@ -68,28 +75,30 @@ class TermStates implements TermOracle {
 
   /** Compute the states of the terms of the atoms found in the item. */
   update(scanner: AtomScanner): void {
-    const gen = (this.gen = scanner.gen);
-    if (gen === 1) this.packed.fill(0);
-    const packed = this.packed;
+    const { foundBits, states, foundTerms } = this;
+    for (const g of foundTerms) foundBits[g >>> 5] = foundBits[g >>> 5]! & ~(1 << (g & 31));
+    foundTerms.length = 0;
     for (const a of scanner.found) {
       const mask = scanner.mask[a]! * 65536;
       const pairs = this.termsOfAtom[a]!;
       for (let j = 0; j < pairs.length; j += 2) {
         const g = pairs[j]!;
         const variant = pairs[j + 1]! + 1;
-        if (packed[2 * g] !== gen) {
-          packed[2 * g] = gen;
-          packed[2 * g + 1] = mask + variant;
+        const bit = 1 << (g & 31);
+        if ((foundBits[g >>> 5]! & bit) === 0) {
+          foundBits[g >>> 5] = foundBits[g >>> 5]! | bit;
+          foundTerms.push(g);
+          states[g] = mask + variant;
         } else {
-          const state = packed[2 * g + 1]!;
-          packed[2 * g + 1] = (state | mask) - (state & 0xffff) + Math.min(state & 0xffff, variant);
+          const state = states[g]!;
+          states[g] = (state | mask) - (state & 0xffff) + Math.min(state & 0xffff, variant);
         }
       }
     }
   }
 
   state(g: number): number {
-    return this.packed[2 * g] === this.gen ? this.packed[2 * g + 1]! : 0;
+    return (this.foundBits[g >>> 5]! & (1 << (g & 31))) === 0 ? 0 : this.states[g]!;
   }
 
   termMask(term: number): number {
