@@ -54,7 +54,7 @@ async function publishOnSchedule(farm: FarmProcess, plan: PlannedPublication[], 
   const pending: Array<Promise<Published>> = [];
   for (const entry of plan) {
     await pause(Math.max(0, windowStart + entry.offsetMs - Date.now()));
-    pending.push(farm.publishAfterNextRequest(entry.feed, entry.phase * intervalMs, { title: entry.title }).then((item) => ({ ...entry, id: item.id, publishedAt: Date.parse(item.publishedAt) })));
+    pending.push(farm.publishAfterNextRequest(entry.feed, entry.phase * intervalMs, 2 * intervalMs, { title: entry.title }).then((item) => ({ ...entry, id: item.id, publishedAt: Date.parse(item.publishedAt) })));
   }
   const published = await Promise.all(pending);
   return published;

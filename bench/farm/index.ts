@@ -31,8 +31,12 @@ export interface Farm {
   port: number;
   urls: string[];
   publish(feedIndex: number, item?: Partial<Omit<FarmItem, 'publishedAt'>>): FarmItem;
-  /** Publishes `delayMs` after the feed's next request is answered: at a chosen point of its client's polling cycle. */
-  publishAfterNextRequest(feedIndex: number, delayMs: number, item?: Partial<Omit<FarmItem, 'publishedAt'>>): Promise<FarmItem>;
+  /**
+   * Publishes `delayMs` after the feed's next request is answered: at a chosen point of its client's polling cycle.
+   * When no request comes within `maxWaitMs`, it publishes then anyway (a client that stopped polling the feed
+   * shows as a missing alert, not as a benchmark that never ends).
+   */
+  publishAfterNextRequest(feedIndex: number, delayMs: number, maxWaitMs: number, item?: Partial<Omit<FarmItem, 'publishedAt'>>): Promise<FarmItem>;
   stats(): FarmStats;
   /** Every request since the last reset, in arrival order. */
   timeline(): FarmRequestRecord[];
@@ -156,11 +160,19 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
     port,
     urls: feeds.map((feed, index) => `${feed.baseUrl}/feed/${index}.xml`),
     publish,
-    publishAfterNextRequest(feedIndex, delayMs, overrides = {}) {
+    publishAfterNextRequest(feedIndex, delayMs, maxWaitMs, overrides = {}) {
       if (!feeds[feedIndex]) return Promise.reject(new Error(`no feed ${feedIndex}`));
       return new Promise((resolve) => {
+        let started = false;
+        const start = (): void => {
+          if (started) return;
+          started = true;
+          clearTimeout(fallback);
+          setTimeout(() => resolve(publish(feedIndex, overrides)), delayMs);
+        };
+        const fallback = setTimeout(start, maxWaitMs);
         const waiting = afterNextRequest.get(feedIndex) ?? [];
-        waiting.push(() => setTimeout(() => resolve(publish(feedIndex, overrides)), delayMs));
+        waiting.push(start);
         afterNextRequest.set(feedIndex, waiting);
       });
     },

@@ -14,8 +14,8 @@ export interface FarmProcess {
   resetStats(): Promise<void>;
   /** Publishes a new item at the top of a feed; `publishedAt` comes back as an ISO string. */
   publish(feed: number, item?: Partial<Pick<FarmItem, 'title' | 'link' | 'id'>>): Promise<Omit<FarmItem, 'publishedAt'> & { publishedAt: string }>;
-  /** Publishes `delayMs` after the feed's next request is answered; resolves once published. */
-  publishAfterNextRequest(feed: number, delayMs: number, item?: Partial<Pick<FarmItem, 'title' | 'link' | 'id'>>): Promise<Omit<FarmItem, 'publishedAt'> & { publishedAt: string }>;
+  /** Publishes `delayMs` after the feed's next request is answered (or `maxWaitMs` without one); resolves once published. */
+  publishAfterNextRequest(feed: number, delayMs: number, maxWaitMs: number, item?: Partial<Pick<FarmItem, 'title' | 'link' | 'id'>>): Promise<Omit<FarmItem, 'publishedAt'> & { publishedAt: string }>;
   stop(): Promise<void>;
 }
 
@@ -39,8 +39,8 @@ export async function spawnFarm(feeds: number, hosts: number): Promise<FarmProce
     stats: async () => (await call('GET', '/stats')) as FarmStats,
     timeline: async () => (await call('GET', '/timeline')) as FarmRequestRecord[],
     publish: async (feed, item) => (await call('POST', `/publish?feed=${feed}`, item ?? {})) as Omit<FarmItem, 'publishedAt'> & { publishedAt: string },
-    publishAfterNextRequest: async (feed, delayMs, item) =>
-      (await call('POST', `/publish?feed=${feed}&afterNextRequestMs=${Math.round(delayMs)}`, item ?? {})) as Omit<FarmItem, 'publishedAt'> & { publishedAt: string },
+    publishAfterNextRequest: async (feed, delayMs, maxWaitMs, item) =>
+      (await call('POST', `/publish?feed=${feed}&afterNextRequestMs=${Math.round(delayMs)}&maxWaitMs=${Math.round(maxWaitMs)}`, item ?? {})) as Omit<FarmItem, 'publishedAt'> & { publishedAt: string },
     resetStats: async () => {
       await call('POST', '/reset-stats');
     },

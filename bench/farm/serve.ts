@@ -6,8 +6,9 @@
  *   GET  /timeline             → FarmRequestRecord[] since the last reset
  *   POST /reset-stats
  *   POST /publish?feed=N       → the published item (body: optional JSON {title, link, id})
- *   POST /publish?feed=N&afterNextRequestMs=D
- *                              → the same, published D ms after the feed's next request is answered
+ *   POST /publish?feed=N&afterNextRequestMs=D&maxWaitMs=W
+ *                              → the same, published D ms after the feed's next request is answered (or after
+ *                                W ms without one)
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,7 +35,7 @@ const control = http.createServer((req, res) => {
       const feed = Number(url.searchParams.get('feed') ?? '0');
       const after = url.searchParams.get('afterNextRequestMs');
       const overrides = body ? (JSON.parse(body) as object) : {};
-      const published = after === null ? Promise.resolve().then(() => farm.publish(feed, overrides)) : farm.publishAfterNextRequest(feed, Number(after), overrides);
+      const published = after === null ? Promise.resolve().then(() => farm.publish(feed, overrides)) : farm.publishAfterNextRequest(feed, Number(after), Number(url.searchParams.get('maxWaitMs') ?? '60000'), overrides);
       published.then(json, (error: Error) => res.writeHead(400).end(error.message));
     });
     return;
