@@ -17,8 +17,24 @@ const feeds = new Map<string, FeedRecord>();
 for (let s = 0; s < SCOPES; s++) {
   for (let i = 0; i < PER_SCOPE; i++) {
     const feedId = `feed${(s * 7 + i) % 3000}`;
-    feeds.set(feedId, { id: feedId, url: `https://news${feedId}.example/rss.xml`, title: `News ${feedId}`, failures: 0, nextCheckAt: '', baselineTaken: true, createdAt: '' });
-    subscriptions.push({ id: `s${s}x${i}`, feedId, query: `bitcoin, crypto council ${i}`, destination: { platform: 'discord', id: `c${s}` }, scope: `g${s}`, source: 'command', createdAt: new Date(i * 1000).toISOString() });
+    feeds.set(feedId, {
+      id: feedId,
+      url: `https://news${feedId}.example/rss.xml`,
+      title: `News ${feedId}`,
+      failures: 0,
+      nextCheckAt: '',
+      baselineTaken: true,
+      createdAt: '',
+    });
+    subscriptions.push({
+      id: `s${s}x${i}`,
+      feedId,
+      query: `bitcoin, crypto council ${i}`,
+      destination: { platform: 'discord', id: `c${s}` },
+      scope: `g${s}`,
+      source: 'command',
+      createdAt: new Date(i * 1000).toISOString(),
+    });
   }
 }
 const services = {
@@ -44,7 +60,17 @@ console.log(`${subscriptions.length} subscriptions in ${SCOPES} servers, ${feeds
 measure('autocomplete id (50 in this server)', 2000, (i) => suggest(services, 'subscription', `g${i % SCOPES}`, ''));
 measure('autocomplete feed "coin"', 2000, (i) => suggest(services, 'feed', `g${i % SCOPES}`, 'coin'));
 const subscribe: CommandDefinition = {
-  name: 'subscribe', description: 'x', access: 'admin', examples: [], handler: async () => ({ ok: true, text: '' }),
-  options: [{ name: 'feed', type: 'string', required: true, description: 'f' }, { name: 'keywords', type: 'string', multiword: true, required: true, description: 'k' }, { name: 'channel', type: 'channel', description: 'c' }],
+  name: 'subscribe',
+  description: 'x',
+  access: 'admin',
+  examples: [],
+  handler: async () => ({ ok: true, text: '' }),
+  options: [
+    { name: 'feed', type: 'string', required: true, description: 'f' },
+    { name: 'keywords', type: 'string', multiword: true, required: true, description: 'k' },
+    { name: 'channel', type: 'channel', description: 'c' },
+  ],
 };
-measure('parse "/subscribe @chan \\"news:x lang:ur\\" بٹ کوائن, crypto council"', 20000, () => parseTextArguments(subscribe, '@tazanews "news:crypto council lang:ur" بٹ کوائن, crypto council -etf'));
+measure('parse "/subscribe @chan \\"news:x lang:ur\\" بٹ کوائن, crypto council"', 20000, () =>
+  parseTextArguments(subscribe, '@tazanews "news:crypto council lang:ur" بٹ کوائن, crypto council -etf'),
+);

@@ -27,16 +27,18 @@ async function cycle() {
   const figures = { unchanged: 0, unchangedBytes: 0, errors: 0 };
   await Promise.all(
     urls.map((url) =>
-      limiter.run(url, () => fetcher({ url, validators: validators.get(url) })).then(
-        (result) => {
-          if (result.validators) validators.set(url, result.validators);
-          if (result.kind === 'not-modified') {
-            figures.unchanged += 1;
-            figures.unchangedBytes += result.bytes;
-          } else identifyItems(parseFeed(result.body, result.contentType, { baseUrl: result.finalUrl }).items);
-        },
-        () => (figures.errors += 1),
-      ),
+      limiter
+        .run(url, () => fetcher({ url, validators: validators.get(url) }))
+        .then(
+          (result) => {
+            if (result.validators) validators.set(url, result.validators);
+            if (result.kind === 'not-modified') {
+              figures.unchanged += 1;
+              figures.unchangedBytes += result.bytes;
+            } else identifyItems(parseFeed(result.body, result.contentType, { baseUrl: result.finalUrl }).items);
+          },
+          () => (figures.errors += 1),
+        ),
     ),
   );
   const cpu = process.cpuUsage(cpuBefore);

@@ -31,65 +31,118 @@ interface Topic {
   en: string[];
   ur: string[];
 }
-const list = (text: string): string[] => text.split(',').map((t) => t.trim()).filter(Boolean);
+const list = (text: string): string[] =>
+  text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 const TOPICS: Topic[] = [
-  { // Pakistan politics
-    en: list('imran khan, shehbaz sharif, national assembly, election, pakistan, islamabad, karachi, lahore, nawaz sharif, asim munir, senate, parliament, kashmir, line of control, peshawar, quetta, balochistan, sindh, punjab'),
-    ur: list('عمران خان, وزیر اعظم, قومی اسمبلی, انتخابات, شہباز شریف, پاکستان, نواز شریف, اسلام آباد, کراچی, لاہور, بلاول بھٹو, مریم نواز, آصف زرداری, عاصم منیر, سینیٹ, الیکشن کمیشن, پشاور, کوئٹہ, ملتان, راولپنڈی, کشمیر, بلوچستان, سندھ, پنجاب, خیبر پختونخوا, جلسہ, دھرنا, لائن آف کنٹرول'),
+  {
+    // Pakistan politics
+    en: list(
+      'imran khan, shehbaz sharif, national assembly, election, pakistan, islamabad, karachi, lahore, nawaz sharif, asim munir, senate, parliament, kashmir, line of control, peshawar, quetta, balochistan, sindh, punjab',
+    ),
+    ur: list(
+      'عمران خان, وزیر اعظم, قومی اسمبلی, انتخابات, شہباز شریف, پاکستان, نواز شریف, اسلام آباد, کراچی, لاہور, بلاول بھٹو, مریم نواز, آصف زرداری, عاصم منیر, سینیٹ, الیکشن کمیشن, پشاور, کوئٹہ, ملتان, راولپنڈی, کشمیر, بلوچستان, سندھ, پنجاب, خیبر پختونخوا, جلسہ, دھرنا, لائن آف کنٹرول',
+    ),
   },
-  { // Economy and money
-    en: list('inflation, budget, imf, tax, dollar, rupee, interest rate, central bank, state bank, economy, debt, stock market, oil prices, fuel prices, tariffs, trade, jobs, federal reserve, world bank, cost of living, minimum wage, bonds, housing crisis, gas shortage, load shedding'),
-    ur: list('مہنگائی, بجٹ, آئی ایم ایف, ٹیکس, ڈالر, روپیہ, شرح سود, مرکزی بینک, سٹیٹ بینک, معیشت, قرض, وزارت خزانہ, اسٹاک ایکسچینج, پٹرول, پٹرولیم مصنوعات, بجلی کے نرخ, گیس, لوڈ شیڈنگ, برآمدات, درآمدات, سرمایہ کاری, بینکاری'),
+  {
+    // Economy and money
+    en: list(
+      'inflation, budget, imf, tax, dollar, rupee, interest rate, central bank, state bank, economy, debt, stock market, oil prices, fuel prices, tariffs, trade, jobs, federal reserve, world bank, cost of living, minimum wage, bonds, housing crisis, gas shortage, load shedding',
+    ),
+    ur: list(
+      'مہنگائی, بجٹ, آئی ایم ایف, ٹیکس, ڈالر, روپیہ, شرح سود, مرکزی بینک, سٹیٹ بینک, معیشت, قرض, وزارت خزانہ, اسٹاک ایکسچینج, پٹرول, پٹرولیم مصنوعات, بجلی کے نرخ, گیس, لوڈ شیڈنگ, برآمدات, درآمدات, سرمایہ کاری, بینکاری',
+    ),
   },
-  { // Crypto
-    en: list('bitcoin, crypto, ethereum, blockchain, stablecoin, crypto council, binance, bitcoin price, digital assets, spot etf, solana, el salvador, ripple, tether, defi, nft, bitcoin mining, crypto exchange, coinbase, tokenization, xrp, michael saylor, nayib bukele, vitalik buterin, prediction markets, dogecoin, cardano, usdc'),
-    ur: list('بٹ کوائن, کرپٹو, کرپٹو کرنسی, کرپٹو کونسل, بلاک چین, ڈیجیٹل اثاثے, ایل سلواڈور, بائنانس, ورچوئل اثاثے, بٹ کوائن مائننگ'),
+  {
+    // Crypto
+    en: list(
+      'bitcoin, crypto, ethereum, blockchain, stablecoin, crypto council, binance, bitcoin price, digital assets, spot etf, solana, el salvador, ripple, tether, defi, nft, bitcoin mining, crypto exchange, coinbase, tokenization, xrp, michael saylor, nayib bukele, vitalik buterin, prediction markets, dogecoin, cardano, usdc',
+    ),
+    ur: list(
+      'بٹ کوائن, کرپٹو, کرپٹو کرنسی, کرپٹو کونسل, بلاک چین, ڈیجیٹل اثاثے, ایل سلواڈور, بائنانس, ورچوئل اثاثے, بٹ کوائن مائننگ',
+    ),
   },
-  { // Cricket and sport
-    en: list('cricket, football, psl, world cup, test match, champions trophy, ipl, olympics, premier league, champions league, fifa, tennis, hockey, wimbledon, formula1, boxing, golf, chess, marathon, esports, rugby, grand slam'),
+  {
+    // Cricket and sport
+    en: list(
+      'cricket, football, psl, world cup, test match, champions trophy, ipl, olympics, premier league, champions league, fifa, tennis, hockey, wimbledon, formula1, boxing, golf, chess, marathon, esports, rugby, grand slam',
+    ),
     ur: list('کرکٹ, ورلڈ کپ, ٹیسٹ میچ, پاکستان سپر لیگ, چیمپئنز ٹرافی, ہاکی, فٹ بال, اولمپکس'),
   },
-  { // Conflict and security
-    en: list('afghanistan, iran, israel, gaza, ukraine, russia, terror, attack, military, army, refugees, border, syria, vladimir putin, volodymyr zelensky, united nations, human rights, drone strike, nuclear, migration, navy, yemen, iraq'),
-    ur: list('افغانستان, ایران, دہشت گردی, حملہ, دھماکہ, سرحد, عسکری امداد, وزیر دفاع, وزیر خارجہ, مہاجرین, ڈرون حملہ, ایٹمی پروگرام, اقوام متحدہ, انسانی حقوق, فوج'),
+  {
+    // Conflict and security
+    en: list(
+      'afghanistan, iran, israel, gaza, ukraine, russia, terror, attack, military, army, refugees, border, syria, vladimir putin, volodymyr zelensky, united nations, human rights, drone strike, nuclear, migration, navy, yemen, iraq',
+    ),
+    ur: list(
+      'افغانستان, ایران, دہشت گردی, حملہ, دھماکہ, سرحد, عسکری امداد, وزیر دفاع, وزیر خارجہ, مہاجرین, ڈرون حملہ, ایٹمی پروگرام, اقوام متحدہ, انسانی حقوق, فوج',
+    ),
   },
-  { // United States
-    en: list('trump, donald trump, white house, joe biden, congress, state of the union, supreme court, washington, republican, democrats'),
+  {
+    // United States
+    en: list(
+      'trump, donald trump, white house, joe biden, congress, state of the union, supreme court, washington, republican, democrats',
+    ),
     ur: list('امریکہ, ٹرمپ, وائٹ ہاؤس, امریکی صدر'),
   },
-  { // Technology
-    en: list('ai, artificial intelligence, openai, chatgpt, google, apple, microsoft, nvidia, tesla, elon musk, meta, amazon, samsung, huawei, tiktok, data breach, ransomware attack, cybersecurity, privacy, internet, iphone, android, semiconductors, quantum computing, machine learning, sam altman, startup, open source, robotics, spacex'),
+  {
+    // Technology
+    en: list(
+      'ai, artificial intelligence, openai, chatgpt, google, apple, microsoft, nvidia, tesla, elon musk, meta, amazon, samsung, huawei, tiktok, data breach, ransomware attack, cybersecurity, privacy, internet, iphone, android, semiconductors, quantum computing, machine learning, sam altman, startup, open source, robotics, spacex',
+    ),
     ur: list('مصنوعی ذہانت, انٹرنیٹ, سوشل میڈیا, موبائل, ٹیکنالوجی, فری لانسنگ, ای کامرس, سٹارٹ اپ, سائبر حملہ'),
   },
-  { // Weather and climate
-    en: list('flood, climate change, earthquake, heatwave, monsoon, smog, pollution, drought, storm, wildfire, hurricane, typhoon, weather, glaciers'),
+  {
+    // Weather and climate
+    en: list(
+      'flood, climate change, earthquake, heatwave, monsoon, smog, pollution, drought, storm, wildfire, hurricane, typhoon, weather, glaciers',
+    ),
     ur: list('سیلاب, زلزلہ, بارش, موسمیاتی تبدیلی, گرمی, اسموگ, آلودگی, دھند, ڈیم, پانی کی قلت, مون سون'),
   },
-  { // Neighbours
-    en: list('india, china, narendra modi, cpec, xi jinping, bangladesh, afghan taliban, saudi arabia, uae, qatar, turkey, gwadar port, belt and road, dubai, sri lanka'),
+  {
+    // Neighbours
+    en: list(
+      'india, china, narendra modi, cpec, xi jinping, bangladesh, afghan taliban, saudi arabia, uae, qatar, turkey, gwadar port, belt and road, dubai, sri lanka',
+    ),
     ur: list('بھارت, سی پیک, سعودی عرب, گوادر بندرگاہ, متحدہ عرب امارات, قطر, ترکی, بنگلہ دیش, طالبان'),
   },
-  { // Health
-    en: list('polio, dengue, vaccine, covid, cancer, hospital, measles, malaria, diabetes, tuberculosis, doctors, pandemic, mental health'),
+  {
+    // Health
+    en: list(
+      'polio, dengue, vaccine, covid, cancer, hospital, measles, malaria, diabetes, tuberculosis, doctors, pandemic, mental health',
+    ),
     ur: list('پولیو, ڈینگی, ویکسین, کورونا, ہسپتال, ڈاکٹر, صحت, خسرہ'),
   },
-  { // Courts and police
-    en: list('supreme court, high court, nab, corruption, police, money laundering, judge, constitutional amendment, lawsuit, scandal'),
+  {
+    // Courts and police
+    en: list(
+      'supreme court, high court, nab, corruption, police, money laundering, judge, constitutional amendment, lawsuit, scandal',
+    ),
     ur: list('سپریم کورٹ, ہائی کورٹ, نیب, کرپشن, پولیس, منی لانڈرنگ, عدلیہ, آئینی ترمیم, وکیل, جج'),
   },
-  { // Education
+  {
+    // Education
     en: list('education, university, students, scholarships, exams, schools, teachers, literacy'),
     ur: list('تعلیم, یونیورسٹی, طلبہ, اسکالرشپ, امتحانات, اسکول, اساتذہ'),
   },
-  { // Energy, science, space
-    en: list('oil, gold, solar, electric vehicles, lithium, nuclear power, nasa, mars, moon, telescope, research, hydrogen, batteries'),
+  {
+    // Energy, science, space
+    en: list(
+      'oil, gold, solar, electric vehicles, lithium, nuclear power, nasa, mars, moon, telescope, research, hydrogen, batteries',
+    ),
     ur: list('سونا, شمسی توانائی, توانائی, خلائی مشن, سائنس'),
   },
-  { // Culture and food
-    en: list('ramadan, eid, film, music, books, recipes, food, kitchen, garden, fashion, art, travel, tourism, coffee, restaurants, christmas'),
+  {
+    // Culture and food
+    en: list(
+      'ramadan, eid, film, music, books, recipes, food, kitchen, garden, fashion, art, travel, tourism, coffee, restaurants, christmas',
+    ),
     ur: list('رمضان, عید, فلم, ڈرامہ, موسیقی, کتاب, شاعری, ادب, سیاحت, کھانا'),
   },
-  { // Farming and work
+  {
+    // Farming and work
     en: list('wheat, farmers, cotton, rice, sugar, workers, strike, protest, labour, unions'),
     ur: list('گندم, کسان, کپاس, چاول, چینی, آٹا, مزدور, ہڑتال, احتجاج, زراعت'),
   },
@@ -127,7 +180,11 @@ export function generateQueries(count: number, seed = 4): string[] {
     for (let i = 0; i < n * 3 && terms.size < n; i++) terms.add(term(t, urdu));
     return [...terms].join(pick([', ', ', ', ' OR ', '، ']));
   };
-  const english = (t: Topic): string => zipf(t.en.filter((w) => !w.includes(' ')), 3);
+  const english = (t: Topic): string =>
+    zipf(
+      t.en.filter((w) => !w.includes(' ')),
+      3,
+    );
   const out: string[] = [];
   while (out.length < count) {
     const t = topic();
@@ -135,12 +192,16 @@ export function generateQueries(count: number, seed = 4): string[] {
     const r = random();
     let query: string;
     if (r < 0.35) query = alternatives(t, urdu, 1 + Math.floor(random() * 4));
-    else if (r < 0.5) query = `${alternatives(t, urdu, 1 + Math.floor(random() * 3))} -${pick(EXCLUDE)}${random() < 0.3 ? ` NOT ${pick(EXCLUDE)}` : ''}`;
+    else if (r < 0.5)
+      query = `${alternatives(t, urdu, 1 + Math.floor(random() * 3))} -${pick(EXCLUDE)}${random() < 0.3 ? ` NOT ${pick(EXCLUDE)}` : ''}`;
     else if (r < 0.6) query = `${term(t, urdu)} AND ${term(topic(), urdu)}`;
-    else if (r < 0.67) query = `${english(t).slice(0, 5 + Math.floor(random() * 3))}*${random() < 0.5 ? `, ${term(t, urdu)}` : ''}`;
-    else if (r < 0.77) query = `${pick(FIELDS)}${random() < 0.4 ? `"${term(t, urdu)}"` : term(t, urdu)}${random() < 0.4 ? `, ${term(t, urdu)}` : ''}`;
+    else if (r < 0.67)
+      query = `${english(t).slice(0, 5 + Math.floor(random() * 3))}*${random() < 0.5 ? `, ${term(t, urdu)}` : ''}`;
+    else if (r < 0.77)
+      query = `${pick(FIELDS)}${random() < 0.4 ? `"${term(t, urdu)}"` : term(t, urdu)}${random() < 0.4 ? `, ${term(t, urdu)}` : ''}`;
     else if (r < 0.85) query = `"${term(t, urdu)}"${random() < 0.5 ? `, "${term(t, urdu)}"` : ''}`;
-    else if (r < 0.92) query = `(${alternatives(t, urdu, 2)}) AND (${alternatives(topic(), urdu, 2)})${random() < 0.5 ? ` -${pick(EXCLUDE)}` : ''}`;
+    else if (r < 0.92)
+      query = `(${alternatives(t, urdu, 2)}) AND (${alternatives(topic(), urdu, 2)})${random() < 0.5 ? ` -${pick(EXCLUDE)}` : ''}`;
     else if (r < 0.997) query = alternatives(t, urdu, 4 + Math.floor(random() * 3));
     else if (r < 0.999) query = '';
     else query = `-${pick(EXCLUDE)}`;
@@ -204,7 +265,10 @@ export async function runMatchingBench(): Promise<Record<string, number>> {
     return ids;
   };
   for (const item of sample) {
-    const expected = index.match(item).map((m) => m.id).join(',');
+    const expected = index
+      .match(item)
+      .map((m) => m.id)
+      .join(',');
     if (naive(item).join(',') !== expected) throw new Error('the index and the naive loop disagree');
   }
   const naiveMs = time(2, () => {
@@ -253,9 +317,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log(`matching: ${f.subscriptions} subscriptions, ${f.items} corpus items, one core`);
   console.log(`                      items/s      µs/item`);
   console.log(`  compiled index  ${String(f.itemsPerSecIndex).padStart(10)}  ${String(f.usPerItemIndex).padStart(11)}`);
-  console.log(`  naive loop      ${String(f.itemsPerSecNaive).padStart(10)}  ${String(f.usPerItemNaive).padStart(11)}   (${f.naiveSampleItems} items)`);
+  console.log(
+    `  naive loop      ${String(f.itemsPerSecNaive).padStart(10)}  ${String(f.usPerItemNaive).padStart(11)}   (${f.naiveSampleItems} items)`,
+  );
   console.log(`  speedup ${f.speedup}×`);
-  console.log(`  index: first pass ${f.usPerItemIndexFirstPass} µs/item, items never seen ${f.usPerItemIndexUnseen} µs/item, with 1,000 subscriptions ${f.usPerItemIndex1000Subs} µs/item`);
+  console.log(
+    `  index: first pass ${f.usPerItemIndexFirstPass} µs/item, items never seen ${f.usPerItemIndexUnseen} µs/item, with 1,000 subscriptions ${f.usPerItemIndex1000Subs} µs/item`,
+  );
   console.log(`  ${f.matchesPerItem} matching subscriptions per item; index built in ${f.indexBuildMs} ms`);
   console.log(JSON.stringify(f));
 }

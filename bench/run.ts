@@ -24,10 +24,17 @@ import { runSteady, STEADY_DEFAULTS } from './steady.js';
 const SECTIONS = ['steady', 'scale', 'matching', 'startup', 'fetch'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-build': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
 const quick = values.quick;
 const only = new Set<string>(values.only ? values.only.split(',').map((name) => name.trim()) : SECTIONS);
-for (const name of only) if (!SECTIONS.includes(name as Section)) throw new Error(`unknown section "${name}": one of ${SECTIONS.join(', ')}`);
+for (const name of only)
+  if (!SECTIONS.includes(name as Section)) throw new Error(`unknown section "${name}": one of ${SECTIONS.join(', ')}`);
 
 function log(message: string): void {
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -41,10 +48,19 @@ function log(message: string): void {
 async function matchingRows(): Promise<{ rows: Row[]; details: unknown }> {
   let f: Record<string, number>;
   try {
-    const output = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/matching.ts')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const output = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/matching.ts')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     f = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, number>;
   } catch (error) {
-    return { rows: [{ section: 'matching', measure: 'TODO: bench/matching.ts failed', unit: '', note: String(error).slice(0, 120) }], details: undefined };
+    return {
+      rows: [
+        { section: 'matching', measure: 'TODO: bench/matching.ts failed', unit: '', note: String(error).slice(0, 120) },
+      ],
+      details: undefined,
+    };
   }
   const section = `matching ${(f.subscriptions ?? 0).toLocaleString('en-US')} subs`;
   const itemsPerSec = f.itemsPerSecIndex ?? 0;
@@ -52,9 +68,30 @@ async function matchingRows(): Promise<{ rows: Row[]; details: unknown }> {
   return {
     details: f,
     rows: [
-      { section, measure: 'one item against every subscription', unit: 'µs', taza: f.usPerItemIndex, peer: f.usPerItemNaive, note: 'peer column: a naive loop over every subscription (the peer has no matching)' },
-      { section, measure: 'items matched per second, one core', unit: 'items/s', taza: itemsPerSec, peer: f.itemsPerSecNaive, target: '≥ 20,000; ≥ 50× naive', pass: itemsPerSec >= 20_000 && speedup >= 50 },
-      { section, measure: 'items never seen before, one core', unit: 'µs', taza: f.usPerItemIndexUnseen, note: 'a fresh index meeting them for the first time (no remembered explanations)' },
+      {
+        section,
+        measure: 'one item against every subscription',
+        unit: 'µs',
+        taza: f.usPerItemIndex,
+        peer: f.usPerItemNaive,
+        note: 'peer column: a naive loop over every subscription (the peer has no matching)',
+      },
+      {
+        section,
+        measure: 'items matched per second, one core',
+        unit: 'items/s',
+        taza: itemsPerSec,
+        peer: f.itemsPerSecNaive,
+        target: '≥ 20,000; ≥ 50× naive',
+        pass: itemsPerSec >= 20_000 && speedup >= 50,
+      },
+      {
+        section,
+        measure: 'items never seen before, one core',
+        unit: 'µs',
+        taza: f.usPerItemIndexUnseen,
+        note: 'a fresh index meeting them for the first time (no remembered explanations)',
+      },
       { section, measure: 'index build', unit: 'ms', taza: f.indexBuildMs },
     ],
   };
@@ -67,12 +104,52 @@ async function fetchRows(): Promise<{ rows: Row[]; details: unknown }> {
   return {
     details: f,
     rows: [
-      { section, measure: 'CPU per unchanged check', unit: 'ms', taza: round(f.tazaCpuMsPerUnchangedCheck!, 3), peer: round(f.emitterCpuMsPerCheck!, 3), target: '< 0.4 ms', pass: f.tazaCpuMsPerUnchangedCheck! < 0.4, note },
-      { section, measure: 'body bytes per unchanged check', unit: 'B', taza: round(f.tazaFarmBytesSentPerSteadyCheck!, 1), peer: round(f.emitterBytesPerCheck!, 0), target: '0', pass: f.tazaFarmBytesSentPerSteadyCheck === 0 },
-      { section, measure: 'first cycle (all new) wall time', unit: 's', taza: round(f.tazaFirstCycleSeconds!, 2), target: '< 10 s', pass: f.tazaFirstCycleSeconds! < 10 },
+      {
+        section,
+        measure: 'CPU per unchanged check',
+        unit: 'ms',
+        taza: round(f.tazaCpuMsPerUnchangedCheck!, 3),
+        peer: round(f.emitterCpuMsPerCheck!, 3),
+        target: '< 0.4 ms',
+        pass: f.tazaCpuMsPerUnchangedCheck! < 0.4,
+        note,
+      },
+      {
+        section,
+        measure: 'body bytes per unchanged check',
+        unit: 'B',
+        taza: round(f.tazaFarmBytesSentPerSteadyCheck!, 1),
+        peer: round(f.emitterBytesPerCheck!, 0),
+        target: '0',
+        pass: f.tazaFarmBytesSentPerSteadyCheck === 0,
+      },
+      {
+        section,
+        measure: 'first cycle (all new) wall time',
+        unit: 's',
+        taza: round(f.tazaFirstCycleSeconds!, 2),
+        target: '< 10 s',
+        pass: f.tazaFirstCycleSeconds! < 10,
+      },
       { section, measure: 'unchanged cycle wall time', unit: 's', taza: round(f.tazaSteadyCycleSeconds!, 2) },
-      { section, measure: 'peak resident memory', unit: 'MB', taza: round(f.tazaRssMb!, 0), peer: round(f.emitterRssMb!, 0), target: '< 150 MB', pass: f.tazaRssMb! < 150, note },
-      { section, measure: 'most requests in flight per host', unit: 'count', taza: f.tazaMaxInFlightPerHost, target: '1', pass: f.tazaMaxInFlightPerHost === 1 },
+      {
+        section,
+        measure: 'peak resident memory',
+        unit: 'MB',
+        taza: round(f.tazaRssMb!, 0),
+        peer: round(f.emitterRssMb!, 0),
+        target: '< 150 MB',
+        pass: f.tazaRssMb! < 150,
+        note,
+      },
+      {
+        section,
+        measure: 'most requests in flight per host',
+        unit: 'count',
+        taza: f.tazaMaxInFlightPerHost,
+        target: '1',
+        pass: f.tazaMaxInFlightPerHost === 1,
+      },
     ],
   };
 }
@@ -91,14 +168,18 @@ function machine(): Record<string, unknown> {
 
 const started = Date.now();
 const info = machine();
-log(`machine: ${info.cpus} × ${String(info.cpuModel)}, ${String(info.totalMemoryMb)} MB, Node ${process.version}, load ${(info.loadAverageAtStart as number[]).join(' ')}${quick ? '; quick run' : ''}`);
+log(
+  `machine: ${info.cpus} × ${String(info.cpuModel)}, ${String(info.totalMemoryMb)} MB, Node ${process.version}, load ${(info.loadAverageAtStart as number[]).join(' ')}${quick ? '; quick run' : ''}`,
+);
 if (!values['no-build']) {
   log('npm run build');
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 const steadyOptions = quick ? { ...STEADY_DEFAULTS, durationMs: 30_000, publications: 5 } : STEADY_DEFAULTS;
-const scaleOptions = quick ? { ...SCALE_DEFAULTS, feeds: 2_000, hosts: 500, peerTimeoutMs: 60_000, tazaFirstCycleTimeoutMs: 120_000 } : SCALE_DEFAULTS;
+const scaleOptions = quick
+  ? { ...SCALE_DEFAULTS, feeds: 2_000, hosts: 500, peerTimeoutMs: 60_000, tazaFirstCycleTimeoutMs: 120_000 }
+  : SCALE_DEFAULTS;
 const startupOptions = quick ? { ...STARTUP_DEFAULTS, runs: 1 } : STARTUP_DEFAULTS;
 
 const runners: Record<Section, () => Promise<{ rows: Row[]; details: unknown }>> = {
@@ -120,18 +201,34 @@ for (const section of SECTIONS) {
     rows.push(...result.rows);
     details[section] = result.details;
   } catch (error) {
-    rows.push({ section, measure: 'FAILED to run', unit: '', pass: false, target: 'runs', note: String(error instanceof Error ? error.message : error).slice(0, 200) });
+    rows.push({
+      section,
+      measure: 'FAILED to run',
+      unit: '',
+      pass: false,
+      target: 'runs',
+      note: String(error instanceof Error ? error.message : error).slice(0, 200),
+    });
     details[section] = { error: String(error instanceof Error ? error.stack : error) };
   }
   log(`${section} done in ${round((Date.now() - sectionStart) / 1000, 0)} s`);
 }
 
 const table = renderTable(rows);
-console.log(`\nTaza vs rss-feed-emitter — ${new Date().toISOString()}, ${info.cpus} CPUs, Node ${process.version}${quick ? ' (quick run)' : ''}\n`);
+console.log(
+  `\nTaza vs rss-feed-emitter — ${new Date().toISOString()}, ${info.cpus} CPUs, Node ${process.version}${quick ? ' (quick run)' : ''}\n`,
+);
 console.log(table);
 const failed = rows.filter((row) => row.pass === false);
-console.log(`\n${rows.filter((row) => row.pass === true).length} targets met, ${failed.length} missed${failed.length ? `: ${failed.map((row) => `${row.section} ${row.measure}`).join('; ')}` : ''}`);
-console.log(`load average at the end: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} (other work on the machine skews CPU and latency figures)`);
+console.log(
+  `\n${rows.filter((row) => row.pass === true).length} targets met, ${failed.length} missed${failed.length ? `: ${failed.map((row) => `${row.section} ${row.measure}`).join('; ')}` : ''}`,
+);
+console.log(
+  `load average at the end: ${os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')} (other work on the machine skews CPU and latency figures)`,
+);
 
 const results = join(ROOT, 'bench/results');
 mkdirSync(results, { recursive: true });
@@ -152,4 +249,6 @@ writeFileSync(
     2,
   )}\n`,
 );
-log(`done in ${round((Date.now() - started) / 1000, 0)} s; results in bench/results/${quick || values.only ? 'latest-partial.json' : 'latest.json'}`);
+log(
+  `done in ${round((Date.now() - started) / 1000, 0)} s; results in bench/results/${quick || values.only ? 'latest-partial.json' : 'latest.json'}`,
+);

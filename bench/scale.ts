@@ -23,7 +23,13 @@ export interface ScaleOptions {
   tazaFirstCycleTimeoutMs: number;
 }
 
-export const SCALE_DEFAULTS: ScaleOptions = { feeds: 10_000, hosts: 2_500, peerRefreshMs: 30_000, peerTimeoutMs: 120_000, tazaFirstCycleTimeoutMs: 300_000 };
+export const SCALE_DEFAULTS: ScaleOptions = {
+  feeds: 10_000,
+  hosts: 2_500,
+  peerRefreshMs: 30_000,
+  peerTimeoutMs: 120_000,
+  tazaFirstCycleTimeoutMs: 300_000,
+};
 
 export interface CycleFigures {
   /** Undefined when the cycle did not complete in time. */
@@ -72,12 +78,18 @@ async function scaleTaza(farm: FarmProcess, options: ScaleOptions): Promise<Scal
       if (taza.child.exitCode !== null) throw error;
       const started = taza.events.find((event) => event.event === 'app.started');
       const startedS = started?.time === undefined ? undefined : (Number(started.time) - taza.spawnedAt) / 1000;
-      return { ...(await unfinishedFirstCycle(farm, taza.counts.get('feed.baseline') ?? 0, sampler, options)), startedS };
+      return {
+        ...(await unfinishedFirstCycle(farm, taza.counts.get('feed.baseline') ?? 0, sampler, options)),
+        startedS,
+      };
     }
     sampler.sample();
     const afterFirst = (await farm.stats()).requests;
     const firstStart = (await farm.stats()).firstRequestAt!;
-    const enough = await until(async () => (await farm.stats()).requests >= afterFirst + options.feeds, Date.now() + 120_000);
+    const enough = await until(
+      async () => (await farm.stats()).requests >= afterFirst + options.feeds,
+      Date.now() + 120_000,
+    );
     const timeline = await farm.timeline();
     const firstRecords = timeline.slice(0, afterFirst);
     const unchangedRecords = timeline.slice(afterFirst, afterFirst + options.feeds);
@@ -113,15 +125,32 @@ async function scaleTaza(farm: FarmProcess, options: ScaleOptions): Promise<Scal
 }
 
 /** Taza did not baseline every feed in time: what it reached, and no unchanged cycle. */
-async function unfinishedFirstCycle(farm: FarmProcess, baselines: number, sampler: ProcessSampler, options: ScaleOptions): Promise<ScaleFigures> {
+async function unfinishedFirstCycle(
+  farm: FarmProcess,
+  baselines: number,
+  sampler: ProcessSampler,
+  options: ScaleOptions,
+): Promise<ScaleFigures> {
   sampler.sample();
   const timeline = await farm.timeline();
   const firstStart = timeline[0]?.[0] ?? Date.now();
   const note = `Taza timed out after ${options.tazaFirstCycleTimeoutMs / 1000} s: ${baselines} of ${options.feeds} feeds baselined, ${timeline.length} requests`;
   const peakRssMb = sampler.last?.peakRssMb ?? Number.NaN;
   return {
-    first: { cpuS: sampler.cpuBetween(firstStart, Date.now()) / 1000, peakRssMb, requests: timeline.length, statuses: statusesOf(timeline), note },
-    unchanged: { cpuS: Number.NaN, peakRssMb, requests: 0, statuses: {}, note: 'not measured: the first cycle did not finish' },
+    first: {
+      cpuS: sampler.cpuBetween(firstStart, Date.now()) / 1000,
+      peakRssMb,
+      requests: timeline.length,
+      statuses: statusesOf(timeline),
+      note,
+    },
+    unchanged: {
+      cpuS: Number.NaN,
+      peakRssMb,
+      requests: 0,
+      statuses: {},
+      note: 'not measured: the first cycle did not finish',
+    },
   };
 }
 
@@ -131,7 +160,10 @@ async function scalePeer(farm: FarmProcess, options: ScaleOptions): Promise<Scal
   const peer = startPeer(options.peerRefreshMs, KEYWORD, { skipFirstLoad: true });
   const sampler = new ProcessSampler(peer.pid, 250);
   const deadline = Date.now() + options.peerTimeoutMs;
-  const cycle = (fetched: number) => (event: PeerEvent): event is Extract<PeerEvent, { type: 'cycle' }> => event.type === 'cycle' && event.fetched >= fetched;
+  const cycle =
+    (fetched: number) =>
+    (event: PeerEvent): event is Extract<PeerEvent, { type: 'cycle' }> =>
+      event.type === 'cycle' && event.fetched >= fetched;
   try {
     peer.add(farm.urls);
     const addedAt = Date.now();
@@ -193,12 +225,61 @@ function scaleRows(options: ScaleOptions, taza: ScaleFigures, peer: ScaleFigures
   const wallTarget = (30 * options.feeds) / 10_000;
   const unchangedWall = taza.unchanged.wallS;
   return [
-    { section, measure: 'start-up with the subscriptions file', unit: 's', taza: taza.startedS === undefined ? undefined : round(taza.startedS, 1), note: 'process start → app.started' },
-    { section, measure: 'first cycle (all new) wall time', unit: 's', taza: round(taza.first.wallS ?? Number.NaN, 1), peer: peer.first.wallS === undefined ? undefined : round(peer.first.wallS, 1), note: [taza.first.note, peer.first.note].filter(Boolean).join('; ') },
-    { section, measure: 'first cycle CPU', unit: 's', taza: round(taza.first.cpuS, 1), peer: round(peer.first.cpuS, 1), note: peer.first.wallS === undefined ? 'peer: until its timeout' : undefined },
-    { section, measure: 'first cycle peak resident memory', unit: 'MB', taza: round(taza.first.peakRssMb, 0), peer: round(peer.first.peakRssMb, 0) },
-    { section, measure: 'unchanged cycle wall time', unit: 's', taza: unchangedWall === undefined ? undefined : round(unchangedWall, 1), peer: peer.unchanged.wallS === undefined ? undefined : round(peer.unchanged.wallS, 1), target: `< ${wallTarget} s`, pass: unchangedWall !== undefined && unchangedWall < wallTarget, note: [taza.unchanged.note, peer.unchanged.note].filter(Boolean).join('; ') || undefined },
-    { section, measure: 'unchanged cycle CPU', unit: 's', taza: unchangedWall === undefined ? undefined : round(taza.unchanged.cpuS, 2), peer: peer.unchanged.wallS === undefined ? undefined : round(peer.unchanged.cpuS, 1) },
-    { section, measure: 'peak resident memory (whole run)', unit: 'MB', taza: round(taza.unchanged.peakRssMb, 0), peer: round(peer.unchanged.peakRssMb, 0), target: '< 300 MB', pass: taza.unchanged.peakRssMb < 300 },
+    {
+      section,
+      measure: 'start-up with the subscriptions file',
+      unit: 's',
+      taza: taza.startedS === undefined ? undefined : round(taza.startedS, 1),
+      note: 'process start → app.started',
+    },
+    {
+      section,
+      measure: 'first cycle (all new) wall time',
+      unit: 's',
+      taza: round(taza.first.wallS ?? Number.NaN, 1),
+      peer: peer.first.wallS === undefined ? undefined : round(peer.first.wallS, 1),
+      note: [taza.first.note, peer.first.note].filter(Boolean).join('; '),
+    },
+    {
+      section,
+      measure: 'first cycle CPU',
+      unit: 's',
+      taza: round(taza.first.cpuS, 1),
+      peer: round(peer.first.cpuS, 1),
+      note: peer.first.wallS === undefined ? 'peer: until its timeout' : undefined,
+    },
+    {
+      section,
+      measure: 'first cycle peak resident memory',
+      unit: 'MB',
+      taza: round(taza.first.peakRssMb, 0),
+      peer: round(peer.first.peakRssMb, 0),
+    },
+    {
+      section,
+      measure: 'unchanged cycle wall time',
+      unit: 's',
+      taza: unchangedWall === undefined ? undefined : round(unchangedWall, 1),
+      peer: peer.unchanged.wallS === undefined ? undefined : round(peer.unchanged.wallS, 1),
+      target: `< ${wallTarget} s`,
+      pass: unchangedWall !== undefined && unchangedWall < wallTarget,
+      note: [taza.unchanged.note, peer.unchanged.note].filter(Boolean).join('; ') || undefined,
+    },
+    {
+      section,
+      measure: 'unchanged cycle CPU',
+      unit: 's',
+      taza: unchangedWall === undefined ? undefined : round(taza.unchanged.cpuS, 2),
+      peer: peer.unchanged.wallS === undefined ? undefined : round(peer.unchanged.cpuS, 1),
+    },
+    {
+      section,
+      measure: 'peak resident memory (whole run)',
+      unit: 'MB',
+      taza: round(taza.unchanged.peakRssMb, 0),
+      peer: round(peer.unchanged.peakRssMb, 0),
+      target: '< 300 MB',
+      pass: taza.unchanged.peakRssMb < 300,
+    },
   ];
 }

@@ -40,14 +40,20 @@ async function firstRequestAt(farm: FarmProcess, timeoutMs: number): Promise<num
 }
 
 async function startupTaza(farm: FarmProcess, options: StartupOptions): Promise<StartupFigures> {
-  const discord = await startFakeDiscord({ guilds: [{ id: GUILD, name: 'Bench', channels: [{ id: CHANNEL, name: 'news' }] }] });
+  const discord = await startFakeDiscord({
+    guilds: [{ id: GUILD, name: 'Bench', channels: [{ id: CHANNEL, name: 'news' }] }],
+  });
   const telegram = await startFakeTelegram({ chats: [{ id: CHAT, type: 'private' }] });
   const figures: StartupFigures = { firstCheckMs: [], readyMs: [] };
   try {
     for (let run = 0; run < options.runs; run += 1) {
       await farm.resetStats();
       const taza = startTaza({
-        subscriptions: farm.urls.map((feed, i) => ({ feed, keywords: KEYWORD, to: i % 2 === 0 ? `telegram:${CHAT}` : `discord:${CHANNEL}` })),
+        subscriptions: farm.urls.map((feed, i) => ({
+          feed,
+          keywords: KEYWORD,
+          to: i % 2 === 0 ? `telegram:${CHAT}` : `discord:${CHANNEL}`,
+        })),
         env: {
           POLL_INTERVAL: '30s',
           MIN_POLL_INTERVAL: '1s',
@@ -60,8 +66,11 @@ async function startupTaza(farm: FarmProcess, options: StartupOptions): Promise<
       });
       try {
         await taza.waitForCount('app.started', 1, 60_000);
-        const connected = taza.events.filter((event) => event.event === 'sink.connected').map((event) => String(event.platform));
-        if (!connected.includes('discord') || !connected.includes('telegram')) throw new Error(`start-up: only ${connected.join(', ')} connected`);
+        const connected = taza.events
+          .filter((event) => event.event === 'sink.connected')
+          .map((event) => String(event.platform));
+        if (!connected.includes('discord') || !connected.includes('telegram'))
+          throw new Error(`start-up: only ${connected.join(', ')} connected`);
         const first = await firstRequestAt(farm, 30_000);
         if (first === undefined) throw new Error('start-up: no feed check within 30 s of ready');
         figures.readyMs.push(Number(taza.events.find((event) => event.event === 'app.started')!.time) - taza.spawnedAt);
@@ -109,8 +118,21 @@ export async function runStartup(options: StartupOptions = STARTUP_DEFAULTS): Pr
   }
   const section = `start-up ${options.feeds} subs`;
   const rows: Row[] = [
-    { section, measure: 'process start → first feed check', unit: 'ms', taza: round(median(taza.firstCheckMs), 0), peer: round(median(peer.firstCheckMs), 0), note: `median of ${options.runs}` },
-    { section, measure: 'process start → ready, Discord + Telegram connected', unit: 'ms', taza: round(median(taza.readyMs), 0), note: `median of ${options.runs}; the peer has no platforms` },
+    {
+      section,
+      measure: 'process start → first feed check',
+      unit: 'ms',
+      taza: round(median(taza.firstCheckMs), 0),
+      peer: round(median(peer.firstCheckMs), 0),
+      note: `median of ${options.runs}`,
+    },
+    {
+      section,
+      measure: 'process start → ready, Discord + Telegram connected',
+      unit: 'ms',
+      taza: round(median(taza.readyMs), 0),
+      note: `median of ${options.runs}; the peer has no platforms`,
+    },
   ];
   return { rows, details: { options, taza, peer } };
 }

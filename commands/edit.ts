@@ -9,8 +9,22 @@ export default defineCommand({
   description: "Change a subscription's keywords",
   access: 'admin',
   options: [
-    { name: 'id', type: 'string', required: true, autocomplete: 'subscription', maxLength: 32, description: 'The subscription id shown by /list' },
-    { name: 'keywords', type: 'string', multiword: true, required: true, maxLength: MAX_QUERY_CHARS, description: 'The new keywords, e.g. bitcoin, "spot etf", بٹ کوائن' },
+    {
+      name: 'id',
+      type: 'string',
+      required: true,
+      autocomplete: 'subscription',
+      maxLength: 32,
+      description: 'The subscription id shown by /list',
+    },
+    {
+      name: 'keywords',
+      type: 'string',
+      multiword: true,
+      required: true,
+      maxLength: MAX_QUERY_CHARS,
+      description: 'The new keywords, e.g. bitcoin, "spot etf", بٹ کوائن',
+    },
   ],
   examples: [{ id: 'k3x9qa', keywords: 'bitcoin, crypto council, کرپٹو کونسل' }],
   async handler(ctx) {
@@ -18,7 +32,13 @@ export default defineCommand({
     const query = ctx.options.string('keywords');
     const compiled = compileQuery(query);
     await ctx.services.subscriptions.save({ ...subscription, query });
-    ctx.services.logger.info({ event: 'subscription.edited', subscriptionId: subscription.id, scope: subscription.scope }, 'subscription keywords changed by command');
-    return { ok: true, text: `✓ ${code(subscription.id)} now looks for: ${esc(describeQuery(compiled))}\n(was ${code(subscription.query)})` };
+    ctx.services.logger.info(
+      { event: 'subscription.edited', subscriptionId: subscription.id, scope: subscription.scope },
+      'subscription keywords changed by command',
+    );
+    return {
+      ok: true,
+      text: `✓ ${code(subscription.id)} now looks for: ${esc(describeQuery(compiled))}\n(was ${code(subscription.query)})`,
+    };
   },
 });

@@ -10,14 +10,23 @@ export default defineCommand({
   examples: [{}],
   async handler(ctx) {
     const { services } = ctx;
-    const subscriptions = services.subscriptions.byScope(ctx.target.scope).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    if (subscriptions.length === 0) return { ok: true, text: `There are no subscriptions in ${ctx.target.label} to export.` };
+    const subscriptions = services.subscriptions
+      .byScope(ctx.target.scope)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    if (subscriptions.length === 0)
+      return { ok: true, text: `There are no subscriptions in ${ctx.target.label} to export.` };
     const entries = subscriptions.flatMap((s) => {
       const feed = services.feeds.get(s.feedId);
-      return feed ? [{ url: feed.url, title: feed.title, htmlUrl: feed.link, keywords: s.query, paused: s.paused !== undefined }] : [];
+      return feed
+        ? [{ url: feed.url, title: feed.title, htmlUrl: feed.link, keywords: s.query, paused: s.paused !== undefined }]
+        : [];
     });
     const opml = writeOpml(`Taza subscriptions (${ctx.platform} ${ctx.target.scope})`, entries, services.now());
     const name = `taza-${ctx.platform}-${ctx.target.scope.replace(/[^\w-]/g, '')}.opml`;
-    return { ok: true, text: `✓ ${entries.length} subscription${entries.length === 1 ? '' : 's'} exported. Use /import with this file to copy them to another server or chat.`, file: { name, content: Buffer.from(opml, 'utf8') } };
+    return {
+      ok: true,
+      text: `✓ ${entries.length} subscription${entries.length === 1 ? '' : 's'} exported. Use /import with this file to copy them to another server or chat.`,
+      file: { name, content: Buffer.from(opml, 'utf8') },
+    };
   },
 });

@@ -13,7 +13,8 @@ export default defineCommand({
     const { services } = ctx;
     const now = services.now();
     const counts = new Map<string, number>();
-    for (const s of services.subscriptions.byScope(ctx.target.scope)) counts.set(s.feedId, (counts.get(s.feedId) ?? 0) + 1);
+    for (const s of services.subscriptions.byScope(ctx.target.scope))
+      counts.set(s.feedId, (counts.get(s.feedId) ?? 0) + 1);
     if (counts.size === 0) return { ok: true, text: `${ctx.target.label} uses no feeds yet. Add one with /subscribe.` };
     const lines = [`${counts.size} feed${counts.size === 1 ? '' : 's'} used in ${ctx.target.label}:`];
     for (const [feedId, count] of counts) {
@@ -24,9 +25,14 @@ export default defineCommand({
       }
       const icon = feed.disabled ? '⛔' : feed.failures > 0 ? '⚠' : '✅';
       lines.push(`${icon} ${feedName(feed)} ${link(feed.url)} · ${count} subscription${count === 1 ? '' : 's'}`);
-      lines.push(`  last success: ${relativeTime(feed.lastSuccessAt, now)} · next check: ${feed.disabled ? 'none (stopped)' : relativeTime(feed.nextCheckAt, now)}`);
+      lines.push(
+        `  last success: ${relativeTime(feed.lastSuccessAt, now)} · next check: ${feed.disabled ? 'none (stopped)' : relativeTime(feed.nextCheckAt, now)}`,
+      );
       if (feed.disabled) lines.push(`  stopped: ${esc(feed.disabled.reason)}`);
-      if (feed.lastError) lines.push(`  last error (${relativeTime(feed.lastError.at, now)}, ${feed.failures} in a row): ${esc(feed.lastError.message)}`);
+      if (feed.lastError)
+        lines.push(
+          `  last error (${relativeTime(feed.lastError.at, now)}, ${feed.failures} in a row): ${esc(feed.lastError.message)}`,
+        );
     }
     return { ok: true, text: lines.join('\n') };
   },

@@ -11,9 +11,20 @@ export default defineCommand({
   async handler(ctx) {
     const { services } = ctx;
     const now = services.now();
-    const subscriptions = services.subscriptions.byScope(ctx.target.scope).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    if (subscriptions.length === 0) return { ok: true, text: `There are no subscriptions in ${ctx.target.label} yet. Add one with /subscribe (send /help subscribe for examples).` };
+    const subscriptions = services.subscriptions
+      .byScope(ctx.target.scope)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    if (subscriptions.length === 0)
+      return {
+        ok: true,
+        text: `There are no subscriptions in ${ctx.target.label} yet. Add one with /subscribe (send /help subscribe for examples).`,
+      };
     const header = `${subscriptions.length} subscription${subscriptions.length === 1 ? '' : 's'} in ${ctx.target.label} (limit ${services.quota}):`;
-    return { ok: true, text: [header, ...subscriptions.map((s) => subscriptionEntry(services, s, now, ctx.target.destination))].join('\n') };
+    return {
+      ok: true,
+      text: [header, ...subscriptions.map((s) => subscriptionEntry(services, s, now, ctx.target.destination))].join(
+        '\n',
+      ),
+    };
   },
 });

@@ -15,10 +15,26 @@ export default defineCommand({
   description: "Try keywords on a feed's current items without subscribing",
   access: 'everyone',
   options: [
-    { name: 'feed', type: 'string', required: true, autocomplete: 'feed', maxLength: 2000, description: 'Feed URL, site URL, preset (e.g. dawn) or news:<search> [lang:ur]' },
-    { name: 'keywords', type: 'string', multiword: true, maxLength: MAX_QUERY_CHARS, description: 'What to look for (default: every item)' },
+    {
+      name: 'feed',
+      type: 'string',
+      required: true,
+      autocomplete: 'feed',
+      maxLength: 2000,
+      description: 'Feed URL, site URL, preset (e.g. dawn) or news:<search> [lang:ur]',
+    },
+    {
+      name: 'keywords',
+      type: 'string',
+      multiword: true,
+      maxLength: MAX_QUERY_CHARS,
+      description: 'What to look for (default: every item)',
+    },
   ],
-  examples: [{ feed: 'bbc-urdu', keywords: 'بٹ کوائن' }, { feed: 'coindesk', keywords: 'bitcoin -etf' }],
+  examples: [
+    { feed: 'bbc-urdu', keywords: 'بٹ کوائن' },
+    { feed: 'coindesk', keywords: 'bitcoin -etf' },
+  ],
   async handler(ctx) {
     const query = ctx.options.string('keywords');
     const compiled = compileQuery(query);
@@ -37,9 +53,11 @@ export default defineCommand({
     if (hits.length > SHOW_MATCHES) lines.push('', `…and ${hits.length - SHOW_MATCHES} more.`);
     if (misses.length > 0) {
       lines.push('', 'Some that do not match, and why:');
-      for (const miss of misses.slice(0, SHOW_MISSES)) lines.push(`○ ${esc(miss.item.title || '(no title)')}: ${esc(miss.result.why ?? 'no keyword found')}`);
+      for (const miss of misses.slice(0, SHOW_MISSES))
+        lines.push(`○ ${esc(miss.item.title || '(no title)')}: ${esc(miss.result.why ?? 'no keyword found')}`);
     }
-    if (hits.length === 0 && query) lines.push('', `Tip: check the spelling, or try fewer words; ${code('title:')} limits a word to titles.`);
+    if (hits.length === 0 && query)
+      lines.push('', `Tip: check the spelling, or try fewer words; ${code('title:')} limits a word to titles.`);
     return { ok: true, text: lines.join('\n') };
   },
 });

@@ -14,8 +14,19 @@ export default defineCommand({
   description: 'Start a paused subscription again',
   access: 'admin',
   options: [
-    { name: 'id', type: 'string', required: true, autocomplete: 'subscription', maxLength: 32, description: 'The subscription id shown by /list' },
-    { name: 'missed', type: 'boolean', description: 'Also post matching items published while it was paused (default: no)' },
+    {
+      name: 'id',
+      type: 'string',
+      required: true,
+      autocomplete: 'subscription',
+      maxLength: 32,
+      description: 'The subscription id shown by /list',
+    },
+    {
+      name: 'missed',
+      type: 'boolean',
+      description: 'Also post matching items published while it was paused (default: no)',
+    },
   ],
   examples: [{ id: 'k3x9qa' }, { id: 'k3x9qa', missed: 'yes' }],
   async handler(ctx) {
@@ -31,11 +42,22 @@ export default defineCommand({
     const current = services.subscriptions.get(subscription.id) ?? subscription;
     const { paused: _paused, ...active } = current;
     await services.subscriptions.save(active);
-    services.logger.info({ event: 'subscription.resumed', subscriptionId: subscription.id, scope: subscription.scope, missed: loaded !== undefined }, 'subscription resumed by command');
+    services.logger.info(
+      {
+        event: 'subscription.resumed',
+        subscriptionId: subscription.id,
+        scope: subscription.scope,
+        missed: loaded !== undefined,
+      },
+      'subscription resumed by command',
+    );
     let note = 'Items that arrived while it was paused are not posted (add missed:yes to get them).';
     if (loaded && feed) {
       const count = await enqueueMissed(services, active, feed, loaded, new Date(subscription.paused.at));
-      note = count === 0 ? 'No matching items were published while it was paused.' : `Posting ${count} matching item${count === 1 ? '' : 's'} published while it was paused.`;
+      note =
+        count === 0
+          ? 'No matching items were published while it was paused.'
+          : `Posting ${count} matching item${count === 1 ? '' : 's'} published while it was paused.`;
     }
     return { ok: true, text: `▶ Resumed ${code(subscription.id)}. ${note}` };
   },

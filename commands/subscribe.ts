@@ -11,8 +11,22 @@ export default defineCommand({
   description: 'Watch a feed for keywords and post matching new items here',
   access: 'admin',
   options: [
-    { name: 'feed', type: 'string', required: true, autocomplete: 'feed', maxLength: 2000, description: 'Feed URL, site URL, preset (e.g. bbc-urdu) or news:<search> [lang:ur]' },
-    { name: 'keywords', type: 'string', multiword: true, required: true, maxLength: MAX_QUERY_CHARS, description: 'What to look for, e.g. bitcoin, crypto council, بٹ کوائن -etf' },
+    {
+      name: 'feed',
+      type: 'string',
+      required: true,
+      autocomplete: 'feed',
+      maxLength: 2000,
+      description: 'Feed URL, site URL, preset (e.g. bbc-urdu) or news:<search> [lang:ur]',
+    },
+    {
+      name: 'keywords',
+      type: 'string',
+      multiword: true,
+      required: true,
+      maxLength: MAX_QUERY_CHARS,
+      description: 'What to look for, e.g. bitcoin, crypto council, بٹ کوائن -etf',
+    },
     { name: 'channel', type: 'channel', description: 'Where to post the alerts (default: this channel)' },
   ],
   examples: [
@@ -25,13 +39,23 @@ export default defineCommand({
     const compiled = compileQuery(query);
     checkQuota(ctx.services, ctx.target);
     await ctx.defer();
-    const added = await addSubscription(ctx.services, { feed: ctx.options.string('feed'), query, target: ctx.target, createdBy: ctx.user.id });
+    const added = await addSubscription(ctx.services, {
+      feed: ctx.options.string('feed'),
+      query,
+      target: ctx.target,
+      createdBy: ctx.user.id,
+    });
     const lines = [
       `✓ Subscribed ${code(added.subscription.id)}: ${feedLine(added.feed)} → ${ctx.target.destinationLabel}`,
       `Keywords: ${esc(describeQuery(compiled))}`,
     ];
-    if (added.loaded.discoveredFrom) lines.push(`(${link(added.loaded.discoveredFrom)} is a web page; Taza found its feed and uses that.)`);
-    lines.push(`The ${added.loaded.items.length} items already in the feed will not be posted; new matching items will.`, '', formatSample(ctx.services, added.loaded, compiled));
+    if (added.loaded.discoveredFrom)
+      lines.push(`(${link(added.loaded.discoveredFrom)} is a web page; Taza found its feed and uses that.)`);
+    lines.push(
+      `The ${added.loaded.items.length} items already in the feed will not be posted; new matching items will.`,
+      '',
+      formatSample(ctx.services, added.loaded, compiled),
+    );
     return { ok: true, text: lines.join('\n') };
   },
 });

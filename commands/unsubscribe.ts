@@ -8,13 +8,31 @@ export default defineCommand({
   name: 'unsubscribe',
   description: 'Stop a subscription and delete it',
   access: 'admin',
-  options: [{ name: 'id', type: 'string', required: true, autocomplete: 'subscription', maxLength: 32, description: 'The subscription id shown by /list' }],
+  options: [
+    {
+      name: 'id',
+      type: 'string',
+      required: true,
+      autocomplete: 'subscription',
+      maxLength: 32,
+      description: 'The subscription id shown by /list',
+    },
+  ],
   examples: [{ id: 'k3x9qa' }],
   async handler(ctx) {
     const subscription = ownSubscription(ctx.services, ctx.target, ctx.options.string('id'));
     const name = feedName(ctx.services.feeds.get(subscription.feedId));
     const { feedRemoved } = await removeSubscription(ctx.services, subscription);
-    ctx.services.logger.info({ event: 'subscription.removed', subscriptionId: subscription.id, scope: subscription.scope, feedRemoved, source: 'command' }, 'subscription removed by command');
+    ctx.services.logger.info(
+      {
+        event: 'subscription.removed',
+        subscriptionId: subscription.id,
+        scope: subscription.scope,
+        feedRemoved,
+        source: 'command',
+      },
+      'subscription removed by command',
+    );
     return { ok: true, text: `✓ Removed ${code(subscription.id)} (${name}, keywords ${code(subscription.query)}).` };
   },
 });

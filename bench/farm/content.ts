@@ -30,7 +30,12 @@ export interface FarmItem {
 export function makeItem(feedIndex: number, serial: number, baseUrl: string, publishedAt: Date): FarmItem {
   const pool = serial % 5 === 0 ? URDU : ENGLISH;
   const title = `${pool[serial % pool.length]} (${feedIndex}-${serial})`;
-  return { id: `${baseUrl}/story/${feedIndex}/${serial}`, title, link: `${baseUrl}/story/${feedIndex}/${serial}?utm_source=rss`, publishedAt };
+  return {
+    id: `${baseUrl}/story/${feedIndex}/${serial}`,
+    title,
+    link: `${baseUrl}/story/${feedIndex}/${serial}?utm_source=rss`,
+    publishedAt,
+  };
 }
 
 function escapeXml(text: string): string {

@@ -26,7 +26,9 @@ lines.on('line', (line) => {
     process.stdout.write('{"started":true}\n');
   } else if (line === 'snapshot') {
     const cpu = process.cpuUsage();
-    process.stdout.write(`${JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.memoryUsage().rss / 1024 / 1024 })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.memoryUsage().rss / 1024 / 1024 })}\n`,
+    );
   } else if (line === 'stop') {
     emitter?.destroy();
     process.exit(0);

@@ -36,7 +36,12 @@ export interface Farm {
    * When no request comes within `maxWaitMs`, it publishes then anyway (a client that stopped polling the feed
    * shows as a missing alert, not as a benchmark that never ends).
    */
-  publishAfterNextRequest(feedIndex: number, delayMs: number, maxWaitMs: number, item?: Partial<Omit<FarmItem, 'publishedAt'>>): Promise<FarmItem>;
+  publishAfterNextRequest(
+    feedIndex: number,
+    delayMs: number,
+    maxWaitMs: number,
+    item?: Partial<Omit<FarmItem, 'publishedAt'>>,
+  ): Promise<FarmItem>;
   stats(): FarmStats;
   /** Every request since the last reset, in arrival order. */
   timeline(): FarmRequestRecord[];
@@ -69,7 +74,13 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
   const itemsPerFeed = options.itemsPerFeed ?? 25;
   const servers: Server[] = [];
   let port = options.port ?? 0;
-  const emptyStats = (): FarmStats => ({ requests: 0, bytesSent: 0, wireBytesSent: 0, status: {}, maxInFlightPerHost: 0 });
+  const emptyStats = (): FarmStats => ({
+    requests: 0,
+    bytesSent: 0,
+    wireBytesSent: 0,
+    status: {},
+    maxInFlightPerHost: 0,
+  });
   let stats = emptyStats();
   let timeline: FarmRequestRecord[] = [];
   const inFlight = new Map<string, number>();
@@ -109,9 +120,16 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
       status = 404;
       res.writeHead(404).end();
     } else {
-      const headers = { etag: feed.etag, 'last-modified': feed.lastModified, 'content-type': 'application/rss+xml; charset=utf-8' };
+      const headers = {
+        etag: feed.etag,
+        'last-modified': feed.lastModified,
+        'content-type': 'application/rss+xml; charset=utf-8',
+      };
       const ims = req.headers['if-modified-since'];
-      const notModified = req.headers['if-none-match'] !== undefined ? req.headers['if-none-match'] === feed.etag : ims !== undefined && Date.parse(ims) >= Date.parse(feed.lastModified);
+      const notModified =
+        req.headers['if-none-match'] !== undefined
+          ? req.headers['if-none-match'] === feed.etag
+          : ims !== undefined && Date.parse(ims) >= Date.parse(feed.lastModified);
       status = notModified ? 304 : 200;
       if (notModified) res.writeHead(304, headers).end();
       else {
@@ -139,8 +157,18 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
   const start = Date.now() - itemsPerFeed * 3_600_000;
   for (let index = 0; index < options.feeds; index += 1) {
     const baseUrl = `http://${hostOf(index)}:${port}`;
-    const items = Array.from({ length: itemsPerFeed }, (_, serial) => makeItem(index, serial, baseUrl, new Date(start + serial * 3_600_000))).reverse();
-    const feed: FeedState = { baseUrl, items, serial: itemsPerFeed, version: 0, body: Buffer.alloc(0), etag: '', lastModified: '' };
+    const items = Array.from({ length: itemsPerFeed }, (_, serial) =>
+      makeItem(index, serial, baseUrl, new Date(start + serial * 3_600_000)),
+    ).reverse();
+    const feed: FeedState = {
+      baseUrl,
+      items,
+      serial: itemsPerFeed,
+      version: 0,
+      body: Buffer.alloc(0),
+      etag: '',
+      lastModified: '',
+    };
     rebuild(feed, index, new Date(start + itemsPerFeed * 3_600_000));
     feeds.push(feed);
   }

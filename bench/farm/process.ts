@@ -13,22 +13,37 @@ export interface FarmProcess {
   timeline(): Promise<FarmRequestRecord[]>;
   resetStats(): Promise<void>;
   /** Publishes a new item at the top of a feed; `publishedAt` comes back as an ISO string. */
-  publish(feed: number, item?: Partial<Pick<FarmItem, 'title' | 'link' | 'id'>>): Promise<Omit<FarmItem, 'publishedAt'> & { publishedAt: string }>;
+  publish(
+    feed: number,
+    item?: Partial<Pick<FarmItem, 'title' | 'link' | 'id'>>,
+  ): Promise<Omit<FarmItem, 'publishedAt'> & { publishedAt: string }>;
   /** Publishes `delayMs` after the feed's next request is answered (or `maxWaitMs` without one); resolves once published. */
-  publishAfterNextRequest(feed: number, delayMs: number, maxWaitMs: number, item?: Partial<Pick<FarmItem, 'title' | 'link' | 'id'>>): Promise<Omit<FarmItem, 'publishedAt'> & { publishedAt: string }>;
+  publishAfterNextRequest(
+    feed: number,
+    delayMs: number,
+    maxWaitMs: number,
+    item?: Partial<Pick<FarmItem, 'title' | 'link' | 'id'>>,
+  ): Promise<Omit<FarmItem, 'publishedAt'> & { publishedAt: string }>;
   stop(): Promise<void>;
 }
 
 /** Starts serve.ts as a child process, so the farm's own CPU and memory are not counted against the client. */
 export async function spawnFarm(feeds: number, hosts: number): Promise<FarmProcess> {
   const serve = fileURLToPath(new URL('./serve.ts', import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', serve, '--feeds', String(feeds), '--hosts', String(hosts)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', serve, '--feeds', String(feeds), '--hosts', String(hosts)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   const info = JSON.parse(line) as { port: number; control: string };
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetch(`${info.control}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${info.control}${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`farm ${method} ${path}: ${response.status} ${await response.text()}`);
     return response.json();
   };
@@ -38,9 +53,16 @@ export async function spawnFarm(feeds: number, hosts: number): Promise<FarmProce
     urls: (await call('GET', '/urls')) as string[],
     stats: async () => (await call('GET', '/stats')) as FarmStats,
     timeline: async () => (await call('GET', '/timeline')) as FarmRequestRecord[],
-    publish: async (feed, item) => (await call('POST', `/publish?feed=${feed}`, item ?? {})) as Omit<FarmItem, 'publishedAt'> & { publishedAt: string },
+    publish: async (feed, item) =>
+      (await call('POST', `/publish?feed=${feed}`, item ?? {})) as Omit<FarmItem, 'publishedAt'> & {
+        publishedAt: string;
+      },
     publishAfterNextRequest: async (feed, delayMs, maxWaitMs, item) =>
-      (await call('POST', `/publish?feed=${feed}&afterNextRequestMs=${Math.round(delayMs)}&maxWaitMs=${Math.round(maxWaitMs)}`, item ?? {})) as Omit<FarmItem, 'publishedAt'> & { publishedAt: string },
+      (await call(
+        'POST',
+        `/publish?feed=${feed}&afterNextRequestMs=${Math.round(delayMs)}&maxWaitMs=${Math.round(maxWaitMs)}`,
+        item ?? {},
+      )) as Omit<FarmItem, 'publishedAt'> & { publishedAt: string },
     resetStats: async () => {
       await call('POST', '/reset-stats');
     },

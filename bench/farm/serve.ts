@@ -15,12 +15,23 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { startFarm } from './index.js';
 
-const { values } = parseArgs({ options: { feeds: { type: 'string', default: '1000' }, hosts: { type: 'string', default: '250' }, items: { type: 'string', default: '25' } } });
-const farm = await startFarm({ feeds: Number(values.feeds), hosts: Number(values.hosts), itemsPerFeed: Number(values.items) });
+const { values } = parseArgs({
+  options: {
+    feeds: { type: 'string', default: '1000' },
+    hosts: { type: 'string', default: '250' },
+    items: { type: 'string', default: '25' },
+  },
+});
+const farm = await startFarm({
+  feeds: Number(values.feeds),
+  hosts: Number(values.hosts),
+  itemsPerFeed: Number(values.items),
+});
 
 const control = http.createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://control');
-  const json = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+  const json = (value: unknown) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
   if (req.method === 'GET' && url.pathname === '/urls') return json(farm.urls);
   if (req.method === 'GET' && url.pathname === '/stats') return json(farm.stats());
   if (req.method === 'GET' && url.pathname === '/timeline') return json(farm.timeline());
@@ -35,7 +46,15 @@ const control = http.createServer((req, res) => {
       const feed = Number(url.searchParams.get('feed') ?? '0');
       const after = url.searchParams.get('afterNextRequestMs');
       const overrides = body ? (JSON.parse(body) as object) : {};
-      const published = after === null ? Promise.resolve().then(() => farm.publish(feed, overrides)) : farm.publishAfterNextRequest(feed, Number(after), Number(url.searchParams.get('maxWaitMs') ?? '60000'), overrides);
+      const published =
+        after === null
+          ? Promise.resolve().then(() => farm.publish(feed, overrides))
+          : farm.publishAfterNextRequest(
+              feed,
+              Number(after),
+              Number(url.searchParams.get('maxWaitMs') ?? '60000'),
+              overrides,
+            );
       published.then(json, (error: Error) => res.writeHead(400).end(error.message));
     });
     return;
@@ -44,7 +63,9 @@ const control = http.createServer((req, res) => {
 });
 control.listen(0, '127.0.0.1', () => {
   const { port } = control.address() as AddressInfo;
-  process.stdout.write(`${JSON.stringify({ port: farm.port, control: `http://127.0.0.1:${port}`, feeds: farm.urls.length, hosts: Number(values.hosts) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ port: farm.port, control: `http://127.0.0.1:${port}`, feeds: farm.urls.length, hosts: Number(values.hosts) })}\n`,
+  );
 });
 
 const stop = () => {

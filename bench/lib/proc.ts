@@ -50,7 +50,10 @@ export class ProcessSampler {
   readonly readings: ProcessReading[] = [];
   private readonly timer: NodeJS.Timeout;
 
-  constructor(readonly pid: number, everyMs = 200) {
+  constructor(
+    readonly pid: number,
+    everyMs = 200,
+  ) {
     this.sample();
     this.timer = setInterval(() => this.sample(), everyMs);
     this.timer.unref();
@@ -88,7 +91,10 @@ export class ProcessSampler {
 
   /** Largest resident set seen in a window (the peak over the whole life is `last.peakRssMb`). */
   maxRssBetween(from: number, to: number): number {
-    return Math.max(0, ...this.readings.filter((reading) => reading.at >= from && reading.at <= to).map((reading) => reading.rssMb));
+    return Math.max(
+      0,
+      ...this.readings.filter((reading) => reading.at >= from && reading.at <= to).map((reading) => reading.rssMb),
+    );
   }
 }
 
@@ -109,7 +115,8 @@ export function threadCpuMs(pid: number): Map<string, number> {
       const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
       const name = task === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const add = (key: string, ticks: number) => byName.set(key, (byName.get(key) ?? 0) + (ticks * 1000) / ticksPerSecond());
+      const add = (key: string, ticks: number) =>
+        byName.set(key, (byName.get(key) ?? 0) + (ticks * 1000) / ticksPerSecond());
       add(`${name} user`, Number(fields[11]));
       add(`${name} sys`, Number(fields[12]));
     } catch {

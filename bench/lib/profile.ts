@@ -50,7 +50,10 @@ const taza = startTaza({
   subscriptions: farm.urls.map((feed) => ({ feed, keywords: KEYWORD, to: 'console' })),
   env: { POLL_INTERVAL: values.interval, MIN_POLL_INTERVAL: '1s' },
   main: values.main,
-  nodeArgs: [...(process.env.TAZA_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(values['no-prof'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.dir}`])],
+  nodeArgs: [
+    ...(process.env.TAZA_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    ...(values['no-prof'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.dir}`]),
+  ],
   keep: () => false,
 });
 const sampler = new ProcessSampler(taza.pid);
@@ -63,9 +66,13 @@ try {
   const stats = await farm.stats();
   const cpuMs = sampler.cpuBetween(from, Date.now());
   const threadsAfter = threadCpuMs(taza.pid);
-  const byThread = [...threadsAfter.entries()].map(([name, ms]) => `${name} ${(ms - (threadsBefore.get(name) ?? 0)).toFixed(0)} ms`);
+  const byThread = [...threadsAfter.entries()].map(
+    ([name, ms]) => `${name} ${(ms - (threadsBefore.get(name) ?? 0)).toFixed(0)} ms`,
+  );
   console.log(`CPU by thread in the steady window: ${byThread.join(', ')}`);
-  console.log(`steady: ${stats.requests} checks in ${values.seconds} s, ${cpuMs.toFixed(0)} ms CPU, ${(cpuMs / stats.requests).toFixed(3)} ms per check, RSS ${sampler.last?.rssMb.toFixed(0)} MB (peak ${sampler.last?.peakRssMb.toFixed(0)})`);
+  console.log(
+    `steady: ${stats.requests} checks in ${values.seconds} s, ${cpuMs.toFixed(0)} ms CPU, ${(cpuMs / stats.requests).toFixed(3)} ms per check, RSS ${sampler.last?.rssMb.toFixed(0)} MB (peak ${sampler.last?.peakRssMb.toFixed(0)})`,
+  );
 } finally {
   sampler.stop();
   await taza.stop();
@@ -91,13 +98,30 @@ let total = 0;
 for (const node of profile.nodes) {
   const us = selfUs.get(node.id) ?? 0;
   total += us;
-  const url = node.callFrame.url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, 'npm:').replace(/.*\/dist\//, '');
+  const url = node.callFrame.url
+    .replace(/^file:\/\//, '')
+    .replace(/.*\/node_modules\//, 'npm:')
+    .replace(/.*\/dist\//, '');
   const where = url || '(native)';
   const fn = `${node.callFrame.functionName || '(anonymous)'}  ${where}:${node.callFrame.lineNumber + 1}`;
   byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
-  const group = where.startsWith('npm:') ? where.split('/').slice(0, where.startsWith('npm:@') ? 2 : 1).join('/') : where;
+  const group = where.startsWith('npm:')
+    ? where
+        .split('/')
+        .slice(0, where.startsWith('npm:@') ? 2 : 1)
+        .join('/')
+    : where;
   byFile.set(group, (byFile.get(group) ?? 0) + us);
 }
 const top = (map: Map<string, number>) =>
-  [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top)).map(([name, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`).join('\n');
-console.log(`\nprofile ${join(values.dir, file)}: ${(total / 1000).toFixed(0)} ms sampled (${values.whole ? 'whole run' : 'steady window'})\n\nself time by function:\n${top(byFunction)}\n\nself time by file or package:\n${top(byFile)}`);
+  [...map.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, Number(values.top))
+    .map(
+      ([name, us]) =>
+        `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`,
+    )
+    .join('\n');
+console.log(
+  `\nprofile ${join(values.dir, file)}: ${(total / 1000).toFixed(0)} ms sampled (${values.whole ? 'whole run' : 'steady window'})\n\nself time by function:\n${top(byFunction)}\n\nself time by file or package:\n${top(byFile)}`,
+);

@@ -16,7 +16,14 @@ export interface Row {
 
 /** Taza's figure over the peer's: below 1 means Taza uses less. */
 export function ratio(row: Row): number | undefined {
-  if (row.taza === undefined || row.peer === undefined || !Number.isFinite(row.taza) || !Number.isFinite(row.peer) || row.peer === 0) return undefined;
+  if (
+    row.taza === undefined ||
+    row.peer === undefined ||
+    !Number.isFinite(row.taza) ||
+    !Number.isFinite(row.peer) ||
+    row.peer === 0
+  )
+    return undefined;
   return row.taza / row.peer;
 }
 
@@ -57,7 +64,8 @@ export function renderTable(rows: Row[]): string {
     verdict(row),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, column) => (column >= 2 && column <= 4 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => (column >= 2 && column <= 4 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join(' | ')} |`;
   const rule = `|${widths.map((width, column) => (column >= 2 && column <= 4 ? `${'-'.repeat(width + 1)}:` : '-'.repeat(width + 2))).join('|')}|`;
   return [line(header), rule, ...body.map(line)].join('\n');
 }

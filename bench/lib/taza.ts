@@ -112,7 +112,11 @@ export function startTaza(options: TazaRunOptions): TazaRun {
         };
         const timer = setTimeout(() => {
           finish();
-          reject(new Error(`taza: ${counts.get(event) ?? 0} of ${count} '${event}' events after ${timeoutMs} ms; errors: ${errors.slice(-5).join(' | ')}`));
+          reject(
+            new Error(
+              `taza: ${counts.get(event) ?? 0} of ${count} '${event}' events after ${timeoutMs} ms; errors: ${errors.slice(-5).join(' | ')}`,
+            ),
+          );
         }, timeoutMs);
         const finish = () => {
           clearTimeout(timer);
@@ -122,7 +126,11 @@ export function startTaza(options: TazaRunOptions): TazaRun {
         void exited.then(() => {
           if (!listeners.has(check)) return;
           finish();
-          reject(new Error(`taza exited (code ${child.exitCode}) before ${count} '${event}' events: ${errors.slice(-5).join(' | ')}`));
+          reject(
+            new Error(
+              `taza exited (code ${child.exitCode}) before ${count} '${event}' events: ${errors.slice(-5).join(' | ')}`,
+            ),
+          );
         });
         check();
       });

@@ -25,7 +25,13 @@ export interface PlannedPublication {
  * cycle, shuffled over the publications, each published that far after the feed's next check. Publications are
  * armed at random moments of the window's first durationMs − 2 × intervalMs, so all are published within the window.
  */
-export function planPublications(count: number, feeds: number, durationMs: number, intervalMs: number, seed = 9): PlannedPublication[] {
+export function planPublications(
+  count: number,
+  feeds: number,
+  durationMs: number,
+  intervalMs: number,
+  seed = 9,
+): PlannedPublication[] {
   const random = seededRandom(seed);
   const phases = Array.from({ length: count }, (_, k) => (k + random()) / count);
   for (let k = count - 1; k > 0; k--) {
@@ -54,8 +60,22 @@ export interface WindowTraffic {
   distinctFeeds: number;
 }
 
-export function trafficBetween(timeline: FarmRequestRecord[], from: number, to: number, changedFeeds: ReadonlySet<number>): WindowTraffic {
-  const traffic: WindowTraffic = { requests: 0, bodyBytes: 0, wireBytes: 0, statuses: {}, unchangedRequests: 0, unchangedBodyBytes: 0, unchangedWireBytes: 0, distinctFeeds: 0 };
+export function trafficBetween(
+  timeline: FarmRequestRecord[],
+  from: number,
+  to: number,
+  changedFeeds: ReadonlySet<number>,
+): WindowTraffic {
+  const traffic: WindowTraffic = {
+    requests: 0,
+    bodyBytes: 0,
+    wireBytes: 0,
+    statuses: {},
+    unchangedRequests: 0,
+    unchangedBodyBytes: 0,
+    unchangedWireBytes: 0,
+    distinctFeeds: 0,
+  };
   const feeds = new Set<number>();
   for (const [at, feed, status, body, wire] of timeline) {
     if (at < from || at > to) continue;

@@ -55,7 +55,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     emitter.on('new-item', (item) => {
       newItems += 1;
       const title = String(item.title ?? '');
-      if (keyword && title.toLowerCase().includes(keyword)) say({ type: 'new-item', guid: item.guid, link: item.link, title });
+      if (keyword && title.toLowerCase().includes(keyword))
+        say({ type: 'new-item', guid: item.guid, link: item.link, title });
     });
     say({ type: 'started' });
     emitter.add({ url: urls, refresh });

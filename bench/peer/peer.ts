@@ -30,7 +30,11 @@ const RUNNER = fileURLToPath(new URL('./emitter-runner.mjs', import.meta.url));
 /** skipFirstLoad: no events for the first load's items, and (rss-feed-emitter 3.2.4) none afterwards either. */
 export function startPeer(refreshMs: number, keyword: string, options: { skipFirstLoad?: boolean } = {}): PeerRun {
   const spawnedAt = Date.now();
-  const child = spawn(process.execPath, [RUNNER, String(refreshMs), keyword, ...(options.skipFirstLoad ? ['skip-first-load'] : [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [RUNNER, String(refreshMs), keyword, ...(options.skipFirstLoad ? ['skip-first-load'] : [])],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   const events: PeerEvent[] = [];
   const listeners = new Set<() => void>();
   const stderrTail: string[] = [];
@@ -44,7 +48,11 @@ export function startPeer(refreshMs: number, keyword: string, options: { skipFir
   });
   const exited = once(child, 'exit');
 
-  const waitFor = <T extends PeerEvent>(predicate: (event: PeerEvent) => event is T, timeoutMs: number, from = 0): Promise<T | undefined> =>
+  const waitFor = <T extends PeerEvent>(
+    predicate: (event: PeerEvent) => event is T,
+    timeoutMs: number,
+    from = 0,
+  ): Promise<T | undefined> =>
     new Promise((resolve) => {
       const check = () => {
         const found = events.slice(from).find(predicate);
@@ -83,7 +91,11 @@ export function startPeer(refreshMs: number, keyword: string, options: { skipFir
     async status() {
       const from = events.length;
       child.stdin!.write('status\n');
-      const answer = await waitFor((event): event is Extract<PeerEvent, { type: 'status' }> => event.type === 'status', 30_000, from);
+      const answer = await waitFor(
+        (event): event is Extract<PeerEvent, { type: 'status' }> => event.type === 'status',
+        30_000,
+        from,
+      );
       if (!answer) throw new Error('the peer did not answer "status" within 30 s');
       return answer;
     },

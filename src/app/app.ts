@@ -53,7 +53,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   for (const problem of file.problems) logger.warn({ event: 'config.subscription-invalid', file: file.path }, problem);
   if (file.path) await seedFromFile(file.subscriptions, feeds, subscriptions, logger);
 
-  const fetcher = createFetcher({ userAgent: userAgent(config.USER_AGENT), networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS) });
+  const fetcher = createFetcher({
+    userAgent: userAgent(config.USER_AGENT),
+    networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS),
+  });
   const metrics = createMetrics();
   const pipeline: PipelineDeps = {
     metrics: metrics.pipeline,
@@ -84,12 +87,29 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       onMoved: (from, to) => moveDestination(subscriptions, from, to),
     },
   });
-  const limiter = new HostLimiter({ globalConcurrency: config.FETCH_CONCURRENCY, perHostConcurrency: config.PER_HOST_CONCURRENCY, perHostGapMs: config.PER_HOST_GAP });
+  const limiter = new HostLimiter({
+    globalConcurrency: config.FETCH_CONCURRENCY,
+    perHostConcurrency: config.PER_HOST_CONCURRENCY,
+    perHostGapMs: config.PER_HOST_GAP,
+  });
   const poller = new Poller({ feeds, limiter, logger, check: (feedId) => processFeed(pipeline, feedId) });
 
   // Observability starts before the platforms connect, so /readyz can say what is still connecting.
-  metrics.observe({ outboxDepth: () => outbox.depth(), oldestPendingAt: () => outbox.oldestPendingAt(), feeds: () => feeds.all(), subscriptions: () => subscriptions.all(), platforms: Object.keys(sinks) as Platform[] });
-  const http = await startHttpServer({ host: config.HTTP_HOST, port: config.HTTP_PORT, health: healthProbe(store), ready: readinessProbe(sinks), metrics, logger }).catch(async (error: unknown) => {
+  metrics.observe({
+    outboxDepth: () => outbox.depth(),
+    oldestPendingAt: () => outbox.oldestPendingAt(),
+    feeds: () => feeds.all(),
+    subscriptions: () => subscriptions.all(),
+    platforms: Object.keys(sinks) as Platform[],
+  });
+  const http = await startHttpServer({
+    host: config.HTTP_HOST,
+    port: config.HTTP_PORT,
+    health: healthProbe(store),
+    ready: readinessProbe(sinks),
+    metrics,
+    logger,
+  }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
@@ -98,7 +118,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   poller.start();
   // Check times of unchanged feeds are written in batches (see FeedRegistry.saveLater).
   const flushTimer = setInterval(() => {
-    feeds.flush().catch((error: unknown) => logger.error({ event: 'store.flush-failed', err: error }, 'could not save feed check times'));
+    feeds
+      .flush()
+      .catch((error: unknown) =>
+        logger.error({ event: 'store.flush-failed', err: error }, 'could not save feed check times'),
+      );
   }, 60_000);
   flushTimer.unref();
 
@@ -109,18 +133,41 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         logger.info({ event: 'sink.connected', platform: sink.platform }, `${sink.platform} connected`);
       } catch (error) {
         // A platform that cannot connect must not stop the others: its alerts wait in the outbox.
-        logger.error({ event: 'sink.failed', platform: sink.platform, err: error }, `${sink.platform} could not connect`);
+        logger.error(
+          { event: 'sink.failed', platform: sink.platform, err: error },
+          `${sink.platform} could not connect`,
+        );
       }
     }),
   );
   // Chat commands (issue 7): commands/ served on every platform that connected.
   const commandLayer = await startCommandLayer({ config, feeds, subscriptions, pipeline, poller, logger, sinks });
   delivery.start();
-  logger.info({ event: 'app.started', feeds: feeds.all().length, subscriptions: subscriptions.all().length, pending: outbox.depth() }, 'Taza is running');
+  logger.info(
+    {
+      event: 'app.started',
+      feeds: feeds.all().length,
+      subscriptions: subscriptions.all().length,
+      pending: outbox.depth(),
+    },
+    'Taza is running',
+  );
 
   let stopping: Promise<void> | undefined;
   return {
-    config, store, feeds, subscriptions, outbox, fetcher, poller, delivery, sinks, pipeline, logger, metrics, http,
+    config,
+    store,
+    feeds,
+    subscriptions,
+    outbox,
+    fetcher,
+    poller,
+    delivery,
+    sinks,
+    pipeline,
+    logger,
+    metrics,
+    http,
     stop() {
       stopping ??= (async () => {
         await commandLayer.stop();
@@ -138,7 +185,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   };
 }
 
-async function pauseDestination(subscriptions: SubscriptionRegistry, destination: Destination, reason: string): Promise<void> {
+async function pauseDestination(
+  subscriptions: SubscriptionRegistry,
+  destination: Destination,
+  reason: string,
+): Promise<void> {
   const at = new Date().toISOString();
   for (const subscription of subscriptions.byDestination(destination)) {
     if (!subscription.paused) await subscriptions.save({ ...subscription, paused: { reason, at, by: 'delivery' } });

@@ -5,10 +5,20 @@ import type { Logger } from '../log/logger.js';
 import type { FeedRegistry } from '../registry/feeds.js';
 import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 
-export async function seedFromFile(entries: FileSubscription[], feeds: FeedRegistry, subscriptions: SubscriptionRegistry, logger: Logger): Promise<void> {
+export async function seedFromFile(
+  entries: FileSubscription[],
+  feeds: FeedRegistry,
+  subscriptions: SubscriptionRegistry,
+  logger: Logger,
+): Promise<void> {
   const wanted = new Set<string>();
   // Keys of the file's subscriptions already in the store, built once: the file can hold thousands of entries.
-  const existing = new Set(subscriptions.all().filter((s) => s.source === 'file').map((s) => fileKey(s.feedId, s.query, formatDestination(s.destination))));
+  const existing = new Set(
+    subscriptions
+      .all()
+      .filter((s) => s.source === 'file')
+      .map((s) => fileKey(s.feedId, s.query, formatDestination(s.destination))),
+  );
   for (const entry of entries) {
     let feed = await feeds.ensure(entry.feed);
     if (entry.fullText && !feed.fullText) {
@@ -19,14 +29,33 @@ export async function seedFromFile(entries: FileSubscription[], feeds: FeedRegis
     wanted.add(key);
     if (existing.has(key)) continue;
     existing.add(key);
-    const subscription = await subscriptions.add({ feedId: feed.id, query: entry.keywords, destination: entry.destination, scope: 'file', source: 'file' });
-    logger.info({ event: 'subscription.added', subscriptionId: subscription.id, feedId: feed.id, feedUrl: feed.url, source: 'file' }, 'subscription added from file');
+    const subscription = await subscriptions.add({
+      feedId: feed.id,
+      query: entry.keywords,
+      destination: entry.destination,
+      scope: 'file',
+      source: 'file',
+    });
+    logger.info(
+      {
+        event: 'subscription.added',
+        subscriptionId: subscription.id,
+        feedId: feed.id,
+        feedUrl: feed.url,
+        source: 'file',
+      },
+      'subscription added from file',
+    );
   }
   for (const subscription of subscriptions.all()) {
     if (subscription.source !== 'file') continue;
-    if (wanted.has(fileKey(subscription.feedId, subscription.query, formatDestination(subscription.destination)))) continue;
+    if (wanted.has(fileKey(subscription.feedId, subscription.query, formatDestination(subscription.destination))))
+      continue;
     await subscriptions.remove(subscription.id);
-    logger.info({ event: 'subscription.removed', subscriptionId: subscription.id, source: 'file' }, 'subscription no longer in the file');
+    logger.info(
+      { event: 'subscription.removed', subscriptionId: subscription.id, source: 'file' },
+      'subscription no longer in the file',
+    );
   }
 }
 

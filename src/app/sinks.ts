@@ -13,11 +13,21 @@ export async function createSinks(config: Config, logger: Logger): Promise<Parti
   const sinks: Partial<Record<Platform, Sink>> = { console: createConsoleSink({ render: renderConsole }) };
   if (config.DISCORD_TOKEN) {
     const { createDiscordSink } = await import('../sinks/discord/index.js');
-    sinks.discord = createDiscordSink({ token: config.DISCORD_TOKEN, apiBase: config.DISCORD_API_BASE, render: renderDiscord, logger: logger.child({ platform: 'discord' }) });
+    sinks.discord = createDiscordSink({
+      token: config.DISCORD_TOKEN,
+      apiBase: config.DISCORD_API_BASE,
+      render: renderDiscord,
+      logger: logger.child({ platform: 'discord' }),
+    });
   }
   if (config.TELEGRAM_TOKEN) {
     const { createTelegramSink } = await import('../sinks/telegram/index.js');
-    sinks.telegram = createTelegramSink({ token: config.TELEGRAM_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, render: renderTelegram, logger: logger.child({ platform: 'telegram' }) });
+    sinks.telegram = createTelegramSink({
+      token: config.TELEGRAM_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      render: renderTelegram,
+      logger: logger.child({ platform: 'telegram' }),
+    });
   }
   return sinks;
 }

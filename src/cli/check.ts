@@ -38,13 +38,21 @@ export interface CheckedItem {
 }
 
 export type CheckReport =
-  | { input: string; feed: { title: string; link?: string; format: string; language?: string; itemCount: number }; items: CheckedItem[] }
+  | {
+      input: string;
+      feed: { title: string; link?: string; format: string; language?: string; itemCount: number };
+      items: CheckedItem[];
+    }
   | { input: string; error: string };
 
 export async function runCheck(args: string[]): Promise<number> {
   let parsedArgs;
   try {
-    parsedArgs = parseArgs({ args, allowPositionals: true, options: { keywords: { type: 'string', short: 'k' }, json: { type: 'boolean' } } });
+    parsedArgs = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { keywords: { type: 'string', short: 'k' }, json: { type: 'boolean' } },
+    });
   } catch (error) {
     console.error(`taza check: ${(error as Error).message}. Run "taza check --help".`);
     return 2;
@@ -61,11 +69,15 @@ export async function runCheck(args: string[]): Promise<number> {
     console.error(`taza check: --keywords: ${query.error}`);
     return 2;
   }
-  const fetcher = createFetcher({ userAgent: userAgent(config.USER_AGENT), networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS) });
+  const fetcher = createFetcher({
+    userAgent: userAgent(config.USER_AGENT),
+    networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS),
+  });
   const read = async (input: string) => {
     if (/^https?:\/\//i.test(input)) {
       const result = await fetcher({ url: input });
-      if (result.kind !== 'fetched') throw new Error('the server answered 304 Not Modified to an unconditional request');
+      if (result.kind !== 'fetched')
+        throw new Error('the server answered 304 Not Modified to an unconditional request');
       return { body: result.body, contentType: result.contentType };
     }
     return { body: await readFile(input), contentType: undefined };
@@ -79,7 +91,11 @@ export async function runCheck(args: string[]): Promise<number> {
   return failures === 0 ? 0 : 2;
 }
 
-export async function checkOne(input: string, read: (input: string) => Promise<{ body: Buffer; contentType?: string }>, query: CompiledQuery): Promise<CheckReport> {
+export async function checkOne(
+  input: string,
+  read: (input: string) => Promise<{ body: Buffer; contentType?: string }>,
+  query: CompiledQuery,
+): Promise<CheckReport> {
   let feed: ParsedFeed;
   try {
     const { body, contentType } = await read(input);
@@ -89,7 +105,13 @@ export async function checkOne(input: string, read: (input: string) => Promise<{
   }
   const items = identifyItems(feed.items).map((item): CheckedItem => {
     const text = htmlToText(item.html);
-    const result = matchQuery(query, { title: item.title, text, link: item.link, author: item.author, categories: item.categories });
+    const result = matchQuery(query, {
+      title: item.title,
+      text,
+      link: item.link,
+      author: item.author,
+      categories: item.categories,
+    });
     return {
       id: item.key,
       title: item.title,
@@ -100,14 +122,21 @@ export async function checkOne(input: string, read: (input: string) => Promise<{
       summary: summarize({ title: item.title, html: item.html, language: feed.language }, result.terms).text,
     };
   });
-  return { input, feed: { title: feed.title, link: feed.link, format: feed.format, language: feed.language, itemCount: items.length }, items };
+  return {
+    input,
+    feed: { title: feed.title, link: feed.link, format: feed.format, language: feed.language, itemCount: items.length },
+    items,
+  };
 }
 
 function formatReport(report: CheckReport): string {
   if ('error' in report) return `✗ ${report.input}\n  ${report.error}\n\n`;
   const { feed, items } = report;
   const matched = items.filter((item) => item.matched).length;
-  const lines = [`✓ ${report.input}`, `  ${feed.title || '(untitled)'} — ${feed.format}${feed.language ? `, ${feed.language}` : ''}, ${feed.itemCount} items, ${matched} match`];
+  const lines = [
+    `✓ ${report.input}`,
+    `  ${feed.title || '(untitled)'} — ${feed.format}${feed.language ? `, ${feed.language}` : ''}, ${feed.itemCount} items, ${matched} match`,
+  ];
   for (const item of items) {
     lines.push('', `  ${item.matched ? '●' : '○'} ${item.title || '(no title)'}`);
     if (item.link) lines.push(`    ${item.link}`);

@@ -48,55 +48,131 @@ async function call(url: string, init: RequestInit = {}): Promise<Answer> {
   }
 }
 
-export async function checkDiscord(options: { token: string; apiBase: string; channels: string[] }): Promise<CheckResult[]> {
+export async function checkDiscord(options: {
+  token: string;
+  apiBase: string;
+  channels: string[];
+}): Promise<CheckResult[]> {
   const api = `${options.apiBase}/v10`;
   const get = (path: string) => call(`${api}${path}`, { headers: { authorization: `Bot ${options.token}` } });
   const results: CheckResult[] = [];
   const gateway = await get('/gateway/bot');
-  if ('error' in gateway) return [{ ok: false, label: 'Discord gateway', detail: `could not reach ${options.apiBase}: ${gateway.error}`, fix: 'check this machine’s network and DNS, and DISCORD_API_BASE' }];
+  if ('error' in gateway)
+    return [
+      {
+        ok: false,
+        label: 'Discord gateway',
+        detail: `could not reach ${options.apiBase}: ${gateway.error}`,
+        fix: 'check this machine’s network and DNS, and DISCORD_API_BASE',
+      },
+    ];
   if (gateway.status === 401) {
-    return [{ ok: false, label: 'Discord token', detail: 'Discord rejected DISCORD_TOKEN (401 Unauthorized)', fix: 'Developer Portal → your application → Bot → Reset Token, and put the new token in DISCORD_TOKEN' }];
+    return [
+      {
+        ok: false,
+        label: 'Discord token',
+        detail: 'Discord rejected DISCORD_TOKEN (401 Unauthorized)',
+        fix: 'Developer Portal → your application → Bot → Reset Token, and put the new token in DISCORD_TOKEN',
+      },
+    ];
   }
-  if (gateway.status !== 200) return [{ ok: false, label: 'Discord gateway', detail: `GET /gateway/bot answered ${gateway.status}: ${String(gateway.body.message ?? '')}`, fix: 'try again later; see https://discordstatus.com' }];
+  if (gateway.status !== 200)
+    return [
+      {
+        ok: false,
+        label: 'Discord gateway',
+        detail: `GET /gateway/bot answered ${gateway.status}: ${String(gateway.body.message ?? '')}`,
+        fix: 'try again later; see https://discordstatus.com',
+      },
+    ];
   const limit = gateway.body.session_start_limit as { remaining?: number } | undefined;
-  results.push({ ok: true, label: 'Discord gateway', detail: `reachable (${limit?.remaining ?? '?'} session starts left today)` });
+  results.push({
+    ok: true,
+    label: 'Discord gateway',
+    detail: `reachable (${limit?.remaining ?? '?'} session starts left today)`,
+  });
 
   const me = await get('/users/@me');
   if ('error' in me || me.status !== 200) {
-    results.push({ ok: false, label: 'Discord bot', detail: `could not read the bot's identity (${'error' in me ? me.error : me.status})`, fix: 'check DISCORD_TOKEN is a bot token, not a client secret' });
+    results.push({
+      ok: false,
+      label: 'Discord bot',
+      detail: `could not read the bot's identity (${'error' in me ? me.error : me.status})`,
+      fix: 'check DISCORD_TOKEN is a bot token, not a client secret',
+    });
     return results;
   }
   const botId = String(me.body.id);
   const name = `${String(me.body.username)}${me.body.discriminator && me.body.discriminator !== '0' ? `#${String(me.body.discriminator)}` : ''}`;
-  results.push({ ok: true, label: 'Discord bot', detail: `${name} (id ${botId}); invite link: ${discordInviteUrl(botId)}` });
-  for (const channelId of options.channels) results.push({ ...(await checkDiscordChannel(get, channelId, botId)), destination: `discord:${channelId}` });
+  results.push({
+    ok: true,
+    label: 'Discord bot',
+    detail: `${name} (id ${botId}); invite link: ${discordInviteUrl(botId)}`,
+  });
+  for (const channelId of options.channels)
+    results.push({ ...(await checkDiscordChannel(get, channelId, botId)), destination: `discord:${channelId}` });
   return results;
 }
 
-async function checkDiscordChannel(get: (path: string) => Promise<Answer>, channelId: string, botId: string): Promise<CheckResult> {
+async function checkDiscordChannel(
+  get: (path: string) => Promise<Answer>,
+  channelId: string,
+  botId: string,
+): Promise<CheckResult> {
   const label = `Discord channel ${channelId}`;
   const invite = `invite the bot with ${discordInviteUrl(botId)} and allow View Channel, Send Messages and Embed Links for it in the channel`;
   const channel = await get(`/channels/${channelId}`);
-  if ('error' in channel) return { ok: false, label, detail: `could not ask Discord: ${channel.error}`, fix: 'check the network and run taza doctor again' };
-  if (channel.status === 404) return { ok: false, label, detail: 'Unknown Channel: it was deleted or the id is wrong', fix: 'copy the id again (Developer Mode → right-click the channel → Copy Channel ID) and subscribe again' };
-  if (channel.status === 403) return { ok: false, label, detail: `the bot cannot see this channel (${String(channel.body.message ?? 'Missing Access')})`, fix: invite };
-  if (channel.status !== 200) return { ok: false, label, detail: `GET /channels answered ${channel.status}`, fix: 'try again later' };
+  if ('error' in channel)
+    return {
+      ok: false,
+      label,
+      detail: `could not ask Discord: ${channel.error}`,
+      fix: 'check the network and run taza doctor again',
+    };
+  if (channel.status === 404)
+    return {
+      ok: false,
+      label,
+      detail: 'Unknown Channel: it was deleted or the id is wrong',
+      fix: 'copy the id again (Developer Mode → right-click the channel → Copy Channel ID) and subscribe again',
+    };
+  if (channel.status === 403)
+    return {
+      ok: false,
+      label,
+      detail: `the bot cannot see this channel (${String(channel.body.message ?? 'Missing Access')})`,
+      fix: invite,
+    };
+  if (channel.status !== 200)
+    return { ok: false, label, detail: `GET /channels answered ${channel.status}`, fix: 'try again later' };
   const where = `#${String(channel.body.name ?? channelId)}`;
   const guildId = channel.body.guild_id === undefined ? undefined : String(channel.body.guild_id);
   if (!guildId) return { ok: true, label, detail: `${where} is visible to the bot` };
   const [guild, member] = await Promise.all([get(`/guilds/${guildId}`), get(`/guilds/${guildId}/members/${botId}`)]);
   if ('error' in guild || 'error' in member || guild.status !== 200 || member.status !== 200) {
-    return { ok: true, label, detail: `${where} is visible to the bot (its permissions could not be read, so Send Messages and Embed Links were not checked)` };
+    return {
+      ok: true,
+      label,
+      detail: `${where} is visible to the bot (its permissions could not be read, so Send Messages and Embed Links were not checked)`,
+    };
   }
   const permissions = channelPermissions({
     guildId,
     ownerId: guild.body.owner_id === undefined ? undefined : String(guild.body.owner_id),
     roles: (guild.body.roles as Array<{ id: string; permissions: string }> | undefined) ?? [],
     member: { id: botId, roles: (member.body.roles as string[] | undefined) ?? [] },
-    overwrites: (channel.body.permission_overwrites as Array<{ id: string; type: number; allow: string; deny: string }> | undefined) ?? [],
+    overwrites:
+      (channel.body.permission_overwrites as
+        Array<{ id: string; type: number; allow: string; deny: string }> | undefined) ?? [],
   });
   const missing = NEEDED.filter(([bit]) => (permissions & bit) !== bit).map(([, name]) => name);
-  if (missing.length > 0) return { ok: false, label, detail: `${where}: the bot lacks ${missing.join(', ')}`, fix: `channel settings → Permissions → the bot's role: allow ${missing.join(', ')}` };
+  if (missing.length > 0)
+    return {
+      ok: false,
+      label,
+      detail: `${where}: the bot lacks ${missing.join(', ')}`,
+      fix: `channel settings → Permissions → the bot's role: allow ${missing.join(', ')}`,
+    };
   return { ok: true, label, detail: `${where}: the bot can view, send and embed links` };
 }
 
@@ -130,28 +206,70 @@ export function channelPermissions(input: {
   return permissions;
 }
 
-export async function checkTelegram(options: { token: string; apiRoot: string; chats: string[] }): Promise<CheckResult[]> {
+export async function checkTelegram(options: {
+  token: string;
+  apiRoot: string;
+  chats: string[];
+}): Promise<CheckResult[]> {
   const method = (name: string, params: Json = {}) =>
-    call(`${options.apiRoot}/bot${options.token}/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+    call(`${options.apiRoot}/bot${options.token}/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(params),
+    });
   const me = await method('getMe');
-  if ('error' in me) return [{ ok: false, label: 'Telegram bot', detail: `could not reach ${options.apiRoot}: ${me.error}`, fix: 'check this machine’s network and DNS, and TELEGRAM_API_ROOT' }];
+  if ('error' in me)
+    return [
+      {
+        ok: false,
+        label: 'Telegram bot',
+        detail: `could not reach ${options.apiRoot}: ${me.error}`,
+        fix: 'check this machine’s network and DNS, and TELEGRAM_API_ROOT',
+      },
+    ];
   if (me.status === 401 || me.status === 404) {
-    return [{ ok: false, label: 'Telegram token', detail: `Telegram rejected TELEGRAM_TOKEN (${me.status} ${String(me.body.description ?? '')})`, fix: 'in Telegram, ask @BotFather: /mybots → your bot → API Token, and put it in TELEGRAM_TOKEN' }];
+    return [
+      {
+        ok: false,
+        label: 'Telegram token',
+        detail: `Telegram rejected TELEGRAM_TOKEN (${me.status} ${String(me.body.description ?? '')})`,
+        fix: 'in Telegram, ask @BotFather: /mybots → your bot → API Token, and put it in TELEGRAM_TOKEN',
+      },
+    ];
   }
   const bot = me.body.result as { id?: number; username?: string } | undefined;
-  if (me.status !== 200 || !bot?.id) return [{ ok: false, label: 'Telegram bot', detail: `getMe answered ${me.status}`, fix: 'try again later' }];
+  if (me.status !== 200 || !bot?.id)
+    return [{ ok: false, label: 'Telegram bot', detail: `getMe answered ${me.status}`, fix: 'try again later' }];
   const handle = `@${bot.username ?? bot.id}`;
   const results: CheckResult[] = [{ ok: true, label: 'Telegram bot', detail: `${handle} (id ${bot.id})` }];
-  for (const chatId of options.chats) results.push({ ...(await checkTelegramChat(method, chatId, bot.id, handle)), destination: `telegram:${chatId}` });
+  for (const chatId of options.chats)
+    results.push({ ...(await checkTelegramChat(method, chatId, bot.id, handle)), destination: `telegram:${chatId}` });
   return results;
 }
 
-async function checkTelegramChat(method: (name: string, params?: Json) => Promise<Answer>, chatId: string, botId: number, handle: string): Promise<CheckResult> {
+async function checkTelegramChat(
+  method: (name: string, params?: Json) => Promise<Answer>,
+  chatId: string,
+  botId: number,
+  handle: string,
+): Promise<CheckResult> {
   const label = `Telegram chat ${chatId}`;
   const addIt = `add ${handle} to the group, or make it an administrator of the channel with "Post Messages"; a group or channel id looks like -1001234567890`;
   const chat = await method('getChat', { chat_id: chatId });
-  if ('error' in chat) return { ok: false, label, detail: `could not ask Telegram: ${chat.error}`, fix: 'check the network and run taza doctor again' };
-  if (chat.status !== 200) return { ok: false, label, detail: `the bot cannot reach this chat (${String(chat.body.description ?? chat.status)})`, fix: addIt };
+  if ('error' in chat)
+    return {
+      ok: false,
+      label,
+      detail: `could not ask Telegram: ${chat.error}`,
+      fix: 'check the network and run taza doctor again',
+    };
+  if (chat.status !== 200)
+    return {
+      ok: false,
+      label,
+      detail: `the bot cannot reach this chat (${String(chat.body.description ?? chat.status)})`,
+      fix: addIt,
+    };
   const info = chat.body.result as { type?: string; title?: string };
   const where = info.title ? `"${info.title}" (${info.type})` : String(info.type);
   if (info.type === 'private') return { ok: true, label, detail: 'private chat with the bot' };
@@ -164,8 +282,13 @@ async function checkTelegramChat(method: (name: string, params?: Json) => Promis
   const isAdmin = status.status === 'administrator' || status.status === 'creator';
   let problem: string | undefined;
   if (status.status === 'left' || status.status === 'kicked') problem = `the bot is not in ${where} (${status.status})`;
-  else if (info.type === 'channel' && !isAdmin) problem = `the bot is not an administrator of the channel ${where}, so it cannot post`;
-  else if (info.type === 'channel' && status.can_post_messages === false) problem = `the bot is an administrator of ${where} without "Post Messages"`;
-  else if (status.status === 'restricted' && status.can_send_messages === false) problem = `the bot may not send messages in ${where}`;
-  return problem ? { ok: false, label, detail: problem, fix: addIt } : { ok: true, label, detail: `${where}: the bot can post (${String(status.status)})` };
+  else if (info.type === 'channel' && !isAdmin)
+    problem = `the bot is not an administrator of the channel ${where}, so it cannot post`;
+  else if (info.type === 'channel' && status.can_post_messages === false)
+    problem = `the bot is an administrator of ${where} without "Post Messages"`;
+  else if (status.status === 'restricted' && status.can_send_messages === false)
+    problem = `the bot may not send messages in ${where}`;
+  return problem
+    ? { ok: false, label, detail: problem, fix: addIt }
+    : { ok: true, label, detail: `${where}: the bot can post (${String(status.status)})` };
 }

@@ -28,7 +28,10 @@ const FEED_CONCURRENCY = 4;
 /** An unreachable Redis or Postgres retries for ever: the doctor reports it instead of waiting. */
 const STORE_TIMEOUT_MS = 10_000;
 
-export async function runDoctor(_args: string[], write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
+export async function runDoctor(
+  _args: string[],
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<number> {
   let failed = 0;
   let secrets: string[] = [];
   const report = (result: CheckResult) => {
@@ -43,16 +46,38 @@ export async function runDoctor(_args: string[], write: (line: string) => void =
     config = loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    report({ ok: false, label: 'configuration', detail: error.message, fix: 'fix it in .env or the environment (every setting is described in .env.example)' });
+    report({
+      ok: false,
+      label: 'configuration',
+      detail: error.message,
+      fix: 'fix it in .env or the environment (every setting is described in .env.example)',
+    });
     return 1;
   }
-  secrets = [config.DISCORD_TOKEN, config.TELEGRAM_TOKEN].filter((s): s is string => typeof s === 'string' && s.length >= 8);
+  secrets = [config.DISCORD_TOKEN, config.TELEGRAM_TOKEN].filter(
+    (s): s is string => typeof s === 'string' && s.length >= 8,
+  );
   const platforms = [config.DISCORD_TOKEN && 'Discord', config.TELEGRAM_TOKEN && 'Telegram'].filter(Boolean);
-  report({ ok: true, label: 'configuration', detail: `valid; platforms: ${platforms.length > 0 ? platforms.join(', ') : 'none (alerts print to the console)'}` });
+  report({
+    ok: true,
+    label: 'configuration',
+    detail: `valid; platforms: ${platforms.length > 0 ? platforms.join(', ') : 'none (alerts print to the console)'}`,
+  });
 
   const file = readSubscriptionsFile(config.TAZA_CONFIG);
-  for (const problem of file.problems) report({ ok: false, label: 'subscriptions file', detail: problem, fix: `correct or remove that entry in ${file.path ?? 'the subscriptions file'}` });
-  if (file.path && file.problems.length === 0) report({ ok: true, label: 'subscriptions file', detail: `${file.path}: ${file.subscriptions.length} subscriptions` });
+  for (const problem of file.problems)
+    report({
+      ok: false,
+      label: 'subscriptions file',
+      detail: problem,
+      fix: `correct or remove that entry in ${file.path ?? 'the subscriptions file'}`,
+    });
+  if (file.path && file.problems.length === 0)
+    report({
+      ok: true,
+      label: 'subscriptions file',
+      detail: `${file.path}: ${file.subscriptions.length} subscriptions`,
+    });
 
   // What the store holds plus what the file will add at the next start.
   const destinations = new Map<string, { destination: Destination; paused: number }>();
@@ -68,7 +93,11 @@ export async function runDoctor(_args: string[], write: (line: string) => void =
   }
 
   try {
-    const store = await withTimeout(openStore({ storeUrl: config.STORE_URL, dataDir: config.DATA_DIR }), STORE_TIMEOUT_MS, `no answer from the store within ${STORE_TIMEOUT_MS / 1000} s`);
+    const store = await withTimeout(
+      openStore({ storeUrl: config.STORE_URL, dataDir: config.DATA_DIR }),
+      STORE_TIMEOUT_MS,
+      `no answer from the store within ${STORE_TIMEOUT_MS / 1000} s`,
+    );
     try {
       if (!(await store.ping())) throw new Error('the store opened but refused a write');
       const feeds = await FeedRegistry.load(store);
@@ -79,10 +108,19 @@ export async function runDoctor(_args: string[], write: (line: string) => void =
         const feed = feeds.get(subscription.feedId);
         if (feed && !feed.disabled) feedUrls.add(feed.url);
       }
-      report({ ok: true, label: 'store', detail: `${store.location} answers (${feeds.all().length} feeds, ${subscriptions.all().length} subscriptions, ${pending} alerts pending)` });
+      report({
+        ok: true,
+        label: 'store',
+        detail: `${store.location} answers (${feeds.all().length} feeds, ${subscriptions.all().length} subscriptions, ${pending} alerts pending)`,
+      });
       for (const feed of feeds.all()) {
         if (feed.disabled && subscriptions.byFeed(feed.id).length > 0) {
-          report({ ok: false, label: `feed ${feed.url}`, detail: `Taza stopped checking it: ${feed.disabled.reason}`, fix: 'unsubscribe from it, or subscribe again to a working URL for that site' });
+          report({
+            ok: false,
+            label: `feed ${feed.url}`,
+            detail: `Taza stopped checking it: ${feed.disabled.reason}`,
+            fix: 'unsubscribe from it, or subscribe again to a working URL for that site',
+          });
         }
       }
     } finally {
@@ -95,26 +133,59 @@ export async function runDoctor(_args: string[], write: (line: string) => void =
     report({ ok: false, label: 'store', detail: error instanceof Error ? error.message : String(error), fix });
   }
 
-  const byPlatform = (platform: 'discord' | 'telegram') => [...destinations.values()].filter((d) => d.destination.platform === platform).map((d) => d.destination.id);
-  const platformSetups: Array<['discord' | 'telegram', 'Discord' | 'Telegram', string | undefined, (ids: string[]) => Promise<CheckResult[]>]> = [
-    ['discord', 'Discord', config.DISCORD_TOKEN, (channels) => checkDiscord({ token: config.DISCORD_TOKEN!, apiBase: config.DISCORD_API_BASE, channels })],
-    ['telegram', 'Telegram', config.TELEGRAM_TOKEN, (chats) => checkTelegram({ token: config.TELEGRAM_TOKEN!, apiRoot: config.TELEGRAM_API_ROOT, chats })],
+  const byPlatform = (platform: 'discord' | 'telegram') =>
+    [...destinations.values()].filter((d) => d.destination.platform === platform).map((d) => d.destination.id);
+  const platformSetups: Array<
+    ['discord' | 'telegram', 'Discord' | 'Telegram', string | undefined, (ids: string[]) => Promise<CheckResult[]>]
+  > = [
+    [
+      'discord',
+      'Discord',
+      config.DISCORD_TOKEN,
+      (channels) => checkDiscord({ token: config.DISCORD_TOKEN!, apiBase: config.DISCORD_API_BASE, channels }),
+    ],
+    [
+      'telegram',
+      'Telegram',
+      config.TELEGRAM_TOKEN,
+      (chats) => checkTelegram({ token: config.TELEGRAM_TOKEN!, apiRoot: config.TELEGRAM_API_ROOT, chats }),
+    ],
   ];
   for (const [platform, name, token, check] of platformSetups) {
     const ids = byPlatform(platform);
     if (!token) {
-      if (ids.length > 0) report({ ok: false, label: name, detail: `${ids.length} destinations are on ${name} but ${name.toUpperCase()}_TOKEN is not set`, fix: `set ${name.toUpperCase()}_TOKEN (see the README)` });
+      if (ids.length > 0)
+        report({
+          ok: false,
+          label: name,
+          detail: `${ids.length} destinations are on ${name} but ${name.toUpperCase()}_TOKEN is not set`,
+          fix: `set ${name.toUpperCase()}_TOKEN (see the README)`,
+        });
       continue;
     }
     for (const result of await check(ids)) {
-      const paused = result.destination ? destinations.get(result.destination)?.paused ?? 0 : 0;
-      report(paused > 0 ? { ...result, detail: `${result.detail} (${paused} subscriptions here are paused after a delivery error)` } : result);
+      const paused = result.destination ? (destinations.get(result.destination)?.paused ?? 0) : 0;
+      report(
+        paused > 0
+          ? { ...result, detail: `${result.detail} (${paused} subscriptions here are paused after a delivery error)` }
+          : result,
+      );
     }
   }
 
-  const fetcher = createFetcher({ userAgent: userAgent(config.USER_AGENT), networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS), totalTimeoutMs: 20_000 });
-  for (const result of await inBatches([...feedUrls], FEED_CONCURRENCY, (url) => checkFeed(fetcher, url))) report(result);
-  if (feedUrls.size === 0) report({ ok: true, label: 'feeds', detail: 'no subscriptions yet (subscribe with a chat command or the subscriptions file)' });
+  const fetcher = createFetcher({
+    userAgent: userAgent(config.USER_AGENT),
+    networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS),
+    totalTimeoutMs: 20_000,
+  });
+  for (const result of await inBatches([...feedUrls], FEED_CONCURRENCY, (url) => checkFeed(fetcher, url)))
+    report(result);
+  if (feedUrls.size === 0)
+    report({
+      ok: true,
+      label: 'feeds',
+      detail: 'no subscriptions yet (subscribe with a chat command or the subscriptions file)',
+    });
 
   write(failed === 0 ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.`);
   const code = failed === 0 ? 0 : 1;
@@ -130,10 +201,21 @@ async function checkFeed(fetcher: Fetcher, url: string): Promise<CheckResult> {
     const result = await fetcher({ url, unconditional: true });
     if (result.kind !== 'fetched') return { ok: true, label, detail: 'answered 304 Not Modified' };
     const feed = parseFeed(result.body, result.contentType);
-    return { ok: true, label, detail: `${result.status}, ${feed.format}, ${feed.items.length} items${feed.title ? ` ("${feed.title}")` : ''}` };
+    return {
+      ok: true,
+      label,
+      detail: `${result.status}, ${feed.format}, ${feed.items.length} items${feed.title ? ` ("${feed.title}")` : ''}`,
+    };
   } catch (error) {
     const problem = describeError(error, new Date());
-    return { ok: false, label, detail: problem.message, fix: FEED_FIXES[problem.kind] ?? (problem.kind.startsWith('parse:') ? FEED_FIXES.parse : 'open the URL in a browser to see what it serves') };
+    return {
+      ok: false,
+      label,
+      detail: problem.message,
+      fix:
+        FEED_FIXES[problem.kind] ??
+        (problem.kind.startsWith('parse:') ? FEED_FIXES.parse : 'open the URL in a browser to see what it serves'),
+    };
   }
 }
 

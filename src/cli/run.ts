@@ -13,7 +13,11 @@ subscriptions file (TAZA_CONFIG, default ./taza.config.json). Stops cleanly on C
 export async function runBot(_args: string[]): Promise<number> {
   const config = loadConfig();
   applyAliasesFile(config);
-  const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.PRETTY_LOGS, secrets: [config.DISCORD_TOKEN, config.TELEGRAM_TOKEN] });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    pretty: config.PRETTY_LOGS,
+    secrets: [config.DISCORD_TOKEN, config.TELEGRAM_TOKEN],
+  });
   const app = await startApp(config, logger);
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {

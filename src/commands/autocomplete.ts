@@ -19,25 +19,37 @@ function clip(text: string): string {
   return text.length <= MAX_CHOICE ? text : `${text.slice(0, MAX_CHOICE - 1)}…`;
 }
 
-export function suggest(services: CommandServices, source: AutocompleteSource, scope: string, typed: string): Suggestion[] {
+export function suggest(
+  services: CommandServices,
+  source: AutocompleteSource,
+  scope: string,
+  typed: string,
+): Suggestion[] {
   const needle = typed.trim().toLowerCase();
-  const fits = (...texts: Array<string | undefined>) => needle === '' || texts.some((t) => t?.toLowerCase().includes(needle));
+  const fits = (...texts: Array<string | undefined>) =>
+    needle === '' || texts.some((t) => t?.toLowerCase().includes(needle));
   const out: Suggestion[] = [];
   if (source === 'subscription') {
     for (const s of services.subscriptions.byScope(scope).sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
       const feed = services.feeds.get(s.feedId);
       const title = feed?.title || feed?.url || s.feedId;
-      if (fits(s.id, title, s.query)) out.push({ name: clip(`${s.id} · ${title} · ${s.query || '(every item)'}${s.paused ? ' · paused' : ''}`), value: s.id });
+      if (fits(s.id, title, s.query))
+        out.push({
+          name: clip(`${s.id} · ${title} · ${s.query || '(every item)'}${s.paused ? ' · paused' : ''}`),
+          value: s.id,
+        });
     }
     return out.slice(0, MAX_SUGGESTIONS);
   }
   const inUse = new Set(services.subscriptions.byScope(scope).map((s) => s.feedId));
   for (const feedId of inUse) {
     const feed = services.feeds.get(feedId);
-    if (feed && feed.url.length <= MAX_CHOICE && fits(feed.url, feed.title)) out.push({ name: clip(`${feed.title || feed.url} (in use)`), value: feed.url });
+    if (feed && feed.url.length <= MAX_CHOICE && fits(feed.url, feed.title))
+      out.push({ name: clip(`${feed.title || feed.url} (in use)`), value: feed.url });
   }
   for (const preset of services.presets) {
-    if (fits(preset.key, preset.name)) out.push({ name: clip(`${preset.name} — preset ${preset.key}`), value: preset.key });
+    if (fits(preset.key, preset.name))
+      out.push({ name: clip(`${preset.name} — preset ${preset.key}`), value: preset.key });
   }
   if (needle.startsWith('news:') || (out.length === 0 && needle !== '' && !needle.includes('/'))) {
     const query = needle.startsWith('news:') ? typed.trim() : `news:${typed.trim()}`;

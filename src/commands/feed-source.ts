@@ -41,6 +41,8 @@ export function resolveFeedSource(input: string, presets: readonly Preset[]): Fe
     return { url: url.href, label: url.href, kind: 'url' };
   }
   const suggestions = presets.filter((p) => p.key.startsWith(text.slice(0, 3).toLowerCase())).map((p) => code(p.key));
-  const hint = suggestions.length ? ` Did you mean ${suggestions.join(' or ')}?` : ' Send /help subscribe for examples.';
+  const hint = suggestions.length
+    ? ` Did you mean ${suggestions.join(' or ')}?`
+    : ' Send /help subscribe for examples.';
   throw new UserError(`${code(text)} is not a feed URL, a site URL, a preset or a news: search.${hint}`);
 }

@@ -22,9 +22,16 @@ export function relativeTime(iso: string | undefined, now: Date): string {
 
 /** Where alerts go, as the platform shows it: a Discord channel mention, a Telegram chat ('here' for the current one). */
 export function destinationLabel(destination: Destination, here?: Destination): string {
-  if (here && destination.platform === here.platform && destination.id === here.id && destination.platform === 'telegram') return 'this chat';
+  if (
+    here &&
+    destination.platform === here.platform &&
+    destination.id === here.id &&
+    destination.platform === 'telegram'
+  )
+    return 'this chat';
   if (destination.platform === 'discord') return `<#${destination.id}>`;
-  if (destination.platform === 'telegram') return destination.id.startsWith('@') ? esc(destination.id) : `chat ${code(destination.id)}`;
+  if (destination.platform === 'telegram')
+    return destination.id.startsWith('@') ? esc(destination.id) : `chat ${code(destination.id)}`;
   return 'the console';
 }
 
@@ -42,7 +49,10 @@ export function feedState(feed: FeedRecord | undefined): string | undefined {
 export function subscriptionState(subscription: Subscription, feed: FeedRecord | undefined, now: Date): string {
   const parts: string[] = [];
   if (subscription.paused) {
-    const why = subscription.paused.by === 'delivery' ? `Taza could not post there: ${esc(subscription.paused.reason)}` : esc(subscription.paused.reason);
+    const why =
+      subscription.paused.by === 'delivery'
+        ? `Taza could not post there: ${esc(subscription.paused.reason)}`
+        : esc(subscription.paused.reason);
     parts.push(`⏸ paused ${relativeTime(subscription.paused.at, now)} (${why})`);
   } else {
     parts.push('▶ active');
@@ -53,7 +63,12 @@ export function subscriptionState(subscription: Subscription, feed: FeedRecord |
 }
 
 /** One subscription in a list: id, feed, keywords, destination, state, last alert. */
-export function subscriptionEntry(services: CommandServices, subscription: Subscription, now: Date, here?: Destination): string {
+export function subscriptionEntry(
+  services: CommandServices,
+  subscription: Subscription,
+  now: Date,
+  here?: Destination,
+): string {
   const feed = services.feeds.get(subscription.feedId);
   return [
     `${code(subscription.id)} ${feedName(feed)}`,

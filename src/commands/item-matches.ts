@@ -15,10 +15,19 @@ export interface ItemMatch {
 export function matchItems(loaded: LoadedFeed, query: CompiledQuery): ItemMatch[] {
   const matches = loaded.items.map((item) => ({
     item,
-    result: matchQuery(query, { title: item.title, text: htmlToText(item.html), link: item.link, author: item.author, categories: item.categories }),
+    result: matchQuery(query, {
+      title: item.title,
+      text: htmlToText(item.html),
+      link: item.link,
+      author: item.author,
+      categories: item.categories,
+    }),
   }));
   const time = (m: ItemMatch) => m.item.published?.getTime() ?? -Infinity;
-  return matches.map((m, i) => ({ m, i })).sort((a, b) => time(b.m) - time(a.m) || a.i - b.i).map(({ m }) => m);
+  return matches
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => time(b.m) - time(a.m) || a.i - b.i)
+    .map(({ m }) => m);
 }
 
 /** An item as it would be posted: title, link, what matched and the summary, in reply markup. */
@@ -31,7 +40,13 @@ export function formatItem(services: CommandServices, loaded: LoadedFeed, match:
   const lines = [bold(item.title || '(no title)')];
   if (item.link) lines.push(link(item.link));
   if (result.terms.length > 0) lines.push(`Matched: ${result.terms.map(code).join(', ')}`);
-  if (summary.text) lines.push(...summary.text.split('\n').filter(Boolean).map((line) => `> ${esc(line)}`));
+  if (summary.text)
+    lines.push(
+      ...summary.text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => `> ${esc(line)}`),
+    );
   return lines.join('\n');
 }
 
@@ -39,7 +54,8 @@ export function formatItem(services: CommandServices, loaded: LoadedFeed, match:
 export function formatSample(services: CommandServices, loaded: LoadedFeed, query: CompiledQuery): string {
   const matches = matchItems(loaded, query);
   const newest = matches.find((m) => m.result.matched);
-  if (!newest) return `None of the current ${loaded.items.length} items match; Taza will post the next new one that does.`;
+  if (!newest)
+    return `None of the current ${loaded.items.length} items match; Taza will post the next new one that does.`;
   const count = matches.filter((m) => m.result.matched).length;
   return `Sample: the newest of the ${count} current items that would have matched (it is not posted):\n${formatItem(services, loaded, newest)}`;
 }

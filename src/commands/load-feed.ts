@@ -29,15 +29,22 @@ function fetchProblem(error: FetchError, url: string): UserError {
     case 'invalid-url':
       return new UserError(`${shown}: ${error.message}.`);
     case 'blocked':
-      return new UserError(`${shown} points to a private or local network address, which Taza does not fetch (the operator can allow it with ALLOW_PRIVATE_NETWORKS).`);
+      return new UserError(
+        `${shown} points to a private or local network address, which Taza does not fetch (the operator can allow it with ALLOW_PRIVATE_NETWORKS).`,
+      );
     case 'dns':
       return new UserError(`${shown}: the server name could not be found (${error.message}).`);
     case 'timeout':
-      return new UserError(`${shown} did not answer in time (${error.message}). Try again later, or check the address.`);
+      return new UserError(
+        `${shown} did not answer in time (${error.message}). Try again later, or check the address.`,
+      );
     case 'http':
-      if (error.details.status === 404) return new UserError(`${shown} answered 404 Not Found: there is no feed at this address.`);
+      if (error.details.status === 404)
+        return new UserError(`${shown} answered 404 Not Found: there is no feed at this address.`);
       if (error.details.status === 401 || error.details.status === 403) {
-        return new UserError(`${shown} refused access (HTTP ${error.details.status}): the feed is private or blocks bots.`);
+        return new UserError(
+          `${shown} refused access (HTTP ${error.details.status}): the feed is private or blocks bots.`,
+        );
       }
       return new UserError(`${shown} answered with an error: ${error.message}.`);
     default:
@@ -45,11 +52,15 @@ function fetchProblem(error: FetchError, url: string): UserError {
   }
 }
 
-async function fetchOnce(services: CommandServices, url: string): Promise<{ body: Buffer; contentType?: string; finalUrl: string }> {
+async function fetchOnce(
+  services: CommandServices,
+  url: string,
+): Promise<{ body: Buffer; contentType?: string; finalUrl: string }> {
   try {
     await checkUrlAllowed(url, services.networkPolicy, services.resolver);
     const result = await services.fetcher({ url, unconditional: true });
-    if (result.kind !== 'fetched') throw new UserError(`${code(url)} answered 304 Not Modified to a plain request; it cannot be read as a feed.`);
+    if (result.kind !== 'fetched')
+      throw new UserError(`${code(url)} answered 304 Not Modified to a plain request; it cannot be read as a feed.`);
     return { body: result.body, contentType: result.contentType, finalUrl: result.finalUrl };
   } catch (error) {
     if (error instanceof FetchError) throw fetchProblem(error, url);
@@ -61,7 +72,9 @@ function parseProblem(error: ParseError, url: string): UserError {
   const shown = code(url);
   switch (error.kind) {
     case 'html-page':
-      return new UserError(`${shown} is a web page (HTML), not a feed, and the page does not link to a feed. Look for an RSS link on the site.`);
+      return new UserError(
+        `${shown} is a web page (HTML), not a feed, and the page does not link to a feed. Look for an RSS link on the site.`,
+      );
     case 'empty':
       return new UserError(`${shown} answered with an empty page, not a feed.`);
     default:
@@ -77,21 +90,34 @@ export async function loadFeed(services: CommandServices, url: string): Promise<
     const { body, contentType, finalUrl } = await fetchOnce(services, current);
     const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
     if (NOT_FEED_TYPES.test(type)) {
-      const what = type.startsWith('image/') ? 'an image' : type.startsWith('audio/') || type.startsWith('video/') ? 'a media file' : 'a file';
+      const what = type.startsWith('image/')
+        ? 'an image'
+        : type.startsWith('audio/') || type.startsWith('video/')
+          ? 'a media file'
+          : 'a file';
       throw new UserError(`${code(current)} is ${what} (${type}), not a feed.`);
     }
     try {
       const parsed = parseFeed(body, contentType, { baseUrl: finalUrl, now: services.now() });
-      return { url: current, parsed, items: identifyItems(parsed.items), ...(discoveredFrom ? { discoveredFrom } : {}) };
+      return {
+        url: current,
+        parsed,
+        items: identifyItems(parsed.items),
+        ...(discoveredFrom ? { discoveredFrom } : {}),
+      };
     } catch (error) {
       if (!(error instanceof ParseError)) throw error;
-      const advertised = error.kind === 'html-page' ? error.feedLinks?.find((link) => /^https?:/i.test(link)) : undefined;
+      const advertised =
+        error.kind === 'html-page' ? error.feedLinks?.find((link) => /^https?:/i.test(link)) : undefined;
       if (advertised && hop === 0) {
         discoveredFrom = current;
         current = advertised;
         continue;
       }
-      if (hop > 0) throw new UserError(`${code(discoveredFrom ?? url)} links to ${code(current)}, but that is not a feed either: ${error.message}.`);
+      if (hop > 0)
+        throw new UserError(
+          `${code(discoveredFrom ?? url)} links to ${code(current)}, but that is not a feed either: ${error.message}.`,
+        );
       throw parseProblem(error, current);
     }
   }

@@ -9,7 +9,13 @@ import type { LoadedFeed } from './load-feed.js';
 import { compileQuery } from './subscriptions.js';
 import type { CommandServices } from './services.js';
 
-export async function enqueueMissed(services: CommandServices, subscription: Subscription, feed: FeedRecord, loaded: LoadedFeed, since: Date): Promise<number> {
+export async function enqueueMissed(
+  services: CommandServices,
+  subscription: Subscription,
+  feed: FeedRecord,
+  loaded: LoadedFeed,
+  since: Date,
+): Promise<number> {
   const now = services.now();
   const { settings } = services.pipeline;
   // Strictly after the pause began: an earlier item may already have been posted, or deliberately skipped.
@@ -19,7 +25,16 @@ export async function enqueueMissed(services: CommandServices, subscription: Sub
     .reverse();
   let count = 0;
   for (const { item, result } of missed) {
-    const alert = buildAlert({ subscription, feed, parsed: loaded.parsed, item, result, firstSeenAt: now.toISOString(), now, settings });
+    const alert = buildAlert({
+      subscription,
+      feed,
+      parsed: loaded.parsed,
+      item,
+      result,
+      firstSeenAt: now.toISOString(),
+      now,
+      settings,
+    });
     if ((await enqueueAlert(services.pipeline, alert, now)) === 'enqueued') count++;
   }
   return count;

@@ -81,11 +81,19 @@ function attr(node: XmlNode, ...names: string[]): string | undefined {
 export function readOpml(text: string): OpmlReadResult {
   const body = text.replace(/^\uFEFF/, '');
   const valid = XMLValidator.validate(body);
-  if (valid !== true) return { ok: false, error: `the file is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})` };
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseAttributeValue: false, processEntities: true, htmlEntities: true });
+  if (valid !== true)
+    return { ok: false, error: `the file is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})` };
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    parseAttributeValue: false,
+    processEntities: true,
+    htmlEntities: true,
+  });
   const document = parser.parse(body) as XmlNode;
   const opml = document.opml as XmlNode | undefined;
-  if (!opml || typeof opml !== 'object') return { ok: false, error: 'the file is XML but not OPML (it has no <opml> root)' };
+  if (!opml || typeof opml !== 'object')
+    return { ok: false, error: 'the file is XML but not OPML (it has no <opml> root)' };
   const outlines: XmlNode[] = [];
   collectOutlines((opml.body as XmlNode | undefined)?.outline, outlines);
   const entries: OpmlEntry[] = [];

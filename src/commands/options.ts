@@ -49,7 +49,8 @@ function convert(option: OptionDefinition, value: RawOptionValue): RawOptionValu
     }
     case 'integer': {
       const number = typeof value === 'number' ? value : Number(String(value).trim());
-      if (!Number.isInteger(number)) throw new UserError(`${label} must be a whole number, not ${code(String(value))}.`);
+      if (!Number.isInteger(number))
+        throw new UserError(`${label} must be a whole number, not ${code(String(value))}.`);
       return number;
     }
     case 'attachment':
@@ -78,7 +79,8 @@ export function validateOptions(definition: CommandDefinition, raw: ReadonlyMap<
     const value = raw.get(option.name);
     const empty = value === undefined || (typeof value === 'string' && value.trim() === '');
     if (empty) {
-      if (option.required) throw new UserError(`/${definition.name} needs ${code(option.name)}: ${option.description}.`);
+      if (option.required)
+        throw new UserError(`/${definition.name} needs ${code(option.name)}: ${option.description}.`);
       continue;
     }
     values.set(option.name, convert(option, value));

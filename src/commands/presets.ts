@@ -13,23 +13,74 @@ export interface Preset {
 }
 
 export const PRESETS: readonly Preset[] = [
-  { key: 'bbc-urdu', name: 'BBC Urdu', url: 'https://feeds.bbci.co.uk/urdu/rss.xml', language: 'ur', topic: 'pakistan' },
-  { key: 'voa-urdu', name: 'VOA Urdu', url: 'https://www.urduvoa.com/api/zrqomtmopp', language: 'ur', topic: 'pakistan' },
+  {
+    key: 'bbc-urdu',
+    name: 'BBC Urdu',
+    url: 'https://feeds.bbci.co.uk/urdu/rss.xml',
+    language: 'ur',
+    topic: 'pakistan',
+  },
+  {
+    key: 'voa-urdu',
+    name: 'VOA Urdu',
+    url: 'https://www.urduvoa.com/api/zrqomtmopp',
+    language: 'ur',
+    topic: 'pakistan',
+  },
   { key: 'dw-urdu', name: 'DW Urdu', url: 'https://rss.dw.com/rdf/rss-urd-all', language: 'ur', topic: 'pakistan' },
-  { key: 'express-urdu', name: 'Daily Express (Urdu)', url: 'https://www.express.pk/feed', language: 'ur', topic: 'pakistan' },
+  {
+    key: 'express-urdu',
+    name: 'Daily Express (Urdu)',
+    url: 'https://www.express.pk/feed',
+    language: 'ur',
+    topic: 'pakistan',
+  },
   { key: 'dawn', name: 'Dawn', url: 'https://www.dawn.com/feeds/home', language: 'en', topic: 'pakistan' },
-  { key: 'dawn-business', name: 'Dawn Business', url: 'https://www.dawn.com/feeds/business', language: 'en', topic: 'pakistan' },
-  { key: 'bbc-world', name: 'BBC News World', url: 'https://feeds.bbci.co.uk/news/world/rss.xml', language: 'en', topic: 'world' },
-  { key: 'coindesk', name: 'CoinDesk', url: 'https://www.coindesk.com/arc/outboundfeeds/rss/', language: 'en', topic: 'crypto' },
-  { key: 'cointelegraph', name: 'Cointelegraph', url: 'https://cointelegraph.com/rss', language: 'en', topic: 'crypto' },
+  {
+    key: 'dawn-business',
+    name: 'Dawn Business',
+    url: 'https://www.dawn.com/feeds/business',
+    language: 'en',
+    topic: 'pakistan',
+  },
+  {
+    key: 'bbc-world',
+    name: 'BBC News World',
+    url: 'https://feeds.bbci.co.uk/news/world/rss.xml',
+    language: 'en',
+    topic: 'world',
+  },
+  {
+    key: 'coindesk',
+    name: 'CoinDesk',
+    url: 'https://www.coindesk.com/arc/outboundfeeds/rss/',
+    language: 'en',
+    topic: 'crypto',
+  },
+  {
+    key: 'cointelegraph',
+    name: 'Cointelegraph',
+    url: 'https://cointelegraph.com/rss',
+    language: 'en',
+    topic: 'crypto',
+  },
   { key: 'decrypt', name: 'Decrypt', url: 'https://decrypt.co/feed', language: 'en', topic: 'crypto' },
   { key: 'the-block', name: 'The Block', url: 'https://www.theblock.co/rss.xml', language: 'en', topic: 'crypto' },
-  { key: 'bitcoin-magazine', name: 'Bitcoin Magazine', url: 'https://bitcoinmagazine.com/.rss/full/', language: 'en', topic: 'crypto' },
+  {
+    key: 'bitcoin-magazine',
+    name: 'Bitcoin Magazine',
+    url: 'https://bitcoinmagazine.com/.rss/full/',
+    language: 'en',
+    topic: 'crypto',
+  },
 ];
 
 /** The preset named by `text` (its key, or its name ignoring case and spaces). */
 export function findPreset(text: string, presets: readonly Preset[] = PRESETS): Preset | undefined {
-  const wanted = text.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const wanted = text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   return presets.find((p) => p.key === wanted || p.name.toLowerCase().replace(/\s+/g, '-') === wanted);
 }
 

@@ -15,18 +15,23 @@ const NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
 export function checkDefinition(definition: CommandDefinition, file = definition.name): void {
   const where = `commands/${file}`;
-  if (!NAME.test(definition.name)) throw new Error(`${where}: command name "${definition.name}" must be 1–32 lowercase letters, digits or _`);
-  if (!definition.description || definition.description.length > 100) throw new Error(`${where}: description must be 1–100 characters`);
+  if (!NAME.test(definition.name))
+    throw new Error(`${where}: command name "${definition.name}" must be 1–32 lowercase letters, digits or _`);
+  if (!definition.description || definition.description.length > 100)
+    throw new Error(`${where}: description must be 1–100 characters`);
   if (definition.options.length > 25) throw new Error(`${where}: at most 25 options`);
   const seen = new Set<string>();
   let optional = false;
   for (const option of definition.options) {
-    if (!NAME.test(option.name)) throw new Error(`${where}: option name "${option.name}" must be 1–32 lowercase letters, digits or _`);
+    if (!NAME.test(option.name))
+      throw new Error(`${where}: option name "${option.name}" must be 1–32 lowercase letters, digits or _`);
     if (seen.has(option.name)) throw new Error(`${where}: option "${option.name}" is declared twice`);
     seen.add(option.name);
-    if (!option.description || option.description.length > 100) throw new Error(`${where}: option "${option.name}" needs a description of 1–100 characters`);
+    if (!option.description || option.description.length > 100)
+      throw new Error(`${where}: option "${option.name}" needs a description of 1–100 characters`);
     // Discord requires required options first; the text form reads positionals in the same order.
-    if (option.required && optional) throw new Error(`${where}: required option "${option.name}" comes after an optional one`);
+    if (option.required && optional)
+      throw new Error(`${where}: required option "${option.name}" comes after an optional one`);
     if (!option.required) optional = true;
   }
 }
@@ -43,9 +48,11 @@ export async function loadCommands(dir = COMMANDS_DIR): Promise<CommandDefinitio
   for (const file of files) {
     const module = (await import(pathToFileURL(join(dir, file)).href)) as { default?: unknown };
     const definition = module.default;
-    if (!isDefinition(definition)) throw new Error(`commands/${file} must default-export defineCommand({ name, description, options, handler, … })`);
+    if (!isDefinition(definition))
+      throw new Error(`commands/${file} must default-export defineCommand({ name, description, options, handler, … })`);
     checkDefinition(definition, file);
-    if (definitions.some((d) => d.name === definition.name)) throw new Error(`commands/${file}: a command named "${definition.name}" already exists`);
+    if (definitions.some((d) => d.name === definition.name))
+      throw new Error(`commands/${file}: a command named "${definition.name}" already exists`);
     definitions.push(definition);
   }
   return definitions.sort((a, b) => a.name.localeCompare(b.name));

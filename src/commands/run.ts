@@ -27,7 +27,12 @@ export function refusal(message: string): Reply {
 
 export async function runCommand(invocation: Invocation): Promise<Reply> {
   const { definition, services } = invocation;
-  const log = services.logger.child({ command: definition.name, platform: invocation.platform, scope: invocation.target.scope, userId: invocation.user.id });
+  const log = services.logger.child({
+    command: definition.name,
+    platform: invocation.platform,
+    scope: invocation.target.scope,
+    userId: invocation.user.id,
+  });
   try {
     if (definition.access === 'admin' && !invocation.admin.allowed) {
       throw new UserError(`/${definition.name} changes subscriptions, so it needs ${invocation.admin.requirement}.`);
@@ -51,6 +56,8 @@ export async function runCommand(invocation: Invocation): Promise<Reply> {
       return refusal(error.message);
     }
     log.error({ event: 'command.failed', err: error }, `/${definition.name} failed`);
-    return refusal('Something went wrong inside Taza while running this command. The operator can find the details in the logs.');
+    return refusal(
+      'Something went wrong inside Taza while running this command. The operator can find the details in the logs.',
+    );
   }
 }

@@ -36,25 +36,44 @@ export async function startCommandLayer(inputs: CommandLayerInputs): Promise<Com
   if (discord && 'client' in discord) {
     try {
       const { startDiscordCommands } = await import('../sinks/discord/commands.js');
-      const handle = await startDiscordCommands({ sink: discord as import('../sinks/discord/index.js').DiscordSink, commands, services, guildId: inputs.config.DISCORD_GUILD_ID, logger: logger.child({ platform: 'discord' }) });
+      const handle = await startDiscordCommands({
+        sink: discord as import('../sinks/discord/index.js').DiscordSink,
+        commands,
+        services,
+        guildId: inputs.config.DISCORD_GUILD_ID,
+        logger: logger.child({ platform: 'discord' }),
+      });
       stops.push(handle.stop);
       platforms.push('discord');
     } catch (error) {
-      logger.error({ event: 'commands.failed', platform: 'discord', err: error }, 'could not start Discord commands; alerts still flow');
+      logger.error(
+        { event: 'commands.failed', platform: 'discord', err: error },
+        'could not start Discord commands; alerts still flow',
+      );
     }
   }
   const telegram = inputs.sinks.telegram;
   if (telegram && 'bot' in telegram) {
     try {
       const { startTelegramCommands } = await import('../sinks/telegram/commands.js');
-      const handle = await startTelegramCommands({ sink: telegram as import('../sinks/telegram/index.js').TelegramSink, commands, services, apiRoot: inputs.config.TELEGRAM_API_ROOT, logger: logger.child({ platform: 'telegram' }) });
+      const handle = await startTelegramCommands({
+        sink: telegram as import('../sinks/telegram/index.js').TelegramSink,
+        commands,
+        services,
+        apiRoot: inputs.config.TELEGRAM_API_ROOT,
+        logger: logger.child({ platform: 'telegram' }),
+      });
       stops.push(handle.stop);
       platforms.push('telegram');
     } catch (error) {
-      logger.error({ event: 'commands.failed', platform: 'telegram', err: error }, 'could not start Telegram commands; alerts still flow');
+      logger.error(
+        { event: 'commands.failed', platform: 'telegram', err: error },
+        'could not start Telegram commands; alerts still flow',
+      );
     }
   }
-  if (platforms.length > 0) logger.info({ event: 'commands.started', platforms, commands: commands.map((c) => c.name) }, 'chat commands ready');
+  if (platforms.length > 0)
+    logger.info({ event: 'commands.started', platforms, commands: commands.map((c) => c.name) }, 'chat commands ready');
   return {
     commands,
     services,

@@ -22,7 +22,9 @@ export function compileQuery(query: string): CompiledQuery {
 export function checkQuota(services: CommandServices, target: CommandTarget, adding = 1): void {
   const count = services.subscriptions.byScope(target.scope).length;
   if (count + adding > services.quota) {
-    throw new UserError(`${target.label} already has ${count} subscriptions; the limit is ${services.quota}. Remove some with /unsubscribe first.`);
+    throw new UserError(
+      `${target.label} already has ${count} subscriptions; the limit is ${services.quota}. Remove some with /unsubscribe first.`,
+    );
   }
 }
 
@@ -37,7 +39,10 @@ function checkDuplicate(services: CommandServices, target: CommandTarget, feedUr
   const twin = services.subscriptions
     .byFeed(feed.id)
     .find((s) => s.scope === target.scope && formatDestination(s.destination) === where && sameQuery(s.query, query));
-  if (twin) throw new UserError(`This is already subscribed here as ${code(twin.id)} (same feed, same keywords). Use /edit to change its keywords.`);
+  if (twin)
+    throw new UserError(
+      `This is already subscribed here as ${code(twin.id)} (same feed, same keywords). Use /edit to change its keywords.`,
+    );
 }
 
 /** Records the current items as seen (the silent baseline) and saves the feed, or refreshes a feed already polled. */
@@ -55,7 +60,14 @@ async function baseline(services: CommandServices, loaded: LoadedFeed): Promise<
     return services.feeds.get(existing.id) ?? existing;
   }
   const feed = await services.feeds.ensure(loaded.url, now);
-  await detectNewItems({ feedId: feed.id, items: loaded.items, seen: services.pipeline.store.seen, baseline: true, now, maxItemAgeMs: services.pipeline.settings.maxItemAgeMs });
+  await detectNewItems({
+    feedId: feed.id,
+    items: loaded.items,
+    seen: services.pipeline.store.seen,
+    baseline: true,
+    now,
+    maxItemAgeMs: services.pipeline.settings.maxItemAgeMs,
+  });
   const saved: FeedRecord = {
     ...feed,
     title: loaded.parsed.title || undefined,
@@ -105,14 +117,25 @@ export async function addSubscription(
   );
   services.wake();
   services.logger.info(
-    { event: 'subscription.added', subscriptionId: subscription.id, feedId: feed.id, feedUrl: feed.url, scope: subscription.scope, destination: formatDestination(subscription.destination), source: 'command' },
+    {
+      event: 'subscription.added',
+      subscriptionId: subscription.id,
+      feedId: feed.id,
+      feedUrl: feed.url,
+      scope: subscription.scope,
+      destination: formatDestination(subscription.destination),
+      source: 'command',
+    },
     'subscription added by command',
   );
   return { subscription, feed, loaded, source };
 }
 
 /** Deletes a subscription; its feed too when nothing else uses it, so the poller stops fetching it. */
-export async function removeSubscription(services: CommandServices, subscription: Subscription): Promise<{ feedRemoved: boolean }> {
+export async function removeSubscription(
+  services: CommandServices,
+  subscription: Subscription,
+): Promise<{ feedRemoved: boolean }> {
   await services.subscriptions.remove(subscription.id);
   if (services.subscriptions.byFeed(subscription.feedId).length > 0) return { feedRemoved: false };
   await services.feeds.remove(subscription.feedId);
@@ -123,9 +146,12 @@ export async function removeSubscription(services: CommandServices, subscription
 export function ownSubscription(services: CommandServices, target: CommandTarget, id: string): Subscription {
   const wanted = id.trim().toLowerCase();
   const subscription = services.subscriptions.get(wanted);
-  if (!subscription) throw new UserError(`There is no subscription ${code(wanted)}. Send /list to see the ids of ${target.label}.`);
+  if (!subscription)
+    throw new UserError(`There is no subscription ${code(wanted)}. Send /list to see the ids of ${target.label}.`);
   if (subscription.scope !== target.scope) {
-    throw new UserError(`Subscription ${code(wanted)} belongs to another server or chat, so it cannot be changed from ${target.label}.`);
+    throw new UserError(
+      `Subscription ${code(wanted)} belongs to another server or chat, so it cannot be changed from ${target.label}.`,
+    );
   }
   return subscription;
 }

@@ -84,7 +84,9 @@ export function parseTextArguments(definition: CommandDefinition, text: string):
     target = tokens[0].text;
     tokens = tokens.slice(1);
   }
-  const slots = definition.options.filter((o) => o.type !== 'channel' && o.type !== 'attachment' && !values.has(o.name));
+  const slots = definition.options.filter(
+    (o) => o.type !== 'channel' && o.type !== 'attachment' && !values.has(o.name),
+  );
   for (let s = 0; s < slots.length && tokens.length > 0; s++) {
     const option = slots[s]!;
     const isLast = s === slots.length - 1;
@@ -97,7 +99,9 @@ export function parseTextArguments(definition: CommandDefinition, text: string):
   }
   if (tokens.length > 0) {
     const extra = tokens.map((t) => t.text).join(' ');
-    throw new UserError(`Too many arguments for /${definition.name}: ${code(extra)} is not expected. Send /help ${definition.name} for its usage.`);
+    throw new UserError(
+      `Too many arguments for /${definition.name}: ${code(extra)} is not expected. Send /help ${definition.name} for its usage.`,
+    );
   }
   return { values, target };
 }

@@ -21,14 +21,21 @@ export function usageLine(platform: ChatPlatform, definition: CommandDefinition)
 }
 
 /** One example invocation in the platform's syntax. */
-export function formatExample(platform: ChatPlatform, definition: CommandDefinition, values: Readonly<Record<string, string>>): string {
+export function formatExample(
+  platform: ChatPlatform,
+  definition: CommandDefinition,
+  values: Readonly<Record<string, string>>,
+): string {
   if (platform === 'discord') {
-    const parts = definition.options.filter((o) => values[o.name] !== undefined).map((o) => `${o.name}:${values[o.name]}`);
+    const parts = definition.options
+      .filter((o) => values[o.name] !== undefined)
+      .map((o) => `${o.name}:${values[o.name]}`);
     return [`/${definition.name}`, ...parts].join(' ');
   }
   const parts: string[] = [];
   const channel = definition.options.find((o) => o.type === 'channel');
-  if (channel && values[channel.name]) parts.push(values[channel.name]!.startsWith('@') ? values[channel.name]! : '@mychannel');
+  if (channel && values[channel.name])
+    parts.push(values[channel.name]!.startsWith('@') ? values[channel.name]! : '@mychannel');
   const given = textPositionals(definition).filter((o) => values[o.name] !== undefined);
   given.forEach((o, i) => {
     const value = values[o.name]!;
@@ -36,6 +43,7 @@ export function formatExample(platform: ChatPlatform, definition: CommandDefinit
     parts.push(!last && /\s/.test(value) ? `"${value}"` : value);
   });
   const attachment = definition.options.find((o) => o.type === 'attachment');
-  if (attachment && values[attachment.name]) parts.push(`(as the caption of ${values[attachment.name]}, or replying to it)`);
+  if (attachment && values[attachment.name])
+    parts.push(`(as the caption of ${values[attachment.name]}, or replying to it)`);
   return [`/${definition.name}`, ...parts].join(' ');
 }

@@ -8,6 +8,8 @@ export function applyAliasesFile(config: Config): void {
   try {
     useAliases(loadAliases(config.ALIASES_FILE));
   } catch (error) {
-    throw new ConfigError(`ALIASES_FILE=${JSON.stringify(config.ALIASES_FILE)} is not valid: ${(error as Error).message}`);
+    throw new ConfigError(
+      `ALIASES_FILE=${JSON.stringify(config.ALIASES_FILE)} is not valid: ${(error as Error).message}`,
+    );
   }
 }

@@ -20,13 +20,17 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env, envFile = 
 
 export function loadConfig(env: Record<string, string | undefined> = readEnvironment()): Config {
   const known = Object.fromEntries(
-    Object.keys(configSchema.shape).flatMap((key) => (env[key] === undefined || env[key] === '' ? [] : [[key, env[key]]])),
+    Object.keys(configSchema.shape).flatMap((key) =>
+      env[key] === undefined || env[key] === '' ? [] : [[key, env[key]]],
+    ),
   );
   const result = configSchema.safeParse(known);
   if (result.success) {
     const config = result.data;
     if (config.MIN_POLL_INTERVAL > config.POLL_INTERVAL) {
-      throw new ConfigError(`POLL_INTERVAL=${env.POLL_INTERVAL ?? '5m'} is shorter than MIN_POLL_INTERVAL=${env.MIN_POLL_INTERVAL ?? '1m'}: expected POLL_INTERVAL ≥ MIN_POLL_INTERVAL`);
+      throw new ConfigError(
+        `POLL_INTERVAL=${env.POLL_INTERVAL ?? '5m'} is shorter than MIN_POLL_INTERVAL=${env.MIN_POLL_INTERVAL ?? '1m'}: expected POLL_INTERVAL ≥ MIN_POLL_INTERVAL`,
+      );
     }
     return config;
   }

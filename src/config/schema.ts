@@ -23,9 +23,14 @@ const optionalText = z
   .optional();
 
 const httpUrl = (name: string) =>
-  z.string().refine((value) => /^https?:\/\/[^\s/]+/.test(value), `an http(s) URL such as ${name}`).transform((value) => value.replace(/\/+$/, ''));
+  z
+    .string()
+    .refine((value) => /^https?:\/\/[^\s/]+/.test(value), `an http(s) URL such as ${name}`)
+    .transform((value) => value.replace(/\/+$/, ''));
 
-const boolean = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'true or false' }).transform((v) => ['true', '1', 'yes'].includes(v));
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'true or false' })
+  .transform((v) => ['true', '1', 'yes'].includes(v));
 
 function isCidr(text: string): boolean {
   const [address, bits, ...rest] = text.split('/');
@@ -38,31 +43,56 @@ const allowPrivate = z.string().transform((value, ctx) => {
   const trimmed = value.trim().toLowerCase();
   if (trimmed === 'false' || trimmed === '') return false as const;
   if (trimmed === 'true') return true as const;
-  const ranges = trimmed.split(',').map((part) => part.trim()).filter(Boolean);
+  const ranges = trimmed
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const bad = ranges.find((range) => !isCidr(range));
   if (bad !== undefined) {
-    ctx.addIssue({ code: 'custom', message: `true, false, or a comma-separated list of CIDR ranges such as 127.0.0.0/8 ("${bad}" is not one)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `true, false, or a comma-separated list of CIDR ranges such as 127.0.0.0/8 ("${bad}" is not one)`,
+    });
     return z.NEVER;
   }
   return ranges;
 });
 
 const positiveInt = (what: string) =>
-  z.string().regex(/^\d+$/, what).transform(Number).refine((n) => n > 0, what);
+  z
+    .string()
+    .regex(/^\d+$/, what)
+    .transform(Number)
+    .refine((n) => n > 0, what);
 
 export const configSchema = z.object({
   DISCORD_TOKEN: optionalText,
   DISCORD_API_BASE: httpUrl('https://discord.com/api').default('https://discord.com/api'),
-  DISCORD_GUILD_ID: z.string().regex(/^\d{15,22}$/, 'a Discord server (guild) id: 15 to 22 digits').optional(),
+  DISCORD_GUILD_ID: z
+    .string()
+    .regex(/^\d{15,22}$/, 'a Discord server (guild) id: 15 to 22 digits')
+    .optional(),
   TELEGRAM_TOKEN: optionalText,
   TELEGRAM_API_ROOT: httpUrl('https://api.telegram.org').default('https://api.telegram.org'),
   STORE_URL: z
     .string()
-    .regex(/^(sqlite:\/\/.+|redis(s)?:\/\/.+|postgres(ql)?:\/\/.+)?$/, 'empty (SQLite under DATA_DIR), sqlite://<path>, redis://… or postgres://…')
+    .regex(
+      /^(sqlite:\/\/.+|redis(s)?:\/\/.+|postgres(ql)?:\/\/.+)?$/,
+      'empty (SQLite under DATA_DIR), sqlite://<path>, redis://… or postgres://…',
+    )
     .optional(),
   DATA_DIR: z.string().min(1, 'a directory path').default('./data'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
-  HTTP_PORT: z.string().regex(/^\d{1,5}$/, 'a port number from 0 to 65535 (0 picks a free port)').transform(Number).refine((n) => n <= 65535, 'a port number from 0 to 65535').default(8080),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  HTTP_PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'a port number from 0 to 65535 (0 picks a free port)')
+    .transform(Number)
+    .refine((n) => n <= 65535, 'a port number from 0 to 65535')
+    .default(8080),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   POLL_INTERVAL: duration('a duration such as 30s, 5m, 1h or a number of seconds').default(300_000),
   MIN_POLL_INTERVAL: duration('a duration such as 1s, 1m or a number of seconds').default(60_000),
@@ -71,14 +101,17 @@ export const configSchema = z.object({
   USER_AGENT: optionalText,
   FETCH_CONCURRENCY: positiveInt('a whole number of at least 1').default(16),
   PER_HOST_CONCURRENCY: positiveInt('a whole number of at least 1').default(1),
-  PER_HOST_GAP: z.string().transform((value, ctx) => {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'a duration such as 1s or 500ms (0 for none)' });
-      return z.NEVER;
-    }
-    return ms;
-  }).default(1000),
+  PER_HOST_GAP: z
+    .string()
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'a duration such as 1s or 500ms (0 for none)' });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .default(1000),
   SUBSCRIPTION_QUOTA: positiveInt('a whole number of at least 1').default(50),
   DIGEST_THRESHOLD: z.string().regex(/^\d+$/, 'a whole number (0 turns digests off)').transform(Number).default(10),
   ALIASES_FILE: optionalText,

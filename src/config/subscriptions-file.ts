@@ -34,7 +34,8 @@ export function readSubscriptionsFile(explicitPath: string | undefined): Subscri
     return { path, subscriptions: [], problems: [`${path}: not valid JSON (${(error as Error).message})`] };
   }
   const list = (data as { subscriptions?: unknown })?.subscriptions;
-  if (!Array.isArray(list)) return { path, subscriptions: [], problems: [`${path}: expected {"subscriptions": [ … ]}`] };
+  if (!Array.isArray(list))
+    return { path, subscriptions: [], problems: [`${path}: expected {"subscriptions": [ … ]}`] };
   const subscriptions: FileSubscription[] = [];
   const problems: string[] = [];
   list.forEach((entry: unknown, index) => {
@@ -46,9 +47,11 @@ export function readSubscriptionsFile(explicitPath: string | undefined): Subscri
 }
 
 function validateEntry(entry: unknown): FileSubscription | string {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'expected an object with "feed", "keywords" and "to"';
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+    return 'expected an object with "feed", "keywords" and "to"';
   const { feed, keywords = '', to = 'console', fullText = false } = entry as Record<string, unknown>;
-  if (typeof feed !== 'string' || !/^https?:\/\/\S+$/i.test(feed)) return `"feed" must be an http(s) URL (got ${JSON.stringify(feed)})`;
+  if (typeof feed !== 'string' || !/^https?:\/\/\S+$/i.test(feed))
+    return `"feed" must be an http(s) URL (got ${JSON.stringify(feed)})`;
   try {
     new URL(feed);
   } catch {

@@ -38,7 +38,9 @@ export async function detectNewItems(options: {
   // a story whose guid changes with its title keeps its link and is not alerted again.
   const linkCounts = new Map<string, number>();
   for (const item of items) if (item.link) linkCounts.set(item.link, (linkCounts.get(item.link) ?? 0) + 1);
-  const keysPerItem = items.map((item) => (item.link && linkCounts.get(item.link) === 1 ? seenKeys(item) : [item.key]).map((key) => seenKey(feedId, key)));
+  const keysPerItem = items.map((item) =>
+    (item.link && linkCounts.get(item.link) === 1 ? seenKeys(item) : [item.key]).map((key) => seenKey(feedId, key)),
+  );
   const allKeys = [...new Set(keysPerItem.flat())];
   const records = await seen.getMany(allKeys);
   const known = new Set(allKeys.filter((_, i) => records[i] !== undefined));

@@ -84,7 +84,9 @@ export function readBody(response: IncomingMessage, maxBytes: number, url: strin
         decoder = decoderFor(coding, chunk);
         decoder?.on('data', accept);
         decoder?.on('end', finish);
-        decoder?.on('error', (error) => fail(new FetchError('decode', `could not decompress the ${coding} body: ${error.message}`, { url })));
+        decoder?.on('error', (error) =>
+          fail(new FetchError('decode', `could not decompress the ${coding} body: ${error.message}`, { url })),
+        );
       }
       if (decoder) decoder.write(chunk);
       else accept(chunk);
@@ -94,7 +96,9 @@ export function readBody(response: IncomingMessage, maxBytes: number, url: strin
       else finish();
     });
     response.on('error', (error) => fail(error));
-    response.on('aborted', () => fail(new FetchError('network', 'the connection closed before the body was complete', { url })));
+    response.on('aborted', () =>
+      fail(new FetchError('network', 'the connection closed before the body was complete', { url })),
+    );
   });
 }
 

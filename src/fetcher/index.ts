@@ -3,8 +3,21 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import { readBody } from './body.js';
-import { bareIp, parseFeedUrl, resolveAllowed, systemResolver, type NetworkPolicy, type Resolver } from './network-policy.js';
-import { cacheHints, isCloudflareChallenge, requestValidatorHeaders, validatorsFor200, validatorsFor304 } from './response-headers.js';
+import {
+  bareIp,
+  parseFeedUrl,
+  resolveAllowed,
+  systemResolver,
+  type NetworkPolicy,
+  type Resolver,
+} from './network-policy.js';
+import {
+  cacheHints,
+  isCloudflareChallenge,
+  requestValidatorHeaders,
+  validatorsFor200,
+  validatorsFor304,
+} from './response-headers.js';
 import { FetchError, type Fetcher, type FetchRequest, type FetchResult } from './types.js';
 
 export * from './types.js';
@@ -54,7 +67,8 @@ function guardedLookup(policy: NetworkPolicy, resolver: Resolver): LookupFunctio
 
 function toFetchError(error: unknown, timedOut: boolean, totalTimeoutMs: number, url: string): FetchError {
   if (timedOut) return new FetchError('timeout', `no complete answer within ${totalTimeoutMs / 1000} s`, { url });
-  if (error instanceof FetchError) return error.details.url ? error : new FetchError(error.kind, error.message, { ...error.details, url });
+  if (error instanceof FetchError)
+    return error.details.url ? error : new FetchError(error.kind, error.message, { ...error.details, url });
   const err = error as NodeJS.ErrnoException;
   if (err?.name === 'AbortError') return new FetchError('network', 'the request was cancelled', { url });
   return new FetchError('network', `${err?.code ?? 'network error'}: ${err?.message ?? String(error)}`, { url });
@@ -85,17 +99,29 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     const host = bareIp(url.hostname);
     if (isIP(host) && !policy.isAllowed(host)) {
       return Promise.reject(
-        new FetchError('blocked', `${host} is a private or reserved network address; set ALLOW_PRIVATE_NETWORKS to allow it`, { url: url.href }),
+        new FetchError(
+          'blocked',
+          `${host} is a private or reserved network address; set ALLOW_PRIVATE_NETWORKS to allow it`,
+          { url: url.href },
+        ),
       );
     }
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = transport.request(url, { method: 'GET', headers, agent: agents[url.protocol as 'http:' | 'https:'], lookup });
+      const req = transport.request(url, {
+        method: 'GET',
+        headers,
+        agent: agents[url.protocol as 'http:' | 'https:'],
+        lookup,
+      });
       attempt.current = req;
       req.on('socket', (socket) => {
         if (!socket.connecting) return;
         const timer = setTimeout(
-          () => req.destroy(new FetchError('timeout', `could not connect within ${connectTimeoutMs / 1000} s`, { url: url.href })),
+          () =>
+            req.destroy(
+              new FetchError('timeout', `could not connect within ${connectTimeoutMs / 1000} s`, { url: url.href }),
+            ),
           connectTimeoutMs,
         );
         // Both listeners go once either fires: a kept-alive socket outlives this request, and a listener left on it
@@ -131,7 +157,8 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       if (status >= 300 && status < 400 && status !== 304 && location) {
         response.resume();
         redirects += 1;
-        if (redirects > maxRedirects) throw new FetchError('too-many-redirects', `more than ${maxRedirects} redirects`, { url: request.url });
+        if (redirects > maxRedirects)
+          throw new FetchError('too-many-redirects', `more than ${maxRedirects} redirects`, { url: request.url });
         allPermanent &&= status === 301 || status === 308;
         url = parseFeedUrl(new URL(location, url).href);
         continue;
@@ -140,7 +167,13 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       const cache = cacheHints(response.headers, Date.now());
       if (status === 304) {
         response.resume();
-        return { kind: 'not-modified', finalUrl, validators: validatorsFor304(response.headers, request.validators), cache, bytes: 0 };
+        return {
+          kind: 'not-modified',
+          finalUrl,
+          validators: validatorsFor304(response.headers, request.validators),
+          cache,
+          bytes: 0,
+        };
       }
       if (status >= 200 && status < 300) {
         const { body, wireBytes } = await readBody(response, maxBodyBytes, finalUrl);
@@ -161,21 +194,36 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     }
   }
 
-  async function statusError(response: IncomingMessage, status: number, url: string, retryAfterMs: number | undefined): Promise<FetchError> {
+  async function statusError(
+    response: IncomingMessage,
+    status: number,
+    url: string,
+    retryAfterMs: number | undefined,
+  ): Promise<FetchError> {
     // Only a little of an error page is needed to recognise a Cloudflare challenge.
     const start = await readBody(response, 256 * 1024, url).then(
       (read) => read.body.toString('utf8', 0, 64 * 1024),
       () => '',
     );
     if (isCloudflareChallenge(status, response.headers, start)) {
-      return new FetchError('cloudflare', 'Cloudflare answered with a bot challenge instead of the feed', { status, url });
+      return new FetchError('cloudflare', 'Cloudflare answered with a bot challenge instead of the feed', {
+        status,
+        url,
+      });
     }
     const retry = retryAfterMs === undefined ? {} : { retryAfterMs };
     if (status === 429 || status === 503) {
-      return new FetchError('rate-limited', `the server is rate limiting or unavailable (HTTP ${status})`, { status, url, ...retry });
+      return new FetchError('rate-limited', `the server is rate limiting or unavailable (HTTP ${status})`, {
+        status,
+        url,
+        ...retry,
+      });
     }
     if (status === 410) return new FetchError('gone', 'the feed is gone (HTTP 410)', { status, url });
-    return new FetchError('http', `HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}`, { status, url });
+    return new FetchError('http', `HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}`, {
+      status,
+      url,
+    });
   }
 
   return async function fetchFeed(request: FetchRequest): Promise<FetchResult> {

@@ -128,11 +128,20 @@ export function parseFeedUrl(url: string): URL {
 
 function blocked(host: string, address: string, url?: string): FetchError {
   const shown = host === address ? address : `${host} (${address})`;
-  return new FetchError('blocked', `${shown} is a private or reserved network address; set ALLOW_PRIVATE_NETWORKS to allow it`, { url });
+  return new FetchError(
+    'blocked',
+    `${shown} is a private or reserved network address; set ALLOW_PRIVATE_NETWORKS to allow it`,
+    { url },
+  );
 }
 
 /** Resolves `hostname` and keeps only allowed addresses; throws 'blocked' when none is left, 'dns' when it does not resolve. */
-export async function resolveAllowed(hostname: string, policy: NetworkPolicy, resolver: Resolver, url?: string): Promise<ResolvedAddress[]> {
+export async function resolveAllowed(
+  hostname: string,
+  policy: NetworkPolicy,
+  resolver: Resolver,
+  url?: string,
+): Promise<ResolvedAddress[]> {
   const host = bareIp(hostname);
   if (ipType(host)) {
     if (!policy.isAllowed(host)) throw blocked(host, host, url);
@@ -151,7 +160,11 @@ export async function resolveAllowed(hostname: string, policy: NetworkPolicy, re
 }
 
 /** Command-time check (subscribe, check): the URL is http(s) and its host resolves to an allowed address. */
-export async function checkUrlAllowed(url: string, policy: NetworkPolicy, resolver: Resolver = systemResolver): Promise<void> {
+export async function checkUrlAllowed(
+  url: string,
+  policy: NetworkPolicy,
+  resolver: Resolver = systemResolver,
+): Promise<void> {
   const parsed = parseFeedUrl(url);
   await resolveAllowed(parsed.hostname, policy, resolver, url);
 }

@@ -67,7 +67,10 @@ export function validatorsFor200(headers: IncomingHttpHeaders): Validators | und
  * Validators to store after a 304: each validator the 304 carries replaces the old one, the others are kept.
  * Undefined (keep the old ones) when the 304 carries none.
  */
-export function validatorsFor304(headers: IncomingHttpHeaders, previous: Validators | undefined): Validators | undefined {
+export function validatorsFor304(
+  headers: IncomingHttpHeaders,
+  previous: Validators | undefined,
+): Validators | undefined {
   const fresh = responseValidators(headers);
   if (fresh.etag === undefined && fresh.lastModified === undefined) return undefined;
   if (forbidsStorage(headers)) return undefined;
@@ -84,6 +87,10 @@ export function requestValidatorHeaders(validators: Validators | undefined): Rec
 export function isCloudflareChallenge(status: number, headers: IncomingHttpHeaders, bodyStart: string): boolean {
   if (header(headers, 'cf-mitigated')?.toLowerCase() === 'challenge') return true;
   if (status !== 403 && status !== 503 && status !== 429) return false;
-  const fromCloudflare = header(headers, 'server')?.toLowerCase() === 'cloudflare' || header(headers, 'cf-ray') !== undefined;
-  return fromCloudflare && /challenge-platform|cf-chl-|<title>Just a moment\.\.\.<\/title>|Attention Required! \| Cloudflare/i.test(bodyStart);
+  const fromCloudflare =
+    header(headers, 'server')?.toLowerCase() === 'cloudflare' || header(headers, 'cf-ray') !== undefined;
+  return (
+    fromCloudflare &&
+    /challenge-platform|cf-chl-|<title>Just a moment\.\.\.<\/title>|Attention Required! \| Cloudflare/i.test(bodyStart)
+  );
 }

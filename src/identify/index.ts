@@ -51,7 +51,8 @@ export function identifyItems(items: ParsedItem[]): FeedItem[] {
     const guid = useGuids ? guidOf(item) : undefined;
     let key: string;
     if (guid === undefined) key = fallbackKey(item);
-    else if ((counts.get(guid) ?? 0) > 1) key = shortHash('guid', guid, item.link ? canonicalLink(item.link) : `${item.title}\u0000${item.html}`);
+    else if ((counts.get(guid) ?? 0) > 1)
+      key = shortHash('guid', guid, item.link ? canonicalLink(item.link) : `${item.title}\u0000${item.html}`);
     else key = shortHash('guid', guid);
     return { ...item, key };
   });

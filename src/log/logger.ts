@@ -36,12 +36,18 @@ export function createLogger(options: LoggerOptions): Logger {
     hooks: {
       // Error messages and URLs can carry a token (Telegram puts it in the path): scrub every string argument.
       logMethod(args: unknown[], method: (...a: unknown[]) => void) {
-        method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrub(arg) : scrubDeep(arg, scrub))));
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === 'string' ? scrub(arg) : scrubDeep(arg, scrub))),
+        );
       },
     },
   };
   if (pretty && !options.destination) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', destination: 2 } } });
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', destination: 2 } },
+    });
   }
   // Logs go to stderr so that stdout stays clean for what a command prints (alerts, `taza check --json`).
   return pino(base, options.destination ?? pino.destination({ fd: 2, sync: true }));

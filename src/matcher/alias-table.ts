@@ -15,7 +15,10 @@ export interface AliasVariant {
 function phraseVariant(label: string): AliasVariant | undefined {
   const tokens = tokenize(label);
   if (tokens.length === 0) return undefined;
-  const segments = segmentsOf(tokens.map((token) => ({ token, prefix: false })), false);
+  const segments = segmentsOf(
+    tokens.map((token) => ({ token, prefix: false })),
+    false,
+  );
   return { label: label.trim().replace(/\s+/g, ' '), segments, key: segmentsKey(segments) };
 }
 
@@ -139,15 +142,22 @@ function jsonGroups(path: string, text: string): string[][] {
 
 function lineGroups(path: string, text: string): string[][] {
   const groups: string[][] = [];
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(/#.*$/, '').trim();
-    if (!line) return;
-    const terms = line.split(/[,،=]/).map((t) => t.trim()).filter(Boolean);
-    if (terms.length < 2) throw new Error(`${path}: line ${i + 1}: a group needs at least two terms separated by commas`);
-    for (const term of terms) {
-      if (tokenize(term).length === 0) throw new Error(`${path}: line ${i + 1}: "${term}" has no letters or digits`);
-    }
-    groups.push(terms);
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      const line = raw.replace(/#.*$/, '').trim();
+      if (!line) return;
+      const terms = line
+        .split(/[,،=]/)
+        .map((t) => t.trim())
+        .filter(Boolean);
+      if (terms.length < 2)
+        throw new Error(`${path}: line ${i + 1}: a group needs at least two terms separated by commas`);
+      for (const term of terms) {
+        if (tokenize(term).length === 0) throw new Error(`${path}: line ${i + 1}: "${term}" has no letters or digits`);
+      }
+      groups.push(terms);
+    });
   return groups;
 }

@@ -28,10 +28,7 @@ export interface Term {
   variantLabels: string[];
 }
 
-export type Node =
-  | { k: 'term'; term: number }
-  | { k: 'and' | 'or'; c: Node[] }
-  | { k: 'not'; c: Node; label: string };
+export type Node = { k: 'term'; term: number } | { k: 'and' | 'or'; c: Node[] } | { k: 'not'; c: Node; label: string };
 
 export interface QueryInternals {
   /** The part that must match; null when there is none (empty query, or only exclusions). */
@@ -76,7 +73,8 @@ export function parseQuery(source: string, options?: { aliases?: AliasTable }): 
   try {
     const text = String(source ?? '');
     const length = [...text].length;
-    if (length > MAX_QUERY_CHARS) return { ok: false, error: `query is too long: ${length} characters (the limit is ${MAX_QUERY_CHARS})` };
+    if (length > MAX_QUERY_CHARS)
+      return { ok: false, error: `query is too long: ${length} characters (the limit is ${MAX_QUERY_CHARS})` };
     const raw = parseSyntax(text);
     const compiler = new Compiler(options?.aliases ?? activeAliases());
     const q = compiler.compile(raw);
@@ -145,7 +143,8 @@ class Compiler {
       }
       if (kept.length > 0) positives.push(kept.length === 1 ? kept[0]! : { k: 'and', c: kept });
     }
-    const positive = positives.length === 0 ? null : positives.length === 1 ? positives[0]! : { k: 'or' as const, c: positives };
+    const positive =
+      positives.length === 0 ? null : positives.length === 1 ? positives[0]! : { k: 'or' as const, c: positives };
     const termOf = (n: Node): number | null => (n.k === 'term' ? n.term : null);
     const flatTerms = (nodes: Node[]): number[] | null => {
       const terms = nodes.map(termOf);
@@ -160,7 +159,10 @@ class Compiler {
       flat: positive === null ? null : flatTerms(positive.k === 'or' ? positive.c : [positive]),
       flatExclusions: flatTerms(exclusions.map((e) => e.c)),
       uniqueLabels: uniqueLabels(this.terms.map((t) => t.label)).length === this.terms.length,
-      emptyWhy: exclusions.length === 0 ? 'empty query matches everything' : `no excluded term found (${exclusions.map((e) => e.label).join(', ')})`,
+      emptyWhy:
+        exclusions.length === 0
+          ? 'empty query matches everything'
+          : `no excluded term found (${exclusions.map((e) => e.label).join(', ')})`,
     };
   }
 
@@ -196,15 +198,24 @@ class Compiler {
         const tokens = tokenize(body);
         if (prefix) {
           const last = tokens[tokens.length - 1];
-          if (!last || !/[\p{L}\p{M}\p{N}]$/u.test(body)) throw new SyntaxProblem(`"*" must follow a word, as in crypto* (position ${part.pos + star})`);
-          if ([...last].length < 2) throw new SyntaxProblem(`the prefix "${part.text}" at position ${part.pos} is too short: use at least 2 letters`);
+          if (!last || !/[\p{L}\p{M}\p{N}]$/u.test(body))
+            throw new SyntaxProblem(`"*" must follow a word, as in crypto* (position ${part.pos + star})`);
+          if ([...last].length < 2)
+            throw new SyntaxProblem(
+              `the prefix "${part.text}" at position ${part.pos} is too short: use at least 2 letters`,
+            );
           hasPrefix = true;
         }
         tokens.forEach((token, i) => words.push({ token, prefix: prefix && i === tokens.length - 1 }));
       }
     }
-    const label = raw.words.map((w) => w.text).join(' ').trim().replace(/\s+/g, ' ');
-    if (words.length === 0) throw new SyntaxProblem(`"${label}" at position ${raw.pos} has no letters or digits to search for`);
+    const label = raw.words
+      .map((w) => w.text)
+      .join(' ')
+      .trim()
+      .replace(/\s+/g, ' ');
+    if (words.length === 0)
+      throw new SyntaxProblem(`"${label}" at position ${raw.pos} has no letters or digits to search for`);
     const segments = segmentsOf(words, raw.quoted);
     const variants: Array<{ label: string; segments: Segment[] }> = [{ label, segments }];
     if (!raw.quoted && !hasPrefix) {

@@ -3,7 +3,14 @@
  * explains for both paths: the naive one (matchQuery: each term searched in the item's words) and the
  * index (MatchIndex: atoms already found by the multi-pattern scan); only the TermOracle differs.
  */
-import { describeNode, internals, uniqueLabels, type CompiledQuery, type Node, type QueryInternals } from './compile.js';
+import {
+  describeNode,
+  internals,
+  uniqueLabels,
+  type CompiledQuery,
+  type Node,
+  type QueryInternals,
+} from './compile.js';
 import { prepareItem, type MatchInput, type MatchResult, type PreparedItem } from './item.js';
 import { DEFAULT_FIELDS, fieldList, matchSegments } from './pattern.js';
 
@@ -30,7 +37,8 @@ class ScanOracle implements TermOracle {
     const { segments, fields } = this.q.atoms[atom]!;
     let mask = 0;
     for (const stream of this.item.streams) {
-      if (fields & stream.field && !(mask & stream.field) && matchSegments(segments, stream.tokens)) mask |= stream.field;
+      if (fields & stream.field && !(mask & stream.field) && matchSegments(segments, stream.tokens))
+        mask |= stream.field;
     }
     return mask;
   }
@@ -104,7 +112,9 @@ function contributing(node: Node, oracle: TermOracle, out: number[]): void {
 function where(q: QueryInternals, term: number, mask: number, oracle: TermOracle): string {
   const t = q.terms[term]!;
   const variant = oracle.termVariant(term);
-  return variant > 0 ? `${t.label} (as ${t.variantLabels[variant]}) in ${fieldList(mask)}` : `${t.label} in ${fieldList(mask)}`;
+  return variant > 0
+    ? `${t.label} (as ${t.variantLabels[variant]}) in ${fieldList(mask)}`
+    : `${t.label} in ${fieldList(mask)}`;
 }
 
 /** The result for a query known to match: the terms that made it match, and where. */
@@ -126,7 +136,8 @@ export function explainMatch(q: QueryInternals, oracle: TermOracle): MatchResult
     labels.push(q.terms[t]!.label);
   }
   // Only an exclusion inside parentheses, as in (-etf), can make a match without any term found.
-  if (labels.length === 0) return { matched: true, terms: [], why: `no excluded term found (${describeNode(q.terms, q.positive)})` };
+  if (labels.length === 0)
+    return { matched: true, terms: [], why: `no excluded term found (${describeNode(q.terms, q.positive)})` };
   return { matched: true, terms: q.uniqueLabels ? labels : uniqueLabels(labels), why };
 }
 

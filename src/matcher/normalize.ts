@@ -34,14 +34,35 @@ for (let d = 0; d < 10; d++) {
 // Ignored: tatweel, harakat U+064B–U+065F and superscript alef U+0670, ZWNJ/ZWJ, soft hyphen, bidi marks
 // and isolates, BOM, Arabic letter mark. (Zero-width space is a word boundary: it becomes a space below.)
 const IGNORED: Array<readonly [number, number]> = [
-  [0x0640, 0x0640], [0x064b, 0x065f], [0x0670, 0x0670], [0x200c, 0x200d], [0x00ad, 0x00ad], [0x200e, 0x200f],
-  [0x202a, 0x202e], [0x2066, 0x2069], [0xfeff, 0xfeff], [0x061c, 0x061c],
+  [0x0640, 0x0640],
+  [0x064b, 0x065f],
+  [0x0670, 0x0670],
+  [0x200c, 0x200d],
+  [0x00ad, 0x00ad],
+  [0x200e, 0x200f],
+  [0x202a, 0x202e],
+  [0x2066, 0x2069],
+  [0xfeff, 0xfeff],
+  [0x061c, 0x061c],
 ];
 for (const [from, to] of IGNORED) for (let c = from; c <= to; c++) ARABIC_FOLD[String.fromCharCode(c)] = '';
 /** Latin letters without a canonical decomposition, folded by hand; apostrophe look-alikes become '. */
 const SPECIAL: Record<string, string> = {
-  ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ħ: 'h', ı: 'i', þ: 'th', ð: 'd',
-  '\u02BC': "'", '\u2019': "'", '\u2018': "'", '\u0060': "'", '\u2032': "'",
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ħ: 'h',
+  ı: 'i',
+  þ: 'th',
+  ð: 'd',
+  '\u02BC': "'",
+  '\u2019': "'",
+  '\u2018': "'",
+  '\u0060': "'",
+  '\u2032': "'",
 };
 const LATIN_MARKS_RE = /([\p{Script=Latin}\p{Script=Greek}])(\p{M}+)/gu;
 /** Latin (and Greek) diacritics removed: decompose, drop U+0300–U+036F from the marks on those letters, recompose. */
@@ -54,7 +75,11 @@ const BASE_FOLD: Record<string, string> = { ...ARABIC_FOLD, ...SPECIAL };
 const BASE_FOLD_RE = new RegExp(`[${Object.keys(BASE_FOLD).join('')}]`, 'g');
 /** Precomposed accented letters, folded like stripMarks would (é -> e, ǿ -> o), so most text skips it. */
 const ACCENTED: Record<string, string> = {};
-for (const [from, to] of [[0x00c0, 0x024f], [0x0370, 0x03ff], [0x1e00, 0x1fff]] as const) {
+for (const [from, to] of [
+  [0x00c0, 0x024f],
+  [0x0370, 0x03ff],
+  [0x1e00, 0x1fff],
+] as const) {
   for (let c = from; c <= to; c++) {
     const ch = String.fromCharCode(c);
     const folded = stripMarks(ch).replace(BASE_FOLD_RE, (x) => BASE_FOLD[x] ?? x);

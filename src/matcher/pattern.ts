@@ -45,7 +45,9 @@ export const FIELD_NAMES: ReadonlyArray<readonly [number, string]> = [
 const FIELD_LISTS: string[] = [];
 for (let mask = 0; mask < 32; mask++) {
   const names = FIELD_NAMES.filter(([bit]) => mask & bit).map(([, name]) => name);
-  FIELD_LISTS.push(names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
+  FIELD_LISTS.push(
+    names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`,
+  );
 }
 
 /** 'title', 'title and text', 'title, text and link'. */
@@ -77,7 +79,8 @@ export function segmentsOf(words: readonly QueryWord[], exact: boolean): Segment
 /** A canonical key: two patterns with the same key match exactly the same texts. */
 export function segmentsKey(segs: readonly Segment[]): string {
   let key = '';
-  for (const s of segs) key += `${key ? ' ' : ''}${s.kind === WORD ? 'w' : 'j'}${s.prefix ? '*' : ''}${s.flex ? '~' : ''}${s.text}`;
+  for (const s of segs)
+    key += `${key ? ' ' : ''}${s.kind === WORD ? 'w' : 'j'}${s.prefix ? '*' : ''}${s.flex ? '~' : ''}${s.text}`;
   return key;
 }
 
@@ -106,7 +109,8 @@ export function matchSegmentsAt(segs: readonly Segment[], tokens: readonly strin
       const t = tokens[i]!;
       const rest = key.length - o;
       if (t.length >= rest) {
-        if (seg.prefix ? !t.startsWith(o === 0 ? key : key.slice(o)) : t.length !== rest || !key.startsWith(t, o)) return false;
+        if (seg.prefix ? !t.startsWith(o === 0 ? key : key.slice(o)) : t.length !== rest || !key.startsWith(t, o))
+          return false;
         i++;
         break;
       }

@@ -87,7 +87,8 @@ export class AtomScanner {
         if (!child) node.next.set(c, (child = newNode()));
         node = child;
       }
-      const kind = first.kind === WORD ? (first.prefix ? WORD_PREFIX : WORD_EXACT) : first.prefix ? JOIN_PREFIX : JOIN_EXACT;
+      const kind =
+        first.kind === WORD ? (first.prefix ? WORD_PREFIX : WORD_EXACT) : first.prefix ? JOIN_PREFIX : JOIN_EXACT;
       (node.lists[kind] ??= []).push(id);
     }
     return id;
@@ -195,12 +196,15 @@ export class AtomScanner {
   /** Exact words that t may be the plural of: t minus s, minus es, or ies -> y. */
   private plurals(t: string, n1: number, n2: number, n3: number, tokens: string[], p: number, field: number): void {
     const len = t.length;
-    if (n1 >= 0 && this.has(n1, WORD_EXACT)) this.check(this.lists[n1 * KINDS + WORD_EXACT]!, tokens, p, field, SIMPLE_PLURAL);
+    if (n1 >= 0 && this.has(n1, WORD_EXACT))
+      this.check(this.lists[n1 * KINDS + WORD_EXACT]!, tokens, p, field, SIMPLE_PLURAL);
     if (len < 3 || t.charCodeAt(len - 2) !== 101 /* e */) return;
-    if (n2 >= 0 && this.has(n2, WORD_EXACT)) this.check(this.lists[n2 * KINDS + WORD_EXACT]!, tokens, p, field, SIMPLE_PLURAL);
+    if (n2 >= 0 && this.has(n2, WORD_EXACT))
+      this.check(this.lists[n2 * KINDS + WORD_EXACT]!, tokens, p, field, SIMPLE_PLURAL);
     if (n3 < 0 || t.charCodeAt(len - 3) !== 105 /* i */) return;
     const y = this.child(n3, 121 /* y */);
-    if (y >= 0 && this.has(y, WORD_EXACT)) this.check(this.lists[y * KINDS + WORD_EXACT]!, tokens, p, field, SIMPLE_PLURAL);
+    if (y >= 0 && this.has(y, WORD_EXACT))
+      this.check(this.lists[y * KINDS + WORD_EXACT]!, tokens, p, field, SIMPLE_PLURAL);
   }
 
   /** Continue a joined walk from node u, which word p ended at, through the following words. */

@@ -134,7 +134,8 @@ export function parseSyntax(source: string): RawNode | null {
   const peek = (): Tok | undefined => toks[k];
   const ends = (tok: Tok | undefined): boolean =>
     !tok || tok.t === 'comma' || tok.t === 'or' || tok.t === 'rparen' || tok.t === 'and';
-  const opName = (tok: Tok): string => (tok.t === 'minus' ? '-' : tok.t === 'field' ? `${tok.name}:` : tok.t.toUpperCase());
+  const opName = (tok: Tok): string =>
+    tok.t === 'minus' ? '-' : tok.t === 'field' ? `${tok.name}:` : tok.t.toUpperCase();
 
   function alternatives(field: number | null): RawNode | null {
     const alts: RawNode[] = [];

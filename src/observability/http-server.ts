@@ -33,7 +33,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const server = createServer((req, res) => {
     handle(options, req, res).catch((error: unknown) => {
       logger.error({ event: 'http.error', path: req.url, err: error }, 'health/metrics request failed');
-      send(res, 500, 'application/json', JSON.stringify({ ok: false, error: error instanceof Error ? error.message : String(error) }), req.method === 'HEAD');
+      send(
+        res,
+        500,
+        'application/json',
+        JSON.stringify({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+        req.method === 'HEAD',
+      );
     });
   });
   // A probe that hangs must not keep a socket forever (Docker's HEALTHCHECK has its own timeout too).
@@ -56,7 +62,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     });
   });
   const { port } = server.address() as AddressInfo;
-  logger.info({ event: 'http.listening', host: options.host, port }, `health and metrics on http://${options.host}:${port} (/healthz, /readyz, /metrics)`);
+  logger.info(
+    { event: 'http.listening', host: options.host, port },
+    `health and metrics on http://${options.host}:${port} (/healthz, /readyz, /metrics)`,
+  );
   let closing: Promise<void> | undefined;
   return {
     port,
@@ -86,7 +95,13 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     case '/metrics':
       return send(res, 200, options.metrics.contentType, await options.metrics.render(), head);
     default:
-      return send(res, 404, 'application/json', JSON.stringify({ ok: false, error: 'not found: try /healthz, /readyz or /metrics' }), head);
+      return send(
+        res,
+        404,
+        'application/json',
+        JSON.stringify({ ok: false, error: 'not found: try /healthz, /readyz or /metrics' }),
+        head,
+      );
   }
 }
 
@@ -96,6 +111,10 @@ function probe(res: ServerResponse, report: ProbeReport, head: boolean): void {
 
 function send(res: ServerResponse, status: number, contentType: string, body: string, head: boolean): void {
   if (res.headersSent) return void res.end();
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body).toString(), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body).toString(),
+    'cache-control': 'no-store',
+  });
   res.end(head ? undefined : body);
 }

@@ -40,16 +40,50 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   const registry = new Registry();
   // Event-loop delay sampled every 100 ms rather than prom-client's 10 ms: the default wakes an idle bot
   // a hundred times a second, which was most of its CPU when no feed was due.
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
+  if (options.defaultMetrics !== false)
+    collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   let sources: MetricsSources | undefined;
 
-  const feedChecks = new Counter({ name: 'taza_feed_checks_total', help: 'Feed checks by outcome: the HTTP status (200, 304) or the error kind.', labelNames: ['outcome'], registers: [registry] });
-  const bytesFetched = new Counter({ name: 'taza_feed_bytes_fetched_total', help: 'Bytes received from feed servers.', registers: [registry] });
-  const itemsSeen = new Counter({ name: 'taza_feed_items_seen_total', help: 'Items found in parsed feeds (new or not).', registers: [registry] });
-  const alertsMatched = new Counter({ name: 'taza_alerts_matched_total', help: 'Alerts put in the outbox after a keyword match.', registers: [registry] });
-  const alertsSent = new Counter({ name: 'taza_alerts_sent_total', help: 'Alerts the platform acknowledged.', labelNames: ['platform'], registers: [registry] });
-  const alertsFailed = new Counter({ name: 'taza_alerts_failed_total', help: 'Failed send attempts by platform and kind (transient, permanent, moved).', labelNames: ['platform', 'kind'], registers: [registry] });
-  const latency = new Histogram({ name: 'taza_delivery_latency_seconds', help: 'Time from an item being first seen to its alert being sent.', labelNames: ['platform'], buckets: LATENCY_BUCKETS, registers: [registry] });
+  const feedChecks = new Counter({
+    name: 'taza_feed_checks_total',
+    help: 'Feed checks by outcome: the HTTP status (200, 304) or the error kind.',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const bytesFetched = new Counter({
+    name: 'taza_feed_bytes_fetched_total',
+    help: 'Bytes received from feed servers.',
+    registers: [registry],
+  });
+  const itemsSeen = new Counter({
+    name: 'taza_feed_items_seen_total',
+    help: 'Items found in parsed feeds (new or not).',
+    registers: [registry],
+  });
+  const alertsMatched = new Counter({
+    name: 'taza_alerts_matched_total',
+    help: 'Alerts put in the outbox after a keyword match.',
+    registers: [registry],
+  });
+  const alertsSent = new Counter({
+    name: 'taza_alerts_sent_total',
+    help: 'Alerts the platform acknowledged.',
+    labelNames: ['platform'],
+    registers: [registry],
+  });
+  const alertsFailed = new Counter({
+    name: 'taza_alerts_failed_total',
+    help: 'Failed send attempts by platform and kind (transient, permanent, moved).',
+    labelNames: ['platform', 'kind'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'taza_delivery_latency_seconds',
+    help: 'Time from an item being first seen to its alert being sent.',
+    labelNames: ['platform'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
 
   const gauge = (name: string, help: string, read: (s: MetricsSources) => number) =>
     new Gauge({
@@ -66,8 +100,16 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     return oldest ? Math.max(0, ((s.now ?? Date.now)() - Date.parse(oldest)) / 1000) : 0;
   });
   gauge('taza_feeds', 'Feeds known to Taza.', (s) => s.feeds().length);
-  gauge('taza_feeds_failing', 'Feeds whose last check failed and that are still being retried.', (s) => s.feeds().filter((f) => f.failures > 0 && !f.disabled).length);
-  gauge('taza_feeds_disabled', 'Feeds Taza stopped checking (410 Gone, or 30 days without a success).', (s) => s.feeds().filter((f) => f.disabled).length);
+  gauge(
+    'taza_feeds_failing',
+    'Feeds whose last check failed and that are still being retried.',
+    (s) => s.feeds().filter((f) => f.failures > 0 && !f.disabled).length,
+  );
+  gauge(
+    'taza_feeds_disabled',
+    'Feeds Taza stopped checking (410 Gone, or 30 days without a success).',
+    (s) => s.feeds().filter((f) => f.disabled).length,
+  );
   new Gauge({
     name: 'taza_subscriptions',
     help: 'Subscriptions by state (active, paused).',

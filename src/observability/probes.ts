@@ -8,7 +8,10 @@ import type { ProbeReport } from './http-server.js';
 const STORE_TIMEOUT_MS = 3000;
 
 /** Liveness: the process is up and the store answers a write. */
-export function healthProbe(store: Pick<Store, 'ping' | 'location'>, startedAt = Date.now()): () => Promise<ProbeReport> {
+export function healthProbe(
+  store: Pick<Store, 'ping' | 'location'>,
+  startedAt = Date.now(),
+): () => Promise<ProbeReport> {
   return async () => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
@@ -18,8 +21,14 @@ export function healthProbe(store: Pick<Store, 'ping' | 'location'>, startedAt =
     clearTimeout(timer);
     const uptimeSeconds = Math.round((Date.now() - startedAt) / 1000);
     if (answer === true) return { ok: true, store: 'ok', uptimeSeconds };
-    const problem = answer === 'timeout' ? `no answer within ${STORE_TIMEOUT_MS / 1000} s` : 'the store refused a write';
-    return { ok: false, store: problem, error: `store at ${store.location}: ${problem} (check STORE_URL, the disk or the database server)`, uptimeSeconds };
+    const problem =
+      answer === 'timeout' ? `no answer within ${STORE_TIMEOUT_MS / 1000} s` : 'the store refused a write';
+    return {
+      ok: false,
+      store: problem,
+      error: `store at ${store.location}: ${problem} (check STORE_URL, the disk or the database server)`,
+      uptimeSeconds,
+    };
   };
 }
 
@@ -32,7 +41,8 @@ export function readinessProbe(sinks: Partial<Record<Platform, Pick<Sink, 'state
       if (!sink) continue;
       const state = sink.state();
       platforms[platform] = state;
-      if (state !== 'connected') problems.push(`${platform} is ${state}: alerts for it wait in the outbox (see the logs, or run "taza doctor")`);
+      if (state !== 'connected')
+        problems.push(`${platform} is ${state}: alerts for it wait in the outbox (see the logs, or run "taza doctor")`);
     }
     return problems.length === 0 ? { ok: true, platforms } : { ok: false, platforms, problems };
   };

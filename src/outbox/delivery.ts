@@ -85,7 +85,8 @@ export class DeliveryWorker {
         this.warnMissingSink(head.alert.destination.platform);
         continue;
       }
-      const gather = head.attempts === 0 && this.shouldDigest(key, Infinity) ? (this.options.digestGatherMs ?? 2000) : 0;
+      const gather =
+        head.attempts === 0 && this.shouldDigest(key, Infinity) ? (this.options.digestGatherMs ?? 2000) : 0;
       const dueAt = Date.parse(head.nextAttemptAt) + gather;
       if (dueAt > now) {
         earliest = Math.min(earliest, dueAt);
@@ -93,7 +94,12 @@ export class DeliveryWorker {
       }
       const due = entries.filter((entry) => Date.parse(entry.nextAttemptAt) <= now);
       const task = this.deliver(key, sink, due)
-        .catch((error: unknown) => this.options.logger.error({ event: 'delivery.crashed', destination: key, err: error }, 'delivery failed unexpectedly'))
+        .catch((error: unknown) =>
+          this.options.logger.error(
+            { event: 'delivery.crashed', destination: key, err: error },
+            'delivery failed unexpectedly',
+          ),
+        )
         .finally(() => {
           this.inFlight.delete(key);
           this.kick();
@@ -149,7 +155,12 @@ export class DeliveryWorker {
   private async handleFailure(entry: OutboxEntry, error: DeliveryError): Promise<void> {
     const { outbox, logger, hooks } = this.options;
     const alert = entry.alert;
-    const context = { alertId: alert.id, subscriptionId: alert.subscriptionId, destination: formatDestination(alert.destination), feedId: alert.feed.id };
+    const context = {
+      alertId: alert.id,
+      subscriptionId: alert.subscriptionId,
+      destination: formatDestination(alert.destination),
+      feedId: alert.feed.id,
+    };
     hooks.onFailed?.(alert, error);
     if (error.kind === 'moved' && error.details.movedTo) {
       const to: Destination = { platform: alert.destination.platform, id: error.details.movedTo };
@@ -160,7 +171,10 @@ export class DeliveryWorker {
       return;
     }
     if (error.kind === 'permanent') {
-      logger.warn({ event: 'destination.failed', ...context, reason: error.message }, 'destination refused the alert; its subscriptions are paused');
+      logger.warn(
+        { event: 'destination.failed', ...context, reason: error.message },
+        'destination refused the alert; its subscriptions are paused',
+      );
       await hooks.onPermanentFailure(alert.destination, error.message);
       // Nothing is retried in a loop: the destination's pending alerts are dropped with the reason recorded.
       for (const pending of outbox.byDestination().get(formatDestination(alert.destination)) ?? []) {
@@ -171,7 +185,10 @@ export class DeliveryWorker {
     }
     const backoff = Math.min(1000 * 2 ** entry.attempts, this.options.maxBackoffMs ?? 300_000);
     const waitMs = error.details.retryAfterMs ?? backoff;
-    logger.warn({ event: 'alert.retry', ...context, reason: error.message, attempts: entry.attempts + 1, retryInMs: waitMs }, 'send failed; will retry');
+    logger.warn(
+      { event: 'alert.retry', ...context, reason: error.message, attempts: entry.attempts + 1, retryInMs: waitMs },
+      'send failed; will retry',
+    );
     await outbox.reschedule(alert.id, new Date(this.now() + waitMs), error.message);
   }
 
@@ -205,7 +222,10 @@ export class DeliveryWorker {
     if (this.warnedMissingSink.has(platform)) return;
     this.warnedMissingSink.add(platform);
     const variable = platform === 'discord' ? 'DISCORD_TOKEN' : 'TELEGRAM_TOKEN';
-    this.options.logger.warn({ event: 'sink.missing', platform }, `alerts for ${platform} are kept in the outbox until ${variable} is set`);
+    this.options.logger.warn(
+      { event: 'sink.missing', platform },
+      `alerts for ${platform} are kept in the outbox until ${variable} is set`,
+    );
   }
 }
 

@@ -32,7 +32,13 @@ export class Outbox {
   /** Persists the alert. Returns false when an alert with this id was already enqueued (pending or done). */
   async enqueue(alert: Alert, now = new Date()): Promise<boolean> {
     if (this.pending.has(alert.id) || (await this.store.outbox.has(alert.id))) return false;
-    const entry: OutboxEntry = { alert, status: 'pending', seq: ++this.seq, attempts: 0, nextAttemptAt: now.toISOString() };
+    const entry: OutboxEntry = {
+      alert,
+      status: 'pending',
+      seq: ++this.seq,
+      attempts: 0,
+      nextAttemptAt: now.toISOString(),
+    };
     this.pending.set(alert.id, entry);
     await this.store.outbox.set(alert.id, entry);
     await this.store.meta.set(SEQ_KEY, this.seq);
@@ -52,7 +58,12 @@ export class Outbox {
   async reschedule(alertId: string, nextAttemptAt: Date, error: string): Promise<OutboxEntry | undefined> {
     const entry = this.pending.get(alertId);
     if (!entry) return undefined;
-    const updated: OutboxEntry = { ...entry, attempts: entry.attempts + 1, nextAttemptAt: nextAttemptAt.toISOString(), lastError: error };
+    const updated: OutboxEntry = {
+      ...entry,
+      attempts: entry.attempts + 1,
+      nextAttemptAt: nextAttemptAt.toISOString(),
+      lastError: error,
+    };
     this.pending.set(alertId, updated);
     await this.store.outbox.set(alertId, updated);
     return updated;
@@ -86,7 +97,8 @@ export class Outbox {
 
   oldestPendingAt(): string | undefined {
     let oldest: string | undefined;
-    for (const entry of this.pending.values()) if (!oldest || entry.alert.createdAt < oldest) oldest = entry.alert.createdAt;
+    for (const entry of this.pending.values())
+      if (!oldest || entry.alert.createdAt < oldest) oldest = entry.alert.createdAt;
     return oldest;
   }
 

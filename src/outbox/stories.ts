@@ -12,14 +12,23 @@ const STORY_TTL_MS = 48 * 3_600_000;
 export function storyKeys(item: { title: string; link?: string }): string[] {
   const keys: string[] = [];
   if (item.link) keys.push(`link:${shortHash(canonicalLink(item.link))}`);
-  const title = item.title.normalize('NFKC').toLowerCase().replace(/[\p{P}\p{S}\s]+/gu, ' ').trim();
+  const title = item.title
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}\s]+/gu, ' ')
+    .trim();
   // Very short titles ("Update", "News") are too common to identify a story.
   if (title.length >= 12) keys.push(`title:${shortHash(title)}`);
   return keys;
 }
 
 /** True when this alert may post the story to this destination (and claims it); false for a repeat. */
-export async function claimStory(stories: Keyv<string>, destination: Destination, item: { title: string; link?: string }, alertId: string): Promise<boolean> {
+export async function claimStory(
+  stories: Keyv<string>,
+  destination: Destination,
+  item: { title: string; link?: string },
+  alertId: string,
+): Promise<boolean> {
   const prefix = formatDestination(destination);
   const keys = storyKeys(item).map((key) => `${prefix}|${key}`);
   if (keys.length === 0) return true;

@@ -15,7 +15,9 @@ export function decodeBody(body: Buffer, contentType?: string): string {
   const utf16 = utf16WithoutBom(body);
   if (utf16) return stripBom(iconv.decode(body, utf16));
 
-  const declared = [xmlDeclarationCharset(head), contentTypeCharset(contentType)].filter((name): name is string => !!name);
+  const declared = [xmlDeclarationCharset(head), contentTypeCharset(contentType)].filter(
+    (name): name is string => !!name,
+  );
   const sevenBit = declared.find((name) => /^utf-?7$/i.test(name));
   if (sevenBit && iconv.encodingExists(sevenBit)) return stripBom(iconv.decode(body, sevenBit));
 
@@ -106,7 +108,10 @@ const CODEPAGE_BY_LANGUAGE: Record<string, string> = {
 };
 
 function languageCodepage(head: string): string | undefined {
-  const match = /<(?:\w+:)?language>\s*(?:<!\[CDATA\[\s*)?([A-Za-z]{2,3}(?:-[A-Za-z]{2,4})?)|xml:lang\s*=\s*["']([A-Za-z]{2,3}(?:-[A-Za-z]{2,4})?)/.exec(head);
+  const match =
+    /<(?:\w+:)?language>\s*(?:<!\[CDATA\[\s*)?([A-Za-z]{2,3}(?:-[A-Za-z]{2,4})?)|xml:lang\s*=\s*["']([A-Za-z]{2,3}(?:-[A-Za-z]{2,4})?)/.exec(
+      head,
+    );
   const tag = (match?.[1] ?? match?.[2])?.toLowerCase();
   if (!tag) return undefined;
   return CODEPAGE_BY_LANGUAGE[tag] ?? CODEPAGE_BY_LANGUAGE[tag.split('-')[0]!];

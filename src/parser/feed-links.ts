@@ -1,6 +1,14 @@
 import { Parser } from 'htmlparser2';
 
-const FEED_TYPES = new Set(['application/rss+xml', 'application/atom+xml', 'application/feed+json', 'application/json', 'application/rdf+xml', 'application/xml', 'text/xml']);
+const FEED_TYPES = new Set([
+  'application/rss+xml',
+  'application/atom+xml',
+  'application/feed+json',
+  'application/json',
+  'application/rdf+xml',
+  'application/xml',
+  'text/xml',
+]);
 
 /**
  * The feeds an HTML page advertises with `<link rel="alternate" type="application/rss+xml" href="…">`,

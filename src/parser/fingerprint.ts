@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 
 // Feed-level elements that change on every request or rebuild without any item changing.
-const VOLATILE = [/<lastBuildDate>[\s\S]*?<\/lastBuildDate>/gi, /<(sy:updateBase|sy:updatePeriod|generator)[^>]*>[\s\S]*?<\/\1>/gi, /<!--[\s\S]*?-->/g];
+const VOLATILE = [
+  /<lastBuildDate>[\s\S]*?<\/lastBuildDate>/gi,
+  /<(sy:updateBase|sy:updatePeriod|generator)[^>]*>[\s\S]*?<\/\1>/gi,
+  /<!--[\s\S]*?-->/g,
+];
 
 /**
  * A digest of the body that ignores volatile feed-level parts (lastBuildDate, the channel's pubDate, the Atom

@@ -65,7 +65,8 @@ function parseXml(text: string, baseUrl: string | undefined): ParsedFeed {
   const rootName = Object.keys(document)[0] ?? '';
   if (rootName.toLowerCase() === 'html') throw htmlPageError(text, baseUrl);
   const feed = buildXmlFeed(document, baseUrl);
-  if (!feed) throw new ParseError('not-a-feed', `the document is XML but not a feed (its root element is <${rootName}>)`);
+  if (!feed)
+    throw new ParseError('not-a-feed', `the document is XML but not a feed (its root element is <${rootName}>)`);
   return feed;
 }
 

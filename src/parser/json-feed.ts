@@ -24,12 +24,18 @@ function resolve(href: string | undefined, base: string | undefined): string | u
 
 /** True when `value` is a JSON Feed document (https://jsonfeed.org/version/1 or 1.1). */
 export function isJsonFeed(value: unknown): value is JsonObject {
-  return isObject(value) && ((typeof value.version === 'string' && value.version.includes('jsonfeed.org')) || Array.isArray(value.items));
+  return (
+    isObject(value) &&
+    ((typeof value.version === 'string' && value.version.includes('jsonfeed.org')) || Array.isArray(value.items))
+  );
 }
 
 function authorOf(item: JsonObject): string | undefined {
   const authors = Array.isArray(item.authors) ? item.authors : isObject(item.author) ? [item.author] : [];
-  const names = authors.filter(isObject).map((author) => text(author.name)).filter((name): name is string => !!name);
+  const names = authors
+    .filter(isObject)
+    .map((author) => text(author.name))
+    .filter((name): name is string => !!name);
   return names.length > 0 ? names.join(', ') : undefined;
 }
 

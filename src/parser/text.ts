@@ -28,7 +28,9 @@ export function plainText(value: unknown): string {
   if (!/[<&]/.test(raw)) return raw.replace(/\s+/g, ' ').trim();
   // Block boundaries become spaces so "<p>a</p><p>b</p>" reads "a b"; htmlparser2 decodes every HTML entity.
   const spaced = raw.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ').replace(BLOCK_TAGS, ' ');
-  return DomUtils.textContent(parseDocument(spaced, { decodeEntities: true })).replace(/\s+/g, ' ').trim();
+  return DomUtils.textContent(parseDocument(spaced, { decodeEntities: true }))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Decodes HTML entities only (no trimming, no tag removal). */

@@ -37,8 +37,9 @@ function parseXml(xml: string): Node {
 }
 
 // Characters XML 1.0 forbids; real feeds contain them (pasted from word processors) and strict parsers stop there.
-// eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
-const INVALID_XML_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML_CHARS =
+  // eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
+  /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
  * Atom `type="xhtml"` text constructs become `type="html"` CDATA, so their markup reaches plainText in document
@@ -58,12 +59,15 @@ function repairEntities(xml: string): string {
     .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
     .map((part, index) => {
       if (index % 2 === 1) return part;
-      return part.replace(/&(#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)?/g, (whole, reference: string | undefined) => {
-        if (!reference) return '&amp;';
-        if (reference.startsWith('#') || /^(amp|lt|gt|quot|apos);$/.test(reference)) return whole;
-        const decoded = decodeEntities(whole);
-        return decoded === whole || decoded === '' ? `&amp;${reference}` : `&#${decoded.codePointAt(0)};`;
-      });
+      return part.replace(
+        /&(#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)?/g,
+        (whole, reference: string | undefined) => {
+          if (!reference) return '&amp;';
+          if (reference.startsWith('#') || /^(amp|lt|gt|quot|apos);$/.test(reference)) return whole;
+          const decoded = decodeEntities(whole);
+          return decoded === whole || decoded === '' ? `&amp;${reference}` : `&#${decoded.codePointAt(0)};`;
+        },
+      );
     })
     .join('');
 }
@@ -127,7 +131,8 @@ function rssItem(raw: Node, base: string | undefined): ParsedItem {
   const built = safely(() => rssParser.parseItemRss(raw, rssItemFields)) ?? {};
   const guidNode = first(raw, 'guid');
   const guid = optionalText(guidNode) ?? attr(raw, 'rdf:about');
-  const permalinkGuid = attr(guidNode, 'isPermaLink') !== 'false' && guid && /^https?:\/\//i.test(guid) ? guid : undefined;
+  const permalinkGuid =
+    attr(guidNode, 'isPermaLink') !== 'false' && guid && /^https?:\/\//i.test(guid) ? guid : undefined;
   const published = parseFeedDate(nodeText(first(raw, 'pubDate') ?? first(raw, 'dc:date') ?? first(raw, 'date')));
   const author = optionalText(built['creator'] ?? built['author']);
   return parsedItem({

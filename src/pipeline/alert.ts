@@ -35,7 +35,12 @@ export function buildAlert(input: {
     subscriptionId: subscription.id,
     destination: subscription.destination,
     feed: { id: feed.id, url: feed.url, title: parsed.title || feed.url },
-    item: { key: item.key, title: item.title, link: item.link, published: (item.published ?? new Date(firstSeenAt)).toISOString() },
+    item: {
+      key: item.key,
+      title: item.title,
+      link: item.link,
+      published: (item.published ?? new Date(firstSeenAt)).toISOString(),
+    },
     summary: summarize({ title: item.title, html: input.html ?? item.html, language: parsed.language }, result.terms, {
       maxSentences: settings.summaryMaxSentences,
       maxChars: settings.summaryMaxChars,
@@ -51,7 +56,11 @@ export function buildAlert(input: {
 export type EnqueueOutcome = 'enqueued' | 'duplicate-story' | 'already-enqueued';
 
 /** Puts the alert in the outbox unless the same story already went to that destination (from any feed). */
-export async function enqueueAlert(deps: { store: Store; outbox: Outbox }, alert: Alert, now: Date): Promise<EnqueueOutcome> {
+export async function enqueueAlert(
+  deps: { store: Store; outbox: Outbox },
+  alert: Alert,
+  now: Date,
+): Promise<EnqueueOutcome> {
   if (!(await claimStory(deps.store.stories, alert.destination, alert.item, alert.id))) return 'duplicate-story';
   return (await deps.outbox.enqueue(alert, now)) ? 'enqueued' : 'already-enqueued';
 }

@@ -16,12 +16,20 @@ import type { PipelineDeps } from './process-feed.js';
 export const FAILURES_BEFORE_NOTICE = 3;
 
 export function describeError(error: unknown, now: Date): FeedError {
-  if (error instanceof FetchError) return { kind: error.kind, message: error.message, at: now.toISOString(), status: error.details.status };
-  if (error instanceof ParseError) return { kind: `parse:${error.kind}`, message: error.message, at: now.toISOString() };
+  if (error instanceof FetchError)
+    return { kind: error.kind, message: error.message, at: now.toISOString(), status: error.details.status };
+  if (error instanceof ParseError)
+    return { kind: `parse:${error.kind}`, message: error.message, at: now.toISOString() };
   return { kind: 'internal', message: error instanceof Error ? error.message : String(error), at: now.toISOString() };
 }
 
-export async function noteFailure(deps: PipelineDeps, feed: FeedRecord, error: unknown, now: Date, log: Logger): Promise<void> {
+export async function noteFailure(
+  deps: PipelineDeps,
+  feed: FeedRecord,
+  error: unknown,
+  now: Date,
+  log: Logger,
+): Promise<void> {
   const lastError = describeError(error, now);
   // A publisher asking us to slow down is not the feed failing: it does not count toward disabling.
   const counts = countsTowardDisabling(lastError);
@@ -33,7 +41,13 @@ export async function noteFailure(deps: PipelineDeps, feed: FeedRecord, error: u
     cache: retryAfterMs !== undefined ? { retryAfterMs } : undefined,
     failures,
   });
-  const updated: FeedRecord = { ...feed, lastCheckAt: now.toISOString(), lastError, failures, nextCheckAt: new Date(now.getTime() + delay).toISOString() };
+  const updated: FeedRecord = {
+    ...feed,
+    lastCheckAt: now.toISOString(),
+    lastError,
+    failures,
+    nextCheckAt: new Date(now.getTime() + delay).toISOString(),
+  };
   const disabling = isDisablingFailure({
     error: { kind: lastError.kind, details: { status: lastError.status } },
     lastSuccessAt: feed.lastSuccessAt ? new Date(feed.lastSuccessAt) : undefined,
@@ -41,14 +55,34 @@ export async function noteFailure(deps: PipelineDeps, feed: FeedRecord, error: u
     now,
   });
   if (disabling) {
-    const reason = lastError.kind === 'gone' ? 'the server says the feed is gone (410)' : 'no successful fetch for 30 days';
+    const reason =
+      lastError.kind === 'gone' ? 'the server says the feed is gone (410)' : 'no successful fetch for 30 days';
     updated.disabled = { reason, at: now.toISOString() };
   }
-  log.warn({ event: 'feed.error', kind: lastError.kind, status: lastError.status, failures, retryInMs: delay, disabled: updated.disabled?.reason }, lastError.message);
+  log.warn(
+    {
+      event: 'feed.error',
+      kind: lastError.kind,
+      status: lastError.status,
+      failures,
+      retryInMs: delay,
+      disabled: updated.disabled?.reason,
+    },
+    lastError.message,
+  );
   if ((failures >= FAILURES_BEFORE_NOTICE || updated.disabled) && !feed.failingNotified) {
     updated.failingNotified = true;
-    const reason = updated.disabled ? `${updated.disabled.reason}; Taza has stopped checking it` : `${lastError.message}. Taza keeps trying.`;
-    await notifySubscribers(deps, updated, 'failing', `⚠ Feed failing: ${feed.title ?? feed.url}`, `${feed.url} failed ${failures} times in a row: ${reason}`, now);
+    const reason = updated.disabled
+      ? `${updated.disabled.reason}; Taza has stopped checking it`
+      : `${lastError.message}. Taza keeps trying.`;
+    await notifySubscribers(
+      deps,
+      updated,
+      'failing',
+      `⚠ Feed failing: ${feed.title ?? feed.url}`,
+      `${feed.url} failed ${failures} times in a row: ${reason}`,
+      now,
+    );
   }
   await deps.feeds.save(updated);
 }
@@ -57,15 +91,32 @@ export async function noteRecovery(deps: PipelineDeps, feed: FeedRecord, now: Da
   log.info({ event: 'feed.recovered' }, 'feed works again');
   if (!feed.failingNotified) return;
   feed.failingNotified = false;
-  await notifySubscribers(deps, feed, 'recovered', `✅ Feed working again: ${feed.title ?? feed.url}`, `${feed.url} can be fetched again; alerts resume.`, now);
+  await notifySubscribers(
+    deps,
+    feed,
+    'recovered',
+    `✅ Feed working again: ${feed.title ?? feed.url}`,
+    `${feed.url} can be fetched again; alerts resume.`,
+    now,
+  );
 }
 
 /** One notice per destination, through the outbox like any alert (so it is never lost and never doubled). */
-async function notifySubscribers(deps: PipelineDeps, feed: FeedRecord, kind: string, title: string, text: string, now: Date): Promise<void> {
+async function notifySubscribers(
+  deps: PipelineDeps,
+  feed: FeedRecord,
+  kind: string,
+  title: string,
+  text: string,
+  now: Date,
+): Promise<void> {
   const destinations = new Map<string, { destination: Destination; subscriptionId: string }>();
   for (const subscription of deps.subscriptions.byFeed(feed.id)) {
     if (subscription.paused) continue;
-    destinations.set(formatDestination(subscription.destination), { destination: subscription.destination, subscriptionId: subscription.id });
+    destinations.set(formatDestination(subscription.destination), {
+      destination: subscription.destination,
+      subscriptionId: subscription.id,
+    });
   }
   for (const [key, { destination, subscriptionId }] of destinations) {
     const alert: Alert = {

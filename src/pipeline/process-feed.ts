@@ -27,7 +27,13 @@ export interface PipelineDeps {
   outbox: Outbox;
   fetcher: Fetcher;
   logger: Logger;
-  settings: { pollIntervalMs: number; minPollIntervalMs: number; maxItemAgeMs: number; summaryMaxSentences: number; summaryMaxChars: number };
+  settings: {
+    pollIntervalMs: number;
+    minPollIntervalMs: number;
+    maxItemAgeMs: number;
+    summaryMaxSentences: number;
+    summaryMaxChars: number;
+  };
   metrics?: PipelineMetrics;
   now?: () => Date;
 }
@@ -46,10 +52,17 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
   if (!feed || feed.disabled) return 'error';
   // A child logger costs more than an unchanged check itself; most checks log nothing.
   const log = lazyChild(deps.logger, { feedId: feed.id, feedUrl: feed.url });
-  const unconditional = shouldForceRefresh(feed.lastUnconditionalAt ? new Date(feed.lastUnconditionalAt) : undefined, now);
+  const unconditional = shouldForceRefresh(
+    feed.lastUnconditionalAt ? new Date(feed.lastUnconditionalAt) : undefined,
+    now,
+  );
   let result: FetchResult;
   try {
-    result = await deps.fetcher({ url: feed.url, validators: { etag: feed.etag, lastModified: feed.lastModified }, unconditional });
+    result = await deps.fetcher({
+      url: feed.url,
+      validators: { etag: feed.etag, lastModified: feed.lastModified },
+      unconditional,
+    });
   } catch (error) {
     // A fetch that failed is counted by its error kind; a parse failure below was already counted by status.
     deps.metrics?.feedCheck(describeError(error, now).kind, 0);
@@ -57,7 +70,12 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
     return 'error';
   }
   const updated: FeedRecord = { ...feed, lastCheckAt: now.toISOString() };
-  const spread = shouldSpread({ baselineTaken: feed.baselineTaken, dueAt: new Date(feed.nextCheckAt), now, intervalMs: deps.settings.pollIntervalMs });
+  const spread = shouldSpread({
+    baselineTaken: feed.baselineTaken,
+    dueAt: new Date(feed.nextCheckAt),
+    now,
+    intervalMs: deps.settings.pollIntervalMs,
+  });
   if (unconditional) updated.lastUnconditionalAt = now.toISOString();
   if (result.validators) {
     // Each validator is updated on its own: a 304 may carry a new ETag and no Last-Modified.
@@ -95,31 +113,70 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
   updated.language = parsed.language ?? updated.language;
   const items = identifyItems(parsed.items);
   deps.metrics?.itemsSeen(items.length);
-  const detection = await detectNewItems({ feedId: feed.id, items, seen: deps.store.seen, baseline: !feed.baselineTaken, now, maxItemAgeMs: deps.settings.maxItemAgeMs });
-  if (!feed.baselineTaken) log.info({ event: 'feed.baseline', items: items.length }, 'first fetch: items recorded silently');
+  const detection = await detectNewItems({
+    feedId: feed.id,
+    items,
+    seen: deps.store.seen,
+    baseline: !feed.baselineTaken,
+    now,
+    maxItemAgeMs: deps.settings.maxItemAgeMs,
+  });
+  if (!feed.baselineTaken)
+    log.info({ event: 'feed.baseline', items: items.length }, 'first fetch: items recorded silently');
   updated.baselineTaken = true;
   let enqueued = 0;
-  for (const { item, firstSeenAt } of detection.fresh) enqueued += await alertFor(deps, updated, parsed, item, firstSeenAt, now, log);
+  for (const { item, firstSeenAt } of detection.fresh)
+    enqueued += await alertFor(deps, updated, parsed, item, firstSeenAt, now, log);
   deps.metrics?.alertsMatched(enqueued);
   if (detection.fresh.length > 0 || detection.silenced > 0) {
-    log.info({ event: 'feed.items', fresh: detection.fresh.length, silenced: detection.silenced, alerts: enqueued }, 'new items');
+    log.info(
+      { event: 'feed.items', fresh: detection.fresh.length, silenced: detection.silenced, alerts: enqueued },
+      'new items',
+    );
   }
   await finishSuccess(deps, updated, now, { cache: result.cache, ttlMinutes: parsed.ttlMinutes, spread }, log);
   return 'parsed';
 }
 
 /** Matches one new item against the feed's subscriptions and puts one alert per match in the outbox. */
-async function alertFor(deps: PipelineDeps, feed: FeedRecord, parsed: ParsedFeed, item: FeedItem, firstSeenAt: string, now: Date, log: Logger): Promise<number> {
+async function alertFor(
+  deps: PipelineDeps,
+  feed: FeedRecord,
+  parsed: ParsedFeed,
+  item: FeedItem,
+  firstSeenAt: string,
+  now: Date,
+  log: Logger,
+): Promise<number> {
   const text = htmlToText(item.html);
-  const matches = deps.subscriptions.match(feed.id, { title: item.title, text, link: item.link, author: item.author, categories: item.categories });
+  const matches = deps.subscriptions.match(feed.id, {
+    title: item.title,
+    text,
+    link: item.link,
+    author: item.author,
+    categories: item.categories,
+  });
   if (matches.length === 0) return 0;
   const html = await articleHtml(deps, feed, item, text);
   let count = 0;
   for (const { subscription, result } of matches) {
-    const alert = buildAlert({ subscription, feed, parsed, item, html, result, firstSeenAt, now, settings: deps.settings });
+    const alert = buildAlert({
+      subscription,
+      feed,
+      parsed,
+      item,
+      html,
+      result,
+      firstSeenAt,
+      now,
+      settings: deps.settings,
+    });
     const outcome = await enqueueAlert(deps, alert, now);
     if (outcome === 'duplicate-story') {
-      log.info({ event: 'alert.duplicate-story', subscriptionId: subscription.id, itemId: item.key, itemLink: item.link }, 'same story already posted to this destination');
+      log.info(
+        { event: 'alert.duplicate-story', subscriptionId: subscription.id, itemId: item.key, itemLink: item.link },
+        'same story already posted to this destination',
+      );
     } else if (outcome === 'enqueued') {
       count++;
       await deps.subscriptions.save({ ...subscription, lastAlertAt: now.toISOString() });
@@ -151,7 +208,12 @@ async function articleHtml(deps: PipelineDeps, feed: FeedRecord, item: FeedItem,
     return { body: result.body, contentType: result.contentType };
   });
   // On any failure the alert is still sent, from the feed's own text.
-  return full ? full.split(/\n{2,}/).map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('') : item.html;
+  return full
+    ? full
+        .split(/\n{2,}/)
+        .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
+        .join('')
+    : item.html;
 }
 
 function escapeHtml(text: string): string {
@@ -159,7 +221,20 @@ function escapeHtml(text: string): string {
 }
 
 /** Fields whose change must reach the store at once; the rest (check times) can wait for the next flush. */
-const DURABLE_FIELDS = ['url', 'etag', 'lastModified', 'bodyHash', 'title', 'link', 'language', 'lastUnconditionalAt', 'failures', 'failingNotified', 'baselineTaken', 'disabled'] as const;
+const DURABLE_FIELDS = [
+  'url',
+  'etag',
+  'lastModified',
+  'bodyHash',
+  'title',
+  'link',
+  'language',
+  'lastUnconditionalAt',
+  'failures',
+  'failingNotified',
+  'baselineTaken',
+  'disabled',
+] as const;
 
 /** Field values compared as stored: primitives directly (every check compares them), objects as JSON. */
 function sameValue(a: unknown, b: unknown): boolean {
@@ -173,13 +248,24 @@ interface NextCheckHints {
   spread: boolean;
 }
 
-async function finishSuccess(deps: PipelineDeps, feed: FeedRecord, now: Date, hints: NextCheckHints, log: Logger): Promise<void> {
+async function finishSuccess(
+  deps: PipelineDeps,
+  feed: FeedRecord,
+  now: Date,
+  hints: NextCheckHints,
+  log: Logger,
+): Promise<void> {
   const before = deps.feeds.get(feed.id);
   const wasFailing = feed.failures > 0;
   feed.lastSuccessAt = now.toISOString();
   feed.failures = 0;
   delete feed.lastError;
-  const delay = nextCheckDelayMs({ intervalMs: deps.settings.pollIntervalMs, minIntervalMs: deps.settings.minPollIntervalMs, ...hints, failures: 0 });
+  const delay = nextCheckDelayMs({
+    intervalMs: deps.settings.pollIntervalMs,
+    minIntervalMs: deps.settings.minPollIntervalMs,
+    ...hints,
+    failures: 0,
+  });
   feed.nextCheckAt = new Date(now.getTime() + delay).toISOString();
   if (wasFailing) await noteRecovery(deps, feed, now, log);
   const durableChange = !before || DURABLE_FIELDS.some((field) => !sameValue(before[field], feed[field]));

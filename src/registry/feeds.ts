@@ -41,7 +41,14 @@ export class FeedRegistry {
   async ensure(url: string, now = new Date()): Promise<FeedRecord> {
     const existing = this.findByUrl(url);
     if (existing) return existing;
-    const feed: FeedRecord = { id: feedIdFor(url), url, failures: 0, nextCheckAt: now.toISOString(), baselineTaken: false, createdAt: now.toISOString() };
+    const feed: FeedRecord = {
+      id: feedIdFor(url),
+      url,
+      failures: 0,
+      nextCheckAt: now.toISOString(),
+      baselineTaken: false,
+      createdAt: now.toISOString(),
+    };
     await this.save(feed);
     return feed;
   }

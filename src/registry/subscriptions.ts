@@ -4,7 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { formatDestination, type Destination } from '../core/destination.js';
-import { MatchIndex, parseQuery, type CompiledQuery, type MatchInput, type MatchResult, type QueryParseResult } from '../matcher/index.js';
+import {
+  MatchIndex,
+  parseQuery,
+  type CompiledQuery,
+  type MatchInput,
+  type MatchResult,
+  type QueryParseResult,
+} from '../matcher/index.js';
 import type { Store } from '../store/open.js';
 import { allValues } from '../store/open.js';
 import type { Subscription } from '../store/records.js';

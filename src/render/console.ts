@@ -14,7 +14,11 @@ export function renderConsole(alert: Alert): string {
   const lines = [
     `▶ ${displayTitle(alert)}`,
     `  ${feedName}${time ? ` · ${time}` : ''}`,
-    ...alert.summary.text.split('\n').map(oneLine).filter(Boolean).map((line) => `  ${line}`),
+    ...alert.summary.text
+      .split('\n')
+      .map(oneLine)
+      .filter(Boolean)
+      .map((line) => `  ${line}`),
     ...(link ? [`  ${link}`] : []),
     ...(terms.length > 0 ? [`  Matched: ${terms.join(', ')}`] : []),
   ];

@@ -63,8 +63,14 @@ function consoleLine(alert: Alert): string {
 export function renderDigest(alerts: Alert[], platform: 'discord'): DiscordMessage;
 export function renderDigest(alerts: Alert[], platform: 'telegram'): TelegramMessage;
 export function renderDigest(alerts: Alert[], platform: 'console'): string;
-export function renderDigest(alerts: Alert[], platform: 'discord' | 'telegram' | 'console'): DiscordMessage | TelegramMessage | string;
-export function renderDigest(alerts: Alert[], platform: 'discord' | 'telegram' | 'console'): DiscordMessage | TelegramMessage | string {
+export function renderDigest(
+  alerts: Alert[],
+  platform: 'discord' | 'telegram' | 'console',
+): DiscordMessage | TelegramMessage | string;
+export function renderDigest(
+  alerts: Alert[],
+  platform: 'discord' | 'telegram' | 'console',
+): DiscordMessage | TelegramMessage | string {
   const title = heading(alerts.length);
   if (platform === 'discord') {
     const limit = Math.min(DISCORD_LIMITS.description, DISCORD_LIMITS.total - title.length);

@@ -8,10 +8,12 @@ const ZERO_WIDTH_SPACE = '\u200B';
  * keeps the text readable.
  */
 export function neutralizeDiscordMentions(text: string): string {
-  return text
-    .replace(/@(everyone|here)\b/gi, `@${ZERO_WIDTH_SPACE}$1`)
-    // `</name:id>` is a slash-command mention; a plain closing tag such as `</b>` is left alone.
-    .replace(/<([@#]|\/(?=[\w-]+(?: [\w-]+){0,2}:\d+>))/g, `<$1${ZERO_WIDTH_SPACE}`);
+  return (
+    text
+      .replace(/@(everyone|here)\b/gi, `@${ZERO_WIDTH_SPACE}$1`)
+      // `</name:id>` is a slash-command mention; a plain closing tag such as `</b>` is left alone.
+      .replace(/<([@#]|\/(?=[\w-]+(?: [\w-]+){0,2}:\d+>))/g, `<$1${ZERO_WIDTH_SPACE}`)
+  );
 }
 
 /**

@@ -63,7 +63,8 @@ export class HostLimiter {
             .finally(() => {
               state.inFlight -= 1;
               this.inFlight -= 1;
-              if (state.inFlight === 0 && state.queue.length === 0 && this.options.perHostGapMs <= 0) this.hosts.delete(key);
+              if (state.inFlight === 0 && state.queue.length === 0 && this.options.perHostGapMs <= 0)
+                this.hosts.delete(key);
               this.pump();
             });
         },
@@ -81,7 +82,11 @@ export class HostLimiter {
     const now = this.now();
     let nextWake = Infinity;
     for (const host of this.hosts.values()) {
-      while (host.queue.length > 0 && this.inFlight < this.options.globalConcurrency && host.inFlight < this.options.perHostConcurrency) {
+      while (
+        host.queue.length > 0 &&
+        this.inFlight < this.options.globalConcurrency &&
+        host.inFlight < this.options.perHostConcurrency
+      ) {
         const readyAt = host.lastStartAt + this.options.perHostGapMs;
         if (readyAt > now) {
           nextWake = Math.min(nextWake, readyAt);

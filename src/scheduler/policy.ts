@@ -45,7 +45,8 @@ function clamp(value: number, min: number, max: number): number {
 export function nextCheckDelayMs(input: NextCheckInput): number {
   const now = input.now ?? Date.now();
   const cache = input.cache ?? {};
-  const base = input.failures > 0 ? Math.min(input.intervalMs * 2 ** Math.min(input.failures, 30), DAY_MS) : input.intervalMs;
+  const base =
+    input.failures > 0 ? Math.min(input.intervalMs * 2 ** Math.min(input.failures, 30), DAY_MS) : input.intervalMs;
   const hints = [
     base,
     input.ttlMinutes !== undefined ? input.ttlMinutes * 60_000 : 0,

@@ -93,7 +93,10 @@ export class Poller {
       .then(
         (outcome) => this.options.logger.debug({ event: 'feed.checked', feedId, outcome }, 'feed checked'),
         (error: unknown) => {
-          this.options.logger.error({ event: 'feed.check-crashed', feedId, err: error }, 'feed check failed unexpectedly');
+          this.options.logger.error(
+            { event: 'feed.check-crashed', feedId, err: error },
+            'feed check failed unexpectedly',
+          );
         },
       )
       .finally(() => {

@@ -84,11 +84,19 @@ async function openSqlite(file: string): Promise<Record<Namespace, KeyvStoreAdap
   // One connection for every namespace: separate connections to one file fail with SQLITE_BUSY under load
   // (a write that must upgrade a stale read snapshot gets no busy-wait). @keyv/sqlite opens a connection per
   // adapter, so each namespace's adapter is pointed at the first adapter's connection, with its own table.
-  const main = new KeyvSqlite({ uri: `sqlite://${file}`, table: NAMESPACES[0], busyTimeout: 10_000, iterationLimit: 1000 });
+  const main = new KeyvSqlite({
+    uri: `sqlite://${file}`,
+    table: NAMESPACES[0],
+    busyTimeout: 10_000,
+    iterationLimit: 1000,
+  });
   // WAL keeps readers and the writer apart; synchronous=NORMAL stays crash-safe without an fsync per write.
   await main.query('PRAGMA journal_mode=WAL');
   await main.query('PRAGMA synchronous=NORMAL');
-  const adapters = { [NAMESPACES[0]]: withSetMany(main, NAMESPACES[0]) } as unknown as Record<Namespace, KeyvStoreAdapter>;
+  const adapters = { [NAMESPACES[0]]: withSetMany(main, NAMESPACES[0]) } as unknown as Record<
+    Namespace,
+    KeyvStoreAdapter
+  >;
   for (const ns of NAMESPACES.slice(1)) {
     const adapter = new KeyvSqlite({ uri: 'sqlite://:memory:', table: ns, iterationLimit: 1000 });
     await adapter.close();
@@ -105,7 +113,10 @@ async function openSqlite(file: string): Promise<Record<Namespace, KeyvStoreAdap
  * @keyv/sqlite has no setMany, so keyv would run one upsert (one statement, one transaction) per key: a new
  * feed's 25 items cost 50 of them. One multi-row upsert writes them all at once.
  */
-function withSetMany<T extends { query: (sql: string, ...params: unknown[]) => Promise<unknown> }>(adapter: T, table: string): T {
+function withSetMany<T extends { query: (sql: string, ...params: unknown[]) => Promise<unknown> }>(
+  adapter: T,
+  table: string,
+): T {
   const upsert = `INSERT INTO ${table} (key, value) SELECT json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]') FROM json_each(?) AS e WHERE true ON CONFLICT(key) DO UPDATE SET value = excluded.value`;
   return Object.assign(adapter, {
     async setMany(entries: Array<{ key: string; value: unknown }>) {

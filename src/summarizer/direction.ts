@@ -2,7 +2,24 @@
 import type { TextDirection } from '../core/alert.js';
 
 /** Languages written right to left (primary subtags). */
-const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'ku-arab', 'ps', 'sd', 'ug', 'ur', 'yi', 'syr', 'nqo']);
+const RTL_LANGUAGES = new Set([
+  'ar',
+  'arc',
+  'ckb',
+  'dv',
+  'fa',
+  'he',
+  'iw',
+  'ks',
+  'ku-arab',
+  'ps',
+  'sd',
+  'ug',
+  'ur',
+  'yi',
+  'syr',
+  'nqo',
+]);
 
 /** Letters that only Urdu (among Arabic-script languages in news feeds) uses: ٹ ڈ ڑ ں ے ھ ہ. */
 const URDU_LETTERS = /[\u0679\u0688\u0691\u06BA\u06D2\u06BE\u06C1]/gu;

@@ -6,20 +6,89 @@ import { Parser } from 'htmlparser2';
 
 /** Elements whose content is never text a reader should see (code, embeds, forms, metadata). */
 const DROPPED = new Set([
-  'script', 'style', 'noscript', 'template', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet',
-  'form', 'button', 'select', 'option', 'textarea', 'input', 'svg', 'math', 'canvas', 'audio', 'video',
-  'picture', 'map', 'head', 'title', 'meta', 'link', 'base', 'figcaption',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'form',
+  'button',
+  'select',
+  'option',
+  'textarea',
+  'input',
+  'svg',
+  'math',
+  'canvas',
+  'audio',
+  'video',
+  'picture',
+  'map',
+  'head',
+  'title',
+  'meta',
+  'link',
+  'base',
+  'figcaption',
 ]);
 
 /** Elements that start and end a paragraph. */
 const BLOCK = new Set([
-  'p', 'div', 'section', 'article', 'main', 'header', 'footer', 'aside', 'nav', 'blockquote', 'pre',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'table', 'tr', 'figure',
-  'hr', 'address', 'center', 'body', 'html',
+  'p',
+  'div',
+  'section',
+  'article',
+  'main',
+  'header',
+  'footer',
+  'aside',
+  'nav',
+  'blockquote',
+  'pre',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'table',
+  'tr',
+  'figure',
+  'hr',
+  'address',
+  'center',
+  'body',
+  'html',
 ]);
 
 /** Void elements never get a close tag, so they must not open a dropped region. */
-const VOID = new Set(['input', 'meta', 'link', 'base', 'embed', 'img', 'br', 'hr', 'source', 'track', 'wbr', 'area', 'col', 'param']);
+const VOID = new Set([
+  'input',
+  'meta',
+  'link',
+  'base',
+  'embed',
+  'img',
+  'br',
+  'hr',
+  'source',
+  'track',
+  'wbr',
+  'area',
+  'col',
+  'param',
+]);
 
 // Private-use markers for breaks while the text is assembled; stripped from the input first.
 const PARAGRAPH = '\uE000';
@@ -31,11 +100,13 @@ const MARKERS = /[\uE000\uE001]/g;
  * (feed text must not be able to reorder our message; the renderers add their own isolates), BOM and
  * soft hyphen. ZWNJ/ZWJ stay: Urdu and Persian spelling needs them.
  */
-// eslint-disable-next-line no-control-regex
-const UNWANTED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+const UNWANTED =
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
 
 /** Looks like markup that survived one decoding pass (a feed that encoded its HTML twice). */
-const LEFTOVER_TAG = /<\/?(?:p|div|br|span|a|b|i|em|strong|img|ul|ol|li|h[1-6]|script|style|iframe|table|font|blockquote)\b[^<>]*>/i;
+const LEFTOVER_TAG =
+  /<\/?(?:p|div|br|span|a|b|i|em|strong|img|ul|ol|li|h[1-6]|script|style|iframe|table|font|blockquote)\b[^<>]*>/i;
 
 export function cleanControlCharacters(text: string): string {
   return text.replace(UNWANTED, '');
@@ -88,7 +159,10 @@ function parseHtml(html: string): string {
 
 /** Plain text (no tags at all): decode entities, blank lines are paragraph breaks. */
 function plainToText(text: string): string {
-  const marked = text.replace(/\r\n?/g, '\n').replace(/\n[ \t]*\n\s*/g, PARAGRAPH).replace(/\n/g, LINE);
+  const marked = text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\n[ \t]*\n\s*/g, PARAGRAPH)
+    .replace(/\n/g, LINE);
   return parseHtml(marked); // no tags, so the parser only decodes entities
 }
 

@@ -36,7 +36,8 @@ function segmentersFor(lang: string | undefined): { sentence: Intl.Segmenter; wo
  * ICU breaks after every "Mr." and "e.g." (no suppression list in V8), so a sentence that ends in a common
  * abbreviation or a single initial is joined to the next one.
  */
-const ABBREVIATION_END = /(?:^|[\s(])(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|Gen|Gov|Sen|Rep|Col|Lt|Sgt|Capt|Rev|Hon|Inc|Ltd|Co|Corp|No|vs|etc|approx|e\.g|i\.e|U\.S|U\.K|U\.N|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Z])\.\s*$/;
+const ABBREVIATION_END =
+  /(?:^|[\s(])(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|Gen|Gov|Sen|Rep|Col|Lt|Sgt|Capt|Rev|Hon|Inc|Ltd|Co|Corp|No|vs|etc|approx|e\.g|i\.e|U\.S|U\.K|U\.N|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Z])\.\s*$/;
 
 /**
  * Split text made by htmlToText into sentences. A sentence never spans a line or paragraph break, so

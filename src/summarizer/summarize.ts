@@ -39,7 +39,10 @@ export const DEFAULT_MAX_CHARS = 500;
  * first one returned alone, for the caller to cut after a word.
  */
 function pickSentences(sentences: Sentence[], terms: TermWords[], maxSentences: number, maxChars: number): Sentence[] {
-  const leadIndex = Math.max(0, sentences.findIndex((sentence) => sentence.text.length <= maxChars));
+  const leadIndex = Math.max(
+    0,
+    sentences.findIndex((sentence) => sentence.text.length <= maxChars),
+  );
   const lead = sentences[leadIndex];
   if (!lead) return [];
   const rest = sentences.slice(leadIndex + 1);

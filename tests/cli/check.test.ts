@@ -9,11 +9,19 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'feeds');
 
-function taza(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function taza(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -29,7 +37,14 @@ interface Report {
   input: string;
   error?: string;
   feed?: { title: string; format: string; language?: string; itemCount: number };
-  items?: Array<{ id: string; title: string; link?: string; matched: boolean; matchedTerms: string[]; summary: string }>;
+  items?: Array<{
+    id: string;
+    title: string;
+    link?: string;
+    matched: boolean;
+    matchedTerms: string[];
+    summary: string;
+  }>;
 }
 
 describe('taza check', () => {
@@ -40,7 +55,10 @@ describe('taza check', () => {
     const garbage = join(mkdtempSync(join(tmpdir(), 'taza-check-')), 'garbage.bin');
     writeFileSync(garbage, randomBytes(4096));
     const { code, stdout, stderr } = await taza(['check', '--json', ...files, garbage]);
-    const reports = stdout.trim().split('\n').map((line) => JSON.parse(line) as Report);
+    const reports = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Report);
     expect(reports.map((r) => r.input)).toEqual([...files, garbage]);
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
     for (const report of reports) {
@@ -51,12 +69,19 @@ describe('taza check', () => {
     expect(code).toBe(2);
     const parsed = reports.filter((r) => !r.error);
     // Recorded in the closing note: which corpus files parse and why the others do not.
-    console.log(`corpus: ${parsed.length}/${files.length} parse; failing: ${reports.filter((r) => r.error && r.input !== garbage).map((r) => `${relative(CORPUS, r.input)}: ${r.error}`).join(' | ')}`);
+    console.log(
+      `corpus: ${parsed.length}/${files.length} parse; failing: ${reports
+        .filter((r) => r.error && r.input !== garbage)
+        .map((r) => `${relative(CORPUS, r.input)}: ${r.error}`)
+        .join(' | ')}`,
+    );
     expect(parsed.length).toBe(files.length);
 
     const urdu = reports.find((r) => r.input.endsWith('miniflux/internal/reader/parser/testdata/urdu_UTF8.xml'))!;
     expect(urdu.feed).toMatchObject({ format: 'rss', itemCount: 26 });
-    expect(urdu.items![0]!.title).toBe('امریکی عسکری امداد کی بندش کی وجوہات: انڈیا سے جنگ، جوہری پروگرام اور اب دہشت گردوں کی پشت پناہی');
+    expect(urdu.items![0]!.title).toBe(
+      'امریکی عسکری امداد کی بندش کی وجوہات: انڈیا سے جنگ، جوہری پروگرام اور اب دہشت گردوں کی پشت پناہی',
+    );
     for (const item of urdu.items!) expect(item.title).toMatch(/[\u0600-\u06FF]{3}/);
   });
 
@@ -91,15 +116,20 @@ describe('taza check', () => {
     expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
   });
 
-  it('uses the self-hoster\'s alias file (ALIASES_FILE) on top of the shipped aliases', async () => {
+  it("uses the self-hoster's alias file (ALIASES_FILE) on top of the shipped aliases", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'taza-aliases-'));
     const feed = join(dir, 'feed.xml');
-    writeFileSync(feed, '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>' +
-      '<item><guid>1</guid><title>ایتھیریم کی قیمت میں اضافہ</title><link>https://x.example/1</link></item>' +
-      '<item><guid>2</guid><title>بٹ کوائن کی نئی بلندی</title><link>https://x.example/2</link></item></channel></rss>');
+    writeFileSync(
+      feed,
+      '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>' +
+        '<item><guid>1</guid><title>ایتھیریم کی قیمت میں اضافہ</title><link>https://x.example/1</link></item>' +
+        '<item><guid>2</guid><title>بٹ کوائن کی نئی بلندی</title><link>https://x.example/2</link></item></channel></rss>',
+    );
     const aliases = join(dir, 'aliases.json');
     writeFileSync(aliases, JSON.stringify([['ethereum', 'ایتھیریم']]));
-    const { code, stdout } = await taza(['check', feed, '--json', '--keywords', 'ethereum, bitcoin'], { ALIASES_FILE: aliases });
+    const { code, stdout } = await taza(['check', feed, '--json', '--keywords', 'ethereum, bitcoin'], {
+      ALIASES_FILE: aliases,
+    });
     expect(code).toBe(0);
     const items = (JSON.parse(stdout) as Report).items!;
     expect(items.map((i) => i.matchedTerms)).toEqual([['ethereum'], ['bitcoin']]);

@@ -24,7 +24,10 @@ describe.each(['discord', 'telegram'])('alerts after commands on %s', (platformN
   let n = 100;
   /** Feed dates have whole seconds; `later` rounds up so the item reads as published after this moment. */
   const publish = (title: string, later = false) =>
-    h.feedServer.publish(`flow-${platformName}`, { ...testItem(n++, title), ...(later ? { pubDate: new Date(Math.ceil((Date.now() + 1) / 1000) * 1000) } : {}) });
+    h.feedServer.publish(`flow-${platformName}`, {
+      ...testItem(n++, title),
+      ...(later ? { pubDate: new Date(Math.ceil((Date.now() + 1) / 1000) * 1000) } : {}),
+    });
 
   beforeAll(async () => {
     h = await startHarness();
@@ -41,10 +44,24 @@ describe.each(['discord', 'telegram'])('alerts after commands on %s', (platformN
             name: 'telegram',
             scope: String(GROUP),
             run: async (command, options) => {
-              const args = Object.entries(options).map(([k, v]) => (k === 'keywords' || k === 'feed' || k === 'id' ? String(v) : `${k}:${v === true ? 'yes' : String(v)}`));
-              return (await tgCommand(h.telegram, `/${command} ${args.join(' ')}`, { chat: GROUP, from: ADMIN_USER })).text;
+              const args = Object.entries(options).map(([k, v]) =>
+                k === 'keywords' || k === 'feed' || k === 'id' ? String(v) : `${k}:${v === true ? 'yes' : String(v)}`,
+              );
+              return (await tgCommand(h.telegram, `/${command} ${args.join(' ')}`, { chat: GROUP, from: ADMIN_USER }))
+                .text;
             },
-            alerts: () => h.telegram.messages(GROUP).filter((m) => m.text && !m.text.startsWith('✓') && !m.text.startsWith('⏸') && !m.text.startsWith('▶') && !m.text.startsWith('⏳')).map((m) => m.text!),
+            alerts: () =>
+              h.telegram
+                .messages(GROUP)
+                .filter(
+                  (m) =>
+                    m.text &&
+                    !m.text.startsWith('✓') &&
+                    !m.text.startsWith('⏸') &&
+                    !m.text.startsWith('▶') &&
+                    !m.text.startsWith('⏳'),
+                )
+                .map((m) => m.text!),
           };
   });
   afterAll(() => h.close());
@@ -84,7 +101,9 @@ describe.each(['discord', 'telegram'])('alerts after commands on %s', (platformN
     publish('Crypto council report published during the pause', true);
     publish('Weather during the pause', true);
     await h.check(feed());
-    expect(await platform.run('resume', { id, missed: true })).toContain('Posting 1 matching item published while it was paused.');
+    expect(await platform.run('resume', { id, missed: true })).toContain(
+      'Posting 1 matching item published while it was paused.',
+    );
     await h.drained();
     const alerts = platform.alerts();
     expect(alerts).toHaveLength(3);

@@ -20,14 +20,25 @@ describe('the command layer inside startApp', () => {
   let feeds: FeedServer;
   let dir: string;
   beforeAll(async () => {
-    discord = await startFakeDiscord({ guilds: [{ id: GUILD_A, name: 'Guild', channels: [{ id: CHANNEL_A, name: 'news' }] }] });
-    telegram = await startFakeTelegram({ chats: [{ id: GROUP, type: 'supergroup', title: 'News', admins: [ADMIN_USER] }] });
+    discord = await startFakeDiscord({
+      guilds: [{ id: GUILD_A, name: 'Guild', channels: [{ id: CHANNEL_A, name: 'news' }] }],
+    });
+    telegram = await startFakeTelegram({
+      chats: [{ id: GROUP, type: 'supergroup', title: 'News', admins: [ADMIN_USER] }],
+    });
     feeds = await startFeedServer();
     feeds.setItems('news', [testItem(1, 'Bitcoin story')]);
     dir = mkdtempSync(join(tmpdir(), 'taza-wiring-'));
     const config = loadConfig({
-      DATA_DIR: dir, HTTP_PORT: '0', ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8', SUBSCRIPTION_QUOTA: '5', DISCORD_GUILD_ID: GUILD_A,
-      DISCORD_TOKEN: discord.token, DISCORD_API_BASE: discord.apiBase, TELEGRAM_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot,
+      DATA_DIR: dir,
+      HTTP_PORT: '0',
+      ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
+      SUBSCRIPTION_QUOTA: '5',
+      DISCORD_GUILD_ID: GUILD_A,
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_BASE: discord.apiBase,
+      TELEGRAM_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
     });
     app = await startApp(config, captureLogger('warn').logger);
   });
@@ -48,7 +59,10 @@ describe('the command layer inside startApp', () => {
     expect(answer.content).toContain('✓ Subscribed');
     const list = await tgCommand(telegram, '/list', { chat: GROUP, from: ADMIN_USER });
     expect(list.text).toContain('There are no subscriptions in this chat yet');
-    const blocked = await tgCommand(telegram, '/subscribe http://192.168.1.1/feed.xml bitcoin', { chat: GROUP, from: ADMIN_USER });
+    const blocked = await tgCommand(telegram, '/subscribe http://192.168.1.1/feed.xml bitcoin', {
+      chat: GROUP,
+      from: ADMIN_USER,
+    });
     expect(blocked.text).toContain('points to a private or local network address');
     expect(app.subscriptions.all()).toHaveLength(1);
   });

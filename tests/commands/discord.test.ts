@@ -9,19 +9,40 @@ describe('commands on Discord', () => {
   let feedUrl: string;
   beforeAll(async () => {
     h = await startHarness();
-    h.feedServer.setItems('crypto', [testItem(1, 'Pakistan forms a Crypto Council'), testItem(2, 'Cricket scores from Lahore')]);
+    h.feedServer.setItems('crypto', [
+      testItem(1, 'Pakistan forms a Crypto Council'),
+      testItem(2, 'Cricket scores from Lahore'),
+    ]);
     feedUrl = h.feedServer.url('crypto');
   });
   afterAll(() => h.close());
 
   it('registers every command globally, mutating ones with default_member_permissions = Manage Server, guild-only', () => {
-    const registered = h.discord.commands('global') as Array<{ name: string; default_member_permissions: string | null; contexts: number[]; options: Array<Record<string, unknown>> }>;
-    expect(registered.map((c) => c.name).sort()).toEqual(['edit', 'export', 'feeds', 'help', 'import', 'list', 'pause', 'preview', 'resume', 'subscribe', 'unsubscribe']);
+    const registered = h.discord.commands('global') as Array<{
+      name: string;
+      default_member_permissions: string | null;
+      contexts: number[];
+      options: Array<Record<string, unknown>>;
+    }>;
+    expect(registered.map((c) => c.name).sort()).toEqual([
+      'edit',
+      'export',
+      'feeds',
+      'help',
+      'import',
+      'list',
+      'pause',
+      'preview',
+      'resume',
+      'subscribe',
+      'unsubscribe',
+    ]);
     const manageGuild = String(1n << 5n);
     for (const name of ['subscribe', 'unsubscribe', 'edit', 'pause', 'resume', 'export', 'import']) {
       expect(registered.find((c) => c.name === name)!.default_member_permissions).toBe(manageGuild);
     }
-    for (const name of ['list', 'preview', 'feeds', 'help']) expect(registered.find((c) => c.name === name)!.default_member_permissions).toBeNull();
+    for (const name of ['list', 'preview', 'feeds', 'help'])
+      expect(registered.find((c) => c.name === name)!.default_member_permissions).toBeNull();
     expect(registered.every((c) => c.contexts.length === 1 && c.contexts[0] === 0)).toBe(true);
     const subscribe = registered.find((c) => c.name === 'subscribe')!;
     expect(subscribe.options).toEqual([
@@ -36,8 +57,14 @@ describe('commands on Discord', () => {
     expect(answer.deferred).toBe(true);
     expect(answer.ephemeral).toBe(true);
     const [subscription] = h.subscriptions.byScope(GUILD_A);
-    expect(subscription).toMatchObject({ query: 'crypto council, بٹ کوائن', destination: { platform: 'discord', id: CHANNEL_A }, source: 'command' });
-    expect(answer.content).toContain(`✓ Subscribed \`${subscription!.id}\`: **Test feed crypto** (<${feedUrl}>) → <#${CHANNEL_A}>`);
+    expect(subscription).toMatchObject({
+      query: 'crypto council, بٹ کوائن',
+      destination: { platform: 'discord', id: CHANNEL_A },
+      source: 'command',
+    });
+    expect(answer.content).toContain(
+      `✓ Subscribed \`${subscription!.id}\`: **Test feed crypto** (<${feedUrl}>) → <#${CHANNEL_A}>`,
+    );
     expect(answer.content).toContain('Sample: the newest of the 1 current items that would have matched');
     expect(answer.content).toContain('Pakistan forms a Crypto Council');
     expect(h.feeds.findByUrl(feedUrl)).toMatchObject({ baselineTaken: true, title: 'Test feed crypto' });
@@ -58,7 +85,9 @@ describe('commands on Discord', () => {
     for (const [name, options] of attempts) {
       const answer = await slash(h.discord, name, options, { admin: false });
       expect(answer.ephemeral, name).toBe(true);
-      expect(answer.content, name).toContain(`/${name} changes subscriptions, so it needs the Manage Server permission`);
+      expect(answer.content, name).toContain(
+        `/${name} changes subscriptions, so it needs the Manage Server permission`,
+      );
     }
     expect(JSON.stringify(h.subscriptions.all())).toBe(before);
   });
@@ -84,7 +113,20 @@ describe('commands on Discord', () => {
 
     const help = await slash(h.discord, 'help', {}, { admin: false });
     expect(help.content).toContain('/subscribe feed:bbc-urdu keywords:بٹ کوائن, کرپٹو کونسل');
-    for (const name of ['subscribe', 'unsubscribe', 'edit', 'pause', 'resume', 'list', 'preview', 'feeds', 'export', 'import', 'help']) expect(help.content).toContain(`/${name}`);
+    for (const name of [
+      'subscribe',
+      'unsubscribe',
+      'edit',
+      'pause',
+      'resume',
+      'list',
+      'preview',
+      'feeds',
+      'export',
+      'import',
+      'help',
+    ])
+      expect(help.content).toContain(`/${name}`);
   });
 
   it('edit, pause, resume and unsubscribe as an admin', async () => {
@@ -108,15 +150,42 @@ describe('commands on Discord', () => {
 
   it('refuses commands in direct messages, privately', async () => {
     const user = { id: '1200000000000000001', username: 'admin', discriminator: '0', global_name: null, avatar: null };
-    const { id, token } = h.discord.sendInteraction({ guild_id: undefined, member: undefined, channel_id: '900000000000000001', channel: { id: '900000000000000001', type: 1 }, user, context: 1, authorizing_integration_owners: { '1': user.id }, data: { id: '400000000000000001', name: 'list', type: 1 } });
+    const { id, token } = h.discord.sendInteraction({
+      guild_id: undefined,
+      member: undefined,
+      channel_id: '900000000000000001',
+      channel: { id: '900000000000000001', type: 1 },
+      user,
+      context: 1,
+      authorizing_integration_owners: { '1': user.id },
+      data: { id: '400000000000000001', name: 'list', type: 1 },
+    });
     await h.discord.waitFor((r) => r.status !== undefined && r.path === `/interactions/${id}/${token}/callback`);
-    expect(h.discord.interactionReplies(id)).toEqual([{ kind: 'callback', body: expect.objectContaining({ type: 4, data: expect.objectContaining({ flags: 64, content: "✗ Taza's commands work inside a server, not in direct messages." }) }) }]);
+    expect(h.discord.interactionReplies(id)).toEqual([
+      {
+        kind: 'callback',
+        body: expect.objectContaining({
+          type: 4,
+          data: expect.objectContaining({
+            flags: 64,
+            content: "✗ Taza's commands work inside a server, not in direct messages.",
+          }),
+        }),
+      },
+    ]);
   });
 
   it('subscribes into another channel with the channel option', async () => {
-    const answer = await slash(h.discord, 'subscribe', { feed: feedUrl, keywords: 'cricket', channel: { channel: CHANNEL_A2 } });
+    const answer = await slash(h.discord, 'subscribe', {
+      feed: feedUrl,
+      keywords: 'cricket',
+      channel: { channel: CHANNEL_A2 },
+    });
     expect(answer.content).toContain(`→ <#${CHANNEL_A2}>`);
-    expect(h.subscriptions.byScope(GUILD_A).find((s) => s.query === 'cricket')!.destination).toEqual({ platform: 'discord', id: CHANNEL_A2 });
+    expect(h.subscriptions.byScope(GUILD_A).find((s) => s.query === 'cricket')!.destination).toEqual({
+      platform: 'discord',
+      id: CHANNEL_A2,
+    });
   });
 
   it('answers autocomplete for feed (presets and feeds in use) and id (this server only) at once', async () => {
@@ -134,11 +203,13 @@ describe('commands on Discord', () => {
 
   it('defers a subscribe whose feed is slow, then edits the deferred reply with the result', async () => {
     h.feedServer.setItems('slowfeed', [testItem(7, 'Slow news about bitcoin')]);
-    const slow = h.web.holdSlow((await (await fetch(h.feedServer.url('slowfeed'))).text()));
+    const slow = h.web.holdSlow(await (await fetch(h.feedServer.url('slowfeed'))).text());
     const running = startSlash(h.discord, 'subscribe', { feed: h.web.url('/slow.xml'), keywords: 'bitcoin' });
     await slow.arrived;
     // The feed has not answered yet, but Discord already has its acknowledgement: a deferral.
-    expect(h.discord.interactionReplies(running.id)).toEqual([{ kind: 'callback', body: expect.objectContaining({ type: 5, data: { flags: 64 } }) }]);
+    expect(h.discord.interactionReplies(running.id)).toEqual([
+      { kind: 'callback', body: expect.objectContaining({ type: 5, data: { flags: 64 } }) },
+    ]);
     slow.release();
     const answer = await running.done();
     expect(answer.replies.map((r) => r.kind)).toEqual(['callback', 'edit']);

@@ -39,12 +39,17 @@ describe('finding, reading and watching feeds', () => {
   });
 
   it('previews a real BBC Urdu feed with an Urdu keyword: matches with summaries, and why others do not match', async () => {
-    const url = h.web.addFile('bbc-urdu.xml', readFileSync(new URL('../fixtures/commands/bbc-urdu-2018.xml', import.meta.url)));
+    const url = h.web.addFile(
+      'bbc-urdu.xml',
+      readFileSync(new URL('../fixtures/commands/bbc-urdu-2018.xml', import.meta.url)),
+    );
     const answer = await tgCommand(h.telegram, `/preview ${url} وزیر دفاع`, { chat: GROUP, from: ADMIN_USER });
     expect(answer.text).toMatch(/^Preview of <b>BBC News +اردو/);
-    expect(answer.text).toContain("<blockquote>پاکستان کے وزیر دفاع خرم دستگیر");
+    expect(answer.text).toContain('<blockquote>پاکستان کے وزیر دفاع خرم دستگیر');
     expect(answer.text).toMatch(/\d+ of 26 current items match\./);
-    expect(answer.text).toContain('● <b>امریکہ کے ساتھ خفیہ معلومات کا تبادلہ اور فوجی تعاون معطل کر دیا: وزیر دفاع</b>');
+    expect(answer.text).toContain(
+      '● <b>امریکہ کے ساتھ خفیہ معلومات کا تبادلہ اور فوجی تعاون معطل کر دیا: وزیر دفاع</b>',
+    );
     expect(answer.text).toContain('Matched: <code>وزیر دفاع</code>');
     expect(answer.text).toContain('Some that do not match, and why:');
     expect(h.feeds.all().some((f) => f.url === url)).toBe(false);

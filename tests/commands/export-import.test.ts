@@ -6,11 +6,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Subscription } from '../../src/store/records.js';
 import { testItem } from '../helpers/feed-server.js';
 import { slash } from './helpers/discord-user.js';
-import { ADMIN_USER, CHANNEL_B, GROUP, GUILD_A, GUILD_B, OTHER_GROUP, startHarness, type Harness } from './helpers/harness.js';
+import {
+  ADMIN_USER,
+  CHANNEL_B,
+  GROUP,
+  GUILD_A,
+  GUILD_B,
+  OTHER_GROUP,
+  startHarness,
+  type Harness,
+} from './helpers/harness.js';
 import { tgCommand } from './helpers/telegram-user.js';
 
 function shape(h: Harness, subscriptions: Subscription[]) {
-  return subscriptions.map((s) => ({ url: h.feeds.get(s.feedId)!.url, query: s.query, paused: s.paused !== undefined })).sort((a, b) => a.query.localeCompare(b.query));
+  return subscriptions
+    .map((s) => ({ url: h.feeds.get(s.feedId)!.url, query: s.query, paused: s.paused !== undefined }))
+    .sort((a, b) => a.query.localeCompare(b.query));
 }
 
 describe('export and import', () => {
@@ -36,7 +47,8 @@ describe('export and import', () => {
     h.feedServer.setItems('two', [testItem(2, 'کرپٹو کونسل کا اجلاس')]);
     // What discord.js uploaded (the fake keeps the reply's JSON, not its files).
     h.discordSink.client.rest.on('response', (request) => {
-      for (const file of request.data.files ?? []) uploads.push({ name: file.name, data: Buffer.from(file.data as Buffer) });
+      for (const file of request.data.files ?? [])
+        uploads.push({ name: file.name, data: Buffer.from(file.data as Buffer) });
       for (const waiter of uploadWaiters) waiter();
     });
   });
@@ -55,11 +67,20 @@ describe('export and import', () => {
     expect(file.data.toString('utf8')).toContain('taza:keywords="کرپٹو کونسل, &quot;crypto council&quot;"');
 
     const url = h.web.addFile('export.opml', file.data);
-    const imported = await slash(h.discord, 'import', { file: { attachment: { url, filename: 'export.opml', size: file.data.length } } }, { guild: 'B' });
+    const imported = await slash(
+      h.discord,
+      'import',
+      { file: { attachment: { url, filename: 'export.opml', size: file.data.length } } },
+      { guild: 'B' },
+    );
     expect(imported.deferred).toBe(true);
     expect(imported.content).toContain(`Imported 2 of 2 feeds into this server, posting to <#${CHANNEL_B}>.`);
     expect(shape(h, h.subscriptions.byScope(GUILD_B))).toEqual(shape(h, h.subscriptions.byScope(GUILD_A)));
-    expect(shape(h, h.subscriptions.byScope(GUILD_B))).toContainEqual({ url: h.feedServer.url('one'), query: 'bitcoin -etf', paused: true });
+    expect(shape(h, h.subscriptions.byScope(GUILD_B))).toContainEqual({
+      url: h.feedServer.url('one'),
+      query: 'bitcoin -etf',
+      paused: true,
+    });
   });
 
   it('Telegram: export from one group as a document, import by replying to it in another group', async () => {
@@ -71,11 +92,24 @@ describe('export and import', () => {
     const document = h.telegram.messages(GROUP).find((m) => m.document)!.document!;
     expect(String(sent.params.chat_id)).toBe(String(GROUP));
 
-    const replyTo = { file_id: document.file_id, file_unique_id: 'u1', file_name: document.file_name ?? 'x.opml', file_size: 100 };
-    const imported = await tgCommand(h.telegram, '/import', { chat: OTHER_GROUP, from: ADMIN_USER, replyToDocument: replyTo });
+    const replyTo = {
+      file_id: document.file_id,
+      file_unique_id: 'u1',
+      file_name: document.file_name ?? 'x.opml',
+      file_size: 100,
+    };
+    const imported = await tgCommand(h.telegram, '/import', {
+      chat: OTHER_GROUP,
+      from: ADMIN_USER,
+      replyToDocument: replyTo,
+    });
     expect(imported.text).toContain('Imported 2 of 2 feeds into this chat, posting to this chat.');
-    expect(shape(h, h.subscriptions.byScope(String(OTHER_GROUP)))).toEqual(shape(h, h.subscriptions.byScope(String(GROUP))));
-    expect(h.subscriptions.byScope(String(OTHER_GROUP)).every((s) => s.destination.id === String(OTHER_GROUP))).toBe(true);
+    expect(shape(h, h.subscriptions.byScope(String(OTHER_GROUP)))).toEqual(
+      shape(h, h.subscriptions.byScope(String(GROUP))),
+    );
+    expect(h.subscriptions.byScope(String(OTHER_GROUP)).every((s) => s.destination.id === String(OTHER_GROUP))).toBe(
+      true,
+    );
   });
 
   it('reports what an import added and what it refused, and why', async () => {
@@ -89,9 +123,15 @@ describe('export and import', () => {
     </body></opml>`;
     h.feedServer.setItems('three', [testItem(3, 'Anything')]);
     const document = h.telegram.addFile('mixed.opml', opml);
-    const answer = await tgCommand(h.telegram, '/import', { chat: GROUP, from: ADMIN_USER, document: { ...document, file_name: 'mixed.opml' } });
+    const answer = await tgCommand(h.telegram, '/import', {
+      chat: GROUP,
+      from: ADMIN_USER,
+      document: { ...document, file_name: 'mixed.opml' },
+    });
     expect(answer.text).toContain('Imported 1 of 4 feeds into this chat, posting to this chat.');
-    expect(answer.text).toContain(`✓ <code>${h.subscriptions.byScope(String(GROUP)).find((s) => h.feeds.get(s.feedId)!.url === h.feedServer.url('three'))!.id}</code>`);
+    expect(answer.text).toContain(
+      `✓ <code>${h.subscriptions.byScope(String(GROUP)).find((s) => h.feeds.get(s.feedId)!.url === h.feedServer.url('three'))!.id}</code>`,
+    );
     expect(answer.text).toContain('answered 404 Not Found');
     expect(answer.text).toContain('is a ftp: address');
     expect(answer.text).toContain('already subscribed here');
@@ -100,7 +140,11 @@ describe('export and import', () => {
   it('refuses a file that is not OPML and an import without a file, changing nothing', async () => {
     const before = h.subscriptions.all().length;
     const bad = h.telegram.addFile('notes.txt', 'just some notes');
-    const notXml = await tgCommand(h.telegram, '/import', { chat: GROUP, from: ADMIN_USER, document: { ...bad, file_name: 'notes.txt' } });
+    const notXml = await tgCommand(h.telegram, '/import', {
+      chat: GROUP,
+      from: ADMIN_USER,
+      document: { ...bad, file_name: 'notes.txt' },
+    });
     expect(notXml.text).toMatch(/^✗ <code>notes.txt<\/code> cannot be imported: /);
     const none = await tgCommand(h.telegram, '/import', { chat: GROUP, from: ADMIN_USER });
     expect(none.text).toBe('✗ /import needs <code>file</code>: The OPML file.');

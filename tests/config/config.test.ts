@@ -25,14 +25,21 @@ describe('configuration', () => {
   });
 
   it('accepts CIDR lists for ALLOW_PRIVATE_NETWORKS', () => {
-    expect(loadConfig({ ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8, 10.0.0.0/8' }).ALLOW_PRIVATE_NETWORKS).toEqual(['127.0.0.0/8', '10.0.0.0/8']);
+    expect(loadConfig({ ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8, 10.0.0.0/8' }).ALLOW_PRIVATE_NETWORKS).toEqual([
+      '127.0.0.0/8',
+      '10.0.0.0/8',
+    ]);
     expect(loadConfig({ ALLOW_PRIVATE_NETWORKS: 'true' }).ALLOW_PRIVATE_NETWORKS).toBe(true);
   });
 
   it.each([
     ['POLL_INTERVAL', 'often', /POLL_INTERVAL="often" is not valid: expected a duration such as 30s, 5m, 1h/],
     ['HTTP_PORT', '99999', /HTTP_PORT="99999" is not valid: expected a port number/],
-    ['ALLOW_PRIVATE_NETWORKS', 'maybe', /ALLOW_PRIVATE_NETWORKS="maybe" is not valid: expected true, false, or a comma-separated list of CIDR ranges/],
+    [
+      'ALLOW_PRIVATE_NETWORKS',
+      'maybe',
+      /ALLOW_PRIVATE_NETWORKS="maybe" is not valid: expected true, false, or a comma-separated list of CIDR ranges/,
+    ],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud" is not valid: expected one of fatal, error/],
     ['STORE_URL', 'mysql://x', /STORE_URL="mysql:\/\/x" is not valid/],
     ['DISCORD_API_BASE', 'discord', /DISCORD_API_BASE="discord" is not valid: expected an http\(s\) URL/],
@@ -42,7 +49,9 @@ describe('configuration', () => {
   });
 
   it('refuses a poll interval below the minimum', () => {
-    expect(() => loadConfig({ POLL_INTERVAL: '10s' })).toThrow(/POLL_INTERVAL=10s is shorter than MIN_POLL_INTERVAL=1m/);
+    expect(() => loadConfig({ POLL_INTERVAL: '10s' })).toThrow(
+      /POLL_INTERVAL=10s is shorter than MIN_POLL_INTERVAL=1m/,
+    );
   });
 
   it('never shows a token in an error', () => {

@@ -32,7 +32,9 @@ describe('delivery through the platform fakes', () => {
   const moved: string[] = [];
 
   beforeEach(async () => {
-    discord = await startFakeDiscord({ guilds: [{ id: '100000000000000001', name: 'Guild', channels: [{ id: CHANNEL, name: 'news' }] }] });
+    discord = await startFakeDiscord({
+      guilds: [{ id: '100000000000000001', name: 'Guild', channels: [{ id: CHANNEL, name: 'news' }] }],
+    });
     telegram = await startFakeTelegram({ chats: [{ id: GROUP, type: 'supergroup', title: 'News group' }] });
     env = await tempStore();
     paused.length = 0;
@@ -51,10 +53,18 @@ describe('delivery through the platform fakes', () => {
 
   async function startWorker(options: { digestThreshold?: number } = {}) {
     const logger = captureLogger().logger;
-    const discordSink = createDiscordSink({ token: discord.token, apiBase: discord.apiBase, render: renderDiscord, requestTimeoutMs: 1500 });
+    const discordSink = createDiscordSink({
+      token: discord.token,
+      apiBase: discord.apiBase,
+      render: renderDiscord,
+      requestTimeoutMs: 1500,
+    });
     // Generous timeouts: a send answered late under load would otherwise be retried and posted twice (at-least-once).
     const telegramSink = createTelegramSink({
-      token: telegram.token, apiRoot: telegram.apiRoot, render: renderTelegram, requestTimeoutMs: 1500,
+      token: telegram.token,
+      apiRoot: telegram.apiRoot,
+      render: renderTelegram,
+      requestTimeoutMs: 1500,
       pacing: { perChatGapMs: 5, perGroupPerMinute: 1000, globalPerSecond: 1000 },
     });
     sinks = [discordSink, telegramSink];
@@ -65,7 +75,15 @@ describe('delivery through the platform fakes', () => {
       onMoved: async (from, to) => void moved.push(`${from.id}->${to.id}`),
       onSettled: () => settled(),
     };
-    worker = new DeliveryWorker({ outbox, sinks: { discord: discordSink, telegram: telegramSink }, logger, hooks, digestThreshold: options.digestThreshold ?? 0, digestGatherMs: 200, maxBackoffMs: 50 });
+    worker = new DeliveryWorker({
+      outbox,
+      sinks: { discord: discordSink, telegram: telegramSink },
+      logger,
+      hooks,
+      digestThreshold: options.digestThreshold ?? 0,
+      digestGatherMs: 200,
+      maxBackoffMs: 50,
+    });
     return outbox;
   }
 
@@ -85,7 +103,10 @@ describe('delivery through the platform fakes', () => {
 
   it('posts one alert as exactly one message on each platform, with no mentions possible', async () => {
     const outbox = await startWorker();
-    await deliverAll(outbox, [makeAlert(1, discordTo, { item: { key: 'k', title: '@everyone Bitcoin <@&1>', link: 'https://news.example/1' } }), makeAlert(2, telegramTo)]);
+    await deliverAll(outbox, [
+      makeAlert(1, discordTo, { item: { key: 'k', title: '@everyone Bitcoin <@&1>', link: 'https://news.example/1' } }),
+      makeAlert(2, telegramTo),
+    ]);
     const [message] = discord.messages(CHANNEL);
     expect(discord.messages(CHANNEL)).toHaveLength(1);
     expect(message!.body.allowed_mentions).toEqual({ parse: [] });
@@ -122,7 +143,10 @@ describe('delivery through the platform fakes', () => {
     discord.inject('POST /channels/:id/messages', { type: 'missing-permissions' });
     const outbox = await startWorker();
     await deliverAll(outbox, [makeAlert(1, telegramTo), makeAlert(2, telegramTo), makeAlert(3, discordTo)]);
-    expect(paused.sort()).toEqual([expect.stringMatching(new RegExp(`^discord:${CHANNEL}:.*Missing Permissions`)), expect.stringMatching(new RegExp(`^telegram:${GROUP}:.*kicked`))]);
+    expect(paused.sort()).toEqual([
+      expect.stringMatching(new RegExp(`^discord:${CHANNEL}:.*Missing Permissions`)),
+      expect.stringMatching(new RegExp(`^telegram:${GROUP}:.*kicked`)),
+    ]);
     expect(telegram.requests.filter((r) => r.method === 'sendMessage')).toHaveLength(1);
     expect(discord.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messages'))).toHaveLength(1);
   });

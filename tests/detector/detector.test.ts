@@ -13,23 +13,43 @@ describe('new-item detection', () => {
   const base = { feedId: 'f1', maxItemAgeMs: 3 * 86_400_000, now };
 
   it('takes the first fetch as a silent baseline', async () => {
-    const result = await detectNewItems({ ...base, seen: env.store.seen, items: [item('a'), item('b')], baseline: true });
+    const result = await detectNewItems({
+      ...base,
+      seen: env.store.seen,
+      items: [item('a'), item('b')],
+      baseline: true,
+    });
     expect(result.fresh).toEqual([]);
     expect(result.silenced).toBe(2);
-    const next = await detectNewItems({ ...base, seen: env.store.seen, items: [item('c'), item('a'), item('b')], baseline: false });
+    const next = await detectNewItems({
+      ...base,
+      seen: env.store.seen,
+      items: [item('c'), item('a'), item('b')],
+      baseline: false,
+    });
     expect(next.fresh.map((f) => f.item.key)).toEqual(['c']);
   });
 
   it('remembers items that leave the feed and come back', async () => {
     await detectNewItems({ ...base, seen: env.store.seen, items: [item('a')], baseline: true });
     await detectNewItems({ ...base, seen: env.store.seen, items: [item('b')], baseline: false });
-    const back = await detectNewItems({ ...base, seen: env.store.seen, items: [item('a'), item('b')], baseline: false });
+    const back = await detectNewItems({
+      ...base,
+      seen: env.store.seen,
+      items: [item('a'), item('b')],
+      baseline: false,
+    });
     expect(back.fresh).toEqual([]);
   });
 
   it('records but does not alert items published long before they were first seen', async () => {
     const old = new Date(now.getTime() - 5 * 86_400_000);
-    const result = await detectNewItems({ ...base, seen: env.store.seen, items: [item('old', old), item('new', now)], baseline: false });
+    const result = await detectNewItems({
+      ...base,
+      seen: env.store.seen,
+      items: [item('old', old), item('new', now)],
+      baseline: false,
+    });
     expect(result.fresh.map((f) => f.item.key)).toEqual(['new']);
     expect(result.silenced).toBe(1);
   });
@@ -44,13 +64,23 @@ describe('new-item detection', () => {
   it('orders fresh items oldest first and keeps first-seen time for undated items', async () => {
     const t1 = new Date(now.getTime() - 60_000);
     const t2 = new Date(now.getTime() - 120_000);
-    const result = await detectNewItems({ ...base, seen: env.store.seen, items: [item('undated'), item('newer', t1), item('older', t2)], baseline: false });
+    const result = await detectNewItems({
+      ...base,
+      seen: env.store.seen,
+      items: [item('undated'), item('newer', t1), item('older', t2)],
+      baseline: false,
+    });
     expect(result.fresh.map((f) => f.item.key)).toEqual(['older', 'newer', 'undated']);
     expect(result.fresh[2]!.firstSeenAt).toBe(now.toISOString());
   });
 
   it('counts an item repeated inside one document once', async () => {
-    const result = await detectNewItems({ ...base, seen: env.store.seen, items: [item('a'), item('a')], baseline: false });
+    const result = await detectNewItems({
+      ...base,
+      seen: env.store.seen,
+      items: [item('a'), item('a')],
+      baseline: false,
+    });
     expect(result.fresh).toHaveLength(1);
   });
 });

@@ -31,7 +31,9 @@ describe('taza doctor', () => {
   let feeds: FeedServer;
   let dir: string;
   beforeAll(async () => {
-    discord = await startFakeDiscord({ guilds: [{ id: GUILD, name: 'Newsroom', channels: [{ id: NEWS_CHANNEL, name: 'news' }] }] });
+    discord = await startFakeDiscord({
+      guilds: [{ id: GUILD, name: 'Newsroom', channels: [{ id: NEWS_CHANNEL, name: 'news' }] }],
+    });
     telegram = await startFakeTelegram({
       chats: [
         { id: GROUP, type: 'supergroup', title: 'Crypto watchers' },
@@ -51,7 +53,10 @@ describe('taza doctor', () => {
 
   async function doctor(subscriptions: Array<{ feed: string; to: string }>, env: Record<string, string> = {}) {
     const configFile = join(dir, 'taza.config.json');
-    writeFileSync(configFile, JSON.stringify({ subscriptions: subscriptions.map((s) => ({ ...s, keywords: 'bitcoin' })) }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({ subscriptions: subscriptions.map((s) => ({ ...s, keywords: 'bitcoin' })) }),
+    );
     const taza = runTaza(['doctor'], {
       DATA_DIR: join(dir, 'data'),
       TAZA_CONFIG: configFile,
@@ -69,25 +74,31 @@ describe('taza doctor', () => {
     expect(out).not.toContain(discord.token);
     expect(out).not.toContain(telegram.token);
     expect(out).not.toContain(telegram.token.split(':')[1]!);
-    return { code, lines: taza.stdout, line: (prefix: string) => taza.stdout.find((l) => l.includes(prefix)) ?? `(no line with "${prefix}" in:\n${out})` };
+    return {
+      code,
+      lines: taza.stdout,
+      line: (prefix: string) => taza.stdout.find((l) => l.includes(prefix)) ?? `(no line with "${prefix}" in:\n${out})`,
+    };
   }
 
   it('passes against working platforms, destinations and feeds', async () => {
-    const { code, lines, line } = await doctor(
-      [
-        { feed: feeds.url('news'), to: `discord:${NEWS_CHANNEL}` },
-        { feed: feeds.url('news'), to: `telegram:${GROUP}` },
-      ],
-    );
+    const { code, lines, line } = await doctor([
+      { feed: feeds.url('news'), to: `discord:${NEWS_CHANNEL}` },
+      { feed: feeds.url('news'), to: `telegram:${GROUP}` },
+    ]);
     expect(lines.filter((l) => l.startsWith('✗'))).toEqual([]);
     expect(code).toBe(0);
     expect(line('configuration')).toBe('✓ configuration: valid; platforms: Discord, Telegram');
     expect(line('store:')).toMatch(/^✓ store: .*taza\.sqlite answers \(0 feeds, 0 subscriptions, 0 alerts pending\)$/);
     expect(line('Discord gateway')).toMatch(/^✓ Discord gateway: reachable/);
-    expect(line('Discord bot')).toContain(`✓ Discord bot: Taza (id ${discord.botUser.id}); invite link: https://discord.com/oauth2/authorize?client_id=${discord.botUser.id}&scope=bot+applications.commands&permissions=19456`);
+    expect(line('Discord bot')).toContain(
+      `✓ Discord bot: Taza (id ${discord.botUser.id}); invite link: https://discord.com/oauth2/authorize?client_id=${discord.botUser.id}&scope=bot+applications.commands&permissions=19456`,
+    );
     expect(line(`Discord channel ${NEWS_CHANNEL}`)).toMatch(/^✓ Discord channel \d+: #news/);
     expect(line('Telegram bot')).toBe(`✓ Telegram bot: @taza_test_bot (id ${telegram.botUser.id})`);
-    expect(line(`Telegram chat ${GROUP}`)).toBe(`✓ Telegram chat ${GROUP}: "Crypto watchers" (supergroup): the bot can post (member)`);
+    expect(line(`Telegram chat ${GROUP}`)).toBe(
+      `✓ Telegram chat ${GROUP}: "Crypto watchers" (supergroup): the bot can post (member)`,
+    );
     expect(line('feed ')).toBe(`✓ feed ${feeds.url('news')}: 200, rss, 1 items ("Test feed news")`);
     expect(lines.at(-1)).toBe('All checks passed.');
   });
@@ -98,8 +109,12 @@ describe('taza doctor', () => {
       TELEGRAM_TOKEN: '7000000009:AAWrongTokenForTheFakeTelegram_000000',
     });
     expect(code).toBe(1);
-    expect(line('Discord token')).toBe('✗ Discord token: Discord rejected DISCORD_TOKEN (401 Unauthorized) → Developer Portal → your application → Bot → Reset Token, and put the new token in DISCORD_TOKEN');
-    expect(line('Telegram token')).toMatch(/^✗ Telegram token: Telegram rejected TELEGRAM_TOKEN \(401 Unauthorized\) → in Telegram, ask @BotFather/);
+    expect(line('Discord token')).toBe(
+      '✗ Discord token: Discord rejected DISCORD_TOKEN (401 Unauthorized) → Developer Portal → your application → Bot → Reset Token, and put the new token in DISCORD_TOKEN',
+    );
+    expect(line('Telegram token')).toMatch(
+      /^✗ Telegram token: Telegram rejected TELEGRAM_TOKEN \(401 Unauthorized\) → in Telegram, ask @BotFather/,
+    );
   });
 
   it('fails with a useful line for an unreachable feed and a missing feed', async () => {
@@ -110,14 +125,20 @@ describe('taza doctor', () => {
       { feed: feeds.url('missing'), to: 'console' },
     ]);
     expect(code).toBe(1);
-    expect(line(`feed ${down}`)).toMatch(new RegExp(`^✗ feed ${down.replace(/[.?]/g, '\\$&')}: .*ECONNREFUSED.* → the server could not be reached`));
-    expect(line(`feed ${feeds.url('missing')}`)).toMatch(/^✗ feed .*missing\.xml: .*404.* → the server refused the request/);
+    expect(line(`feed ${down}`)).toMatch(
+      new RegExp(`^✗ feed ${down.replace(/[.?]/g, '\\$&')}: .*ECONNREFUSED.* → the server could not be reached`),
+    );
+    expect(line(`feed ${feeds.url('missing')}`)).toMatch(
+      /^✗ feed .*missing\.xml: .*404.* → the server refused the request/,
+    );
   });
 
   it('says which setting allows a feed on a private address', async () => {
     const blocked = await doctor([{ feed: feeds.url('news'), to: 'console' }], { ALLOW_PRIVATE_NETWORKS: 'false' });
     expect(blocked.code).toBe(1);
-    expect(blocked.line('feed ')).toMatch(/^✗ feed .*news\.xml: .* → the feed is on a private or local address: set ALLOW_PRIVATE_NETWORKS/);
+    expect(blocked.line('feed ')).toMatch(
+      /^✗ feed .*news\.xml: .* → the feed is on a private or local address: set ALLOW_PRIVATE_NETWORKS/,
+    );
   });
 
   it('fails for a channel or chat the bot cannot post to, saying how to fix it', async () => {
@@ -132,12 +153,18 @@ describe('taza doctor', () => {
         { feed: feeds.url('news'), to: 'telegram:-1009999999999' },
       ]);
       expect(code).toBe(1);
-      expect(line(`Discord channel ${hidden}`)).toMatch(/^✗ Discord channel \d+: the bot cannot see this channel \(Missing Access\) → invite the bot with https:\/\/discord\.com\/oauth2\/authorize\?client_id=\d+&scope=bot\+applications\.commands&permissions=19456 and allow View Channel, Send Messages and Embed Links/);
-      expect(line(`Discord channel ${gone}`)).toMatch(/^✗ Discord channel \d+: Unknown Channel: it was deleted or the id is wrong → copy the id again/);
+      expect(line(`Discord channel ${hidden}`)).toMatch(
+        /^✗ Discord channel \d+: the bot cannot see this channel \(Missing Access\) → invite the bot with https:\/\/discord\.com\/oauth2\/authorize\?client_id=\d+&scope=bot\+applications\.commands&permissions=19456 and allow View Channel, Send Messages and Embed Links/,
+      );
+      expect(line(`Discord channel ${gone}`)).toMatch(
+        /^✗ Discord channel \d+: Unknown Channel: it was deleted or the id is wrong → copy the id again/,
+      );
       expect(line(`Telegram chat ${CHANNEL}`)).toBe(
         `✗ Telegram chat ${CHANNEL}: the bot is not an administrator of the channel "Taza alerts" (channel), so it cannot post → add @taza_test_bot to the group, or make it an administrator of the channel with "Post Messages"; a group or channel id looks like -1001234567890`,
       );
-      expect(line('Telegram chat -1009999999999')).toMatch(/^✗ Telegram chat -1009999999999: the bot cannot reach this chat \(Bad Request: chat not found\) → add @taza_test_bot/);
+      expect(line('Telegram chat -1009999999999')).toMatch(
+        /^✗ Telegram chat -1009999999999: the bot cannot reach this chat \(Bad Request: chat not found\) → add @taza_test_bot/,
+      );
     } finally {
       noAccess.remove();
     }
@@ -146,9 +173,13 @@ describe('taza doctor', () => {
   it('reports a store it cannot open and goes on with the other checks', async () => {
     const notADirectory = join(dir, 'file');
     writeFileSync(notADirectory, 'x');
-    const { code, line, lines } = await doctor([{ feed: feeds.url('news'), to: 'console' }], { DATA_DIR: join(notADirectory, 'data') });
+    const { code, line, lines } = await doctor([{ feed: feeds.url('news'), to: 'console' }], {
+      DATA_DIR: join(notADirectory, 'data'),
+    });
     expect(code).toBe(1);
-    expect(line('store:')).toMatch(/^✗ store: .*ENOTDIR.* → check STORE_URL, and that DATA_DIR \(.*\) exists and this user can write to it$/);
+    expect(line('store:')).toMatch(
+      /^✗ store: .*ENOTDIR.* → check STORE_URL, and that DATA_DIR \(.*\) exists and this user can write to it$/,
+    );
     expect(line('feed ')).toMatch(/^✓ feed /);
     expect(lines.at(-1)).toBe('1 check failed.');
   });
@@ -156,6 +187,8 @@ describe('taza doctor', () => {
   it('stops at an invalid setting with one line and exit code 1', async () => {
     const { code, lines } = await doctor([], { POLL_INTERVAL: 'often' });
     expect(code).toBe(1);
-    expect(lines).toEqual(['✗ configuration: POLL_INTERVAL="often" is not valid: expected a duration such as 30s, 5m, 1h or a number of seconds → fix it in .env or the environment (every setting is described in .env.example)']);
+    expect(lines).toEqual([
+      '✗ configuration: POLL_INTERVAL="often" is not valid: expected a duration such as 30s, 5m, 1h or a number of seconds → fix it in .env or the environment (every setting is described in .env.example)',
+    ]);
   });
 });

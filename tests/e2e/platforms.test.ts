@@ -25,19 +25,33 @@ describe('taza run with Discord and Telegram (fakes)', () => {
 
   beforeEach(async () => {
     server = await startFeedServer();
-    discord = await startFakeDiscord({ guilds: [{ id: '100000000000000001', name: 'Guild', channels: [{ id: CHANNEL, name: 'news' }] }] });
+    discord = await startFakeDiscord({
+      guilds: [{ id: '100000000000000001', name: 'Guild', channels: [{ id: CHANNEL, name: 'news' }] }],
+    });
     telegram = await startFakeTelegram({ chats: [{ id: CHAT, type: 'supergroup', title: 'News' }] });
     dir = mkdtempSync(join(tmpdir(), 'taza-platforms-'));
     server.setItems('news', [testItem(1, 'Old bitcoin story')]);
     const configFile = join(dir, 'taza.config.json');
-    writeFileSync(configFile, JSON.stringify({ subscriptions: [
-      { feed: server.url('news'), keywords: 'bitcoin', to: `discord:${CHANNEL}` },
-      { feed: server.url('news'), keywords: 'bitcoin', to: `telegram:${CHAT}` },
-    ] }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        subscriptions: [
+          { feed: server.url('news'), keywords: 'bitcoin', to: `discord:${CHANNEL}` },
+          { feed: server.url('news'), keywords: 'bitcoin', to: `telegram:${CHAT}` },
+        ],
+      }),
+    );
     env = {
-      DATA_DIR: join(dir, 'data'), TAZA_CONFIG: configFile, POLL_INTERVAL: '1s', MIN_POLL_INTERVAL: '1s', PER_HOST_GAP: '0',
-      ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8', DISCORD_TOKEN: discord.token, DISCORD_API_BASE: discord.apiBase,
-      TELEGRAM_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot,
+      DATA_DIR: join(dir, 'data'),
+      TAZA_CONFIG: configFile,
+      POLL_INTERVAL: '1s',
+      MIN_POLL_INTERVAL: '1s',
+      PER_HOST_GAP: '0',
+      ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_BASE: discord.apiBase,
+      TELEGRAM_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
     };
   });
   afterEach(async () => {
@@ -46,7 +60,8 @@ describe('taza run with Discord and Telegram (fakes)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const sentTo = (platform: string) => (e: Record<string, unknown>) => e.event === 'alert.sent' && String(e.destination).startsWith(platform);
+  const sentTo = (platform: string) => (e: Record<string, unknown>) =>
+    e.event === 'alert.sent' && String(e.destination).startsWith(platform);
 
   it('delivers one matching item once to each platform, also after the gateway drops', async () => {
     taza = runTaza(['run'], env);
@@ -62,7 +77,10 @@ describe('taza run with Discord and Telegram (fakes)', () => {
     discord.dropGateway();
     server.publish('news', testItem(3, 'Second bitcoin story'));
     await taza.waitForEvents(sentTo('discord'), 2);
-    expect(discord.messages(CHANNEL).map((m) => JSON.stringify(m.body).includes('Second bitcoin story'))).toEqual([false, true]);
+    expect(discord.messages(CHANNEL).map((m) => JSON.stringify(m.body).includes('Second bitcoin story'))).toEqual([
+      false,
+      true,
+    ]);
     expect(JSON.stringify(taza.events)).not.toContain(discord.token);
     expect(JSON.stringify(taza.events)).not.toContain(telegram.token);
   });

@@ -22,8 +22,23 @@ describe('taza run, end to end (real process, console sink)', () => {
   it('alerts a newly published matching item exactly once, survives a restart without repeating', async () => {
     server.setItems('news', [testItem(1, 'Bitcoin was mentioned yesterday'), testItem(2, 'Cricket scores')]);
     const configFile = join(dir, 'taza.config.json');
-    writeFileSync(configFile, JSON.stringify({ subscriptions: [{ feed: server.url('news'), keywords: 'bitcoin, crypto council', to: 'console' }, { feed: 'not a url' }] }));
-    const env = { DATA_DIR: join(dir, 'data'), TAZA_CONFIG: configFile, POLL_INTERVAL: '1s', MIN_POLL_INTERVAL: '1s', PER_HOST_GAP: '0', ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8' };
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        subscriptions: [
+          { feed: server.url('news'), keywords: 'bitcoin, crypto council', to: 'console' },
+          { feed: 'not a url' },
+        ],
+      }),
+    );
+    const env = {
+      DATA_DIR: join(dir, 'data'),
+      TAZA_CONFIG: configFile,
+      POLL_INTERVAL: '1s',
+      MIN_POLL_INTERVAL: '1s',
+      PER_HOST_GAP: '0',
+      ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
+    };
     const isSent = (e: Record<string, unknown>) => e.event === 'alert.sent';
     const isCheck = (e: Record<string, unknown>) => e.event === 'feed.checked';
 
@@ -34,7 +49,12 @@ describe('taza run, end to end (real process, console sink)', () => {
     server.publish('news', testItem(3, 'Pakistan forms a Crypto Council'));
     server.publish('news', testItem(4, 'Rain expected in Lahore'));
     const sent = await taza.waitForEvent(isSent);
-    expect(sent).toMatchObject({ destination: 'console', feedUrl: server.url('news'), itemLink: 'https://news.example/3', matchedTerms: ['crypto council'] });
+    expect(sent).toMatchObject({
+      destination: 'console',
+      feedUrl: server.url('news'),
+      itemLink: 'https://news.example/3',
+      matchedTerms: ['crypto council'],
+    });
     const checksAfterAlert = taza.events.filter(isCheck).length;
     await taza.waitForEvents(isCheck, checksAfterAlert + 2);
     expect(taza.events.filter(isSent)).toHaveLength(1);
@@ -53,6 +73,8 @@ describe('taza run, end to end (real process, console sink)', () => {
     taza = runTaza(['run'], { DATA_DIR: join(dir, 'data'), POLL_INTERVAL: 'sometimes' });
     const code = await new Promise<number | null>((resolve) => taza!.child.once('exit', resolve));
     expect(code).toBe(2);
-    expect(taza.stderrText).toEqual(['taza: POLL_INTERVAL="sometimes" is not valid: expected a duration such as 30s, 5m, 1h or a number of seconds']);
+    expect(taza.stderrText).toEqual([
+      'taza: POLL_INTERVAL="sometimes" is not valid: expected a duration such as 30s, 5m, 1h or a number of seconds',
+    ]);
   });
 });

@@ -64,7 +64,11 @@ export function createDiscordRoutes(state: DiscordFakeState, gatewayUrl: () => s
   const createMessage = (channelId: string, body: Record<string, unknown>): Outcome => {
     if (!findChannel(channelId)) return notFound(10003, 'Unknown Channel');
     const invalid = checkMessageBody(body);
-    if (invalid) return { status: invalid.status, body: { message: invalid.message, code: invalid.code, ...(invalid.errors ? { errors: invalid.errors } : {}) } };
+    if (invalid)
+      return {
+        status: invalid.status,
+        body: { message: invalid.message, code: invalid.code, ...(invalid.errors ? { errors: invalid.errors } : {}) },
+      };
     const nonce = body.nonce === undefined ? undefined : String(body.nonce);
     if (nonce !== undefined && body.enforce_nonce === true) {
       const seen = state.nonces.get(nonce);
@@ -76,17 +80,30 @@ export function createDiscordRoutes(state: DiscordFakeState, gatewayUrl: () => s
     return { status: 200, body: messageObject(message) };
   };
 
-  const reply = (interactionId: string, token: string, kind: Reply['kind'], body: Record<string, unknown>): Outcome | undefined => {
+  const reply = (
+    interactionId: string,
+    token: string,
+    kind: Reply['kind'],
+    body: Record<string, unknown>,
+  ): Outcome | undefined => {
     const interaction = state.interactions.get(interactionId);
     if (!interaction || interaction.token !== token) return notFound(10062, 'Unknown interaction');
     interaction.replies.push({ kind, body });
     return undefined;
   };
-  const interactionByToken = (token: string) => [...state.interactions.entries()].find(([, i]) => i.token === token)?.[0];
-  const webhookMessage = (body: Record<string, unknown>, channelId = '0') => messageObject({ id: snowflake(), channelId, at: preciseNow(), body });
+  const interactionByToken = (token: string) =>
+    [...state.interactions.entries()].find(([, i]) => i.token === token)?.[0];
+  const webhookMessage = (body: Record<string, unknown>, channelId = '0') =>
+    messageObject({ id: snowflake(), channelId, at: preciseNow(), body });
 
   const putCommands = (scope: string, body: unknown): Outcome => {
-    const list = (Array.isArray(body) ? body : []).map((c: Record<string, unknown>) => ({ id: snowflake(), application_id: state.applicationId, version: snowflake(), type: 1, ...c }));
+    const list = (Array.isArray(body) ? body : []).map((c: Record<string, unknown>) => ({
+      id: snowflake(),
+      application_id: state.applicationId,
+      version: snowflake(),
+      type: 1,
+      ...c,
+    }));
     state.commands.set(scope, list);
     return { status: 200, body: list };
   };
@@ -99,22 +116,44 @@ export function createDiscordRoutes(state: DiscordFakeState, gatewayUrl: () => s
       case 'GET /gateway':
         return { status: 200, body: { url: gatewayUrl() } };
       case 'GET /gateway/bot':
-        return { status: 200, body: { url: gatewayUrl(), shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } } };
+        return {
+          status: 200,
+          body: {
+            url: gatewayUrl(),
+            shards: 1,
+            session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+          },
+        };
       case 'GET /users/@me':
         return { status: 200, body: state.botUser };
       case 'GET /applications/@me':
-        return { status: 200, body: { id: state.applicationId, name: 'Taza', flags: 0, bot_public: false, bot_require_code_grant: false, description: '', icon: null } };
+        return {
+          status: 200,
+          body: {
+            id: state.applicationId,
+            name: 'Taza',
+            flags: 0,
+            bot_public: false,
+            bot_require_code_grant: false,
+            description: '',
+            icon: null,
+          },
+        };
       case 'GET /channels/:': {
         const channel = findChannel(parts[1]!);
         return channel ? { status: 200, body: channel } : notFound(10003, 'Unknown Channel');
       }
       case 'GET /guilds/:': {
         const guild = state.guilds.find((g) => g.id === parts[1]);
-        return guild ? { status: 200, body: { id: guild.id, name: guild.name, roles: [], emojis: [], features: [] } } : notFound(10004, 'Unknown Guild');
+        return guild
+          ? { status: 200, body: { id: guild.id, name: guild.name, roles: [], emojis: [], features: [] } }
+          : notFound(10004, 'Unknown Guild');
       }
       case 'GET /guilds/:/channels': {
         const guild = state.guilds.find((g) => g.id === parts[1]);
-        return guild ? { status: 200, body: guild.channels.map((c) => ({ ...c, type: 0, guild_id: guild.id })) } : notFound(10004, 'Unknown Guild');
+        return guild
+          ? { status: 200, body: guild.channels.map((c) => ({ ...c, type: 0, guild_id: guild.id })) }
+          : notFound(10004, 'Unknown Guild');
       }
       case 'POST /channels/:/messages':
         return createMessage(parts[1]!, json);
@@ -123,7 +162,13 @@ export function createDiscordRoutes(state: DiscordFakeState, gatewayUrl: () => s
         if (failed) return failed;
         if (query.with_response !== 'true') return { status: 204 };
         const data = (json.data ?? {}) as Record<string, unknown>;
-        return { status: 200, body: { interaction: { id: parts[1], type: 2 }, resource: { type: json.type, message: webhookMessage(data) } } };
+        return {
+          status: 200,
+          body: {
+            interaction: { id: parts[1], type: 2 },
+            resource: { type: json.type, message: webhookMessage(data) },
+          },
+        };
       }
       case 'GET /webhooks/:/:/messages/@original':
       case 'PATCH /webhooks/:/:/messages/@original':
@@ -153,15 +198,37 @@ export function createDiscordRoutes(state: DiscordFakeState, gatewayUrl: () => s
     const channel = guild?.channels[0];
     const id = snowflake();
     const token = `interaction-token-${id}`;
-    const user = { id: '1200000000000000001', username: 'tester', discriminator: '0', global_name: 'Tester', avatar: null };
+    const user = {
+      id: '1200000000000000001',
+      username: 'tester',
+      discriminator: '0',
+      global_name: 'Tester',
+      avatar: null,
+    };
     const interaction = {
       id,
       token,
       application_id: state.applicationId,
       type: 2,
       version: 1,
-      ...(guild ? { guild_id: guild.id, guild_locale: 'en-US', member: { user, roles: [], permissions: ALL_PERMISSIONS, joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 } } : { user }),
-      ...(channel && guild ? { channel_id: channel.id, channel: { id: channel.id, type: 0, name: channel.name, guild_id: guild.id } } : {}),
+      ...(guild
+        ? {
+            guild_id: guild.id,
+            guild_locale: 'en-US',
+            member: {
+              user,
+              roles: [],
+              permissions: ALL_PERMISSIONS,
+              joined_at: new Date(0).toISOString(),
+              deaf: false,
+              mute: false,
+              flags: 0,
+            },
+          }
+        : { user }),
+      ...(channel && guild
+        ? { channel_id: channel.id, channel: { id: channel.id, type: 0, name: channel.name, guild_id: guild.id } }
+        : {}),
       app_permissions: ALL_PERMISSIONS,
       locale: 'en-US',
       entitlements: [],

@@ -49,7 +49,9 @@ export interface FakeDiscord {
   /** Messages created in a channel, in order (a deduplicated nonce retry adds nothing). */
   messages(channelId: string): SentDiscordMessage[];
   /** Replies to an interaction: the callback, edits of @original and follow-ups, in order. */
-  interactionReplies(interactionId: string): Array<{ kind: 'callback' | 'edit' | 'followup'; body: Record<string, unknown> }>;
+  interactionReplies(
+    interactionId: string,
+  ): Array<{ kind: 'callback' | 'edit' | 'followup'; body: Record<string, unknown> }>;
   /** Registered application commands by scope: 'global' or the guild id. */
   commands(scope: string): unknown[];
   /** route: 'METHOD /path' where ':name' segments match anything, e.g. 'POST /channels/:id/messages'. */
@@ -73,23 +75,48 @@ const FAULT_ERRORS: Record<string, [number, number, string]> = {
 function routeMatcher(route: string): (method: string, path: string) => boolean {
   const [method, template] = route.trim().split(/\s+/, 2) as [string, string | undefined];
   if (template === undefined) throw new Error(`route "${route}" must look like "POST /channels/:id/messages"`);
-  const pattern = new RegExp(`^${template.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`);
+  const pattern = new RegExp(
+    `^${template
+      .split('/')
+      .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/')}$`,
+  );
   return (m, path) => m === method.toUpperCase() && pattern.test(path);
 }
 
 export async function startFakeDiscord(
-  options: { guilds?: GatewayGuild[]; botUser?: Record<string, unknown> & { id: string }; applicationId?: string; token?: string } = {},
+  options: {
+    guilds?: GatewayGuild[];
+    botUser?: Record<string, unknown> & { id: string };
+    applicationId?: string;
+    token?: string;
+  } = {},
 ): Promise<FakeDiscord> {
   const token = options.token ?? FAKE_DISCORD_TOKEN;
   const applicationId = options.applicationId ?? '1100000000000000001';
-  const botUser = options.botUser ?? { id: applicationId, username: 'Taza', discriminator: '0', global_name: 'Taza', avatar: null, bot: true };
+  const botUser = options.botUser ?? {
+    id: applicationId,
+    username: 'Taza',
+    discriminator: '0',
+    global_name: 'Taza',
+    avatar: null,
+    bot: true,
+  };
   const guilds = options.guilds ?? [];
   const recorder = new Recorder<DiscordRequest>();
   const faults = new FaultTable<DiscordFault, { method: string; path: string }>();
   const hung = new Set<ServerResponse>();
   let port = 0;
 
-  const state: DiscordFakeState = { botUser, applicationId, guilds, channelMessages: new Map(), nonces: new Map(), interactions: new Map(), commands: new Map() };
+  const state: DiscordFakeState = {
+    botUser,
+    applicationId,
+    guilds,
+    channelMessages: new Map(),
+    nonces: new Map(),
+    interactions: new Map(),
+    commands: new Map(),
+  };
   const routes = createDiscordRoutes(state, () => `ws://127.0.0.1:${port}/gateway`);
   const gateway = new FakeGateway({
     token,
@@ -97,10 +124,26 @@ export async function startFakeDiscord(
     applicationId,
     guilds,
     url: () => `ws://127.0.0.1:${port}/gateway`,
-    onFrame: (frame) => recorder.add({ kind: 'gateway', method: 'WS', path: `op:${frame.op}`, op: frame.op, query: {}, headers: {}, body: frame.d, at: preciseNow() }),
+    onFrame: (frame) =>
+      recorder.add({
+        kind: 'gateway',
+        method: 'WS',
+        path: `op:${frame.op}`,
+        op: frame.op,
+        query: {},
+        headers: {},
+        body: frame.d,
+        at: preciseNow(),
+      }),
   });
 
-  const answer = (record: DiscordRequest, res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) => {
+  const answer = (
+    record: DiscordRequest,
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers?: Record<string, string>,
+  ) => {
     if (status === 204) {
       res.writeHead(204).end();
     } else {
@@ -123,7 +166,11 @@ export async function startFakeDiscord(
           res,
           429,
           { message: 'You are being rate limited.', retry_after: fault.retryAfter, global: fault.global ?? false },
-          { 'retry-after': String(fault.retryAfter), 'x-ratelimit-scope': fault.global ? 'global' : 'user', ...(fault.global ? { 'x-ratelimit-global': 'true' } : {}) },
+          {
+            'retry-after': String(fault.retryAfter),
+            'x-ratelimit-scope': fault.global ? 'global' : 'user',
+            ...(fault.global ? { 'x-ratelimit-global': 'true' } : {}),
+          },
         );
       case 'server-error': {
         const status = fault.status ?? 500;
@@ -145,12 +192,24 @@ export async function startFakeDiscord(
       const raw = await readBody(req);
       const parsed = await parseBody(req.headers['content-type'], raw);
       // discord.js sends files as multipart with the JSON part in payload_json.
-      const body = typeof parsed.fields.payload_json === 'string' ? (JSON.parse(parsed.fields.payload_json) as Record<string, unknown>) : parsed.fields;
+      const body =
+        typeof parsed.fields.payload_json === 'string'
+          ? (JSON.parse(parsed.fields.payload_json) as Record<string, unknown>)
+          : parsed.fields;
       const method = req.method ?? 'GET';
-      const record = recorder.add({ kind: 'rest', method, path, query: Object.fromEntries(url.searchParams), headers: req.headers, body, at: preciseNow() });
+      const record = recorder.add({
+        kind: 'rest',
+        method,
+        path,
+        query: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+        body,
+        at: preciseNow(),
+      });
       // Interaction callbacks and webhooks authenticate by their token in the path, not the bot token.
       const needsAuth = !/^\/(interactions|webhooks)\//.test(path);
-      if (needsAuth && req.headers.authorization !== `Bot ${token}`) return answer(record, res, 401, { message: '401: Unauthorized', code: 0 });
+      if (needsAuth && req.headers.authorization !== `Bot ${token}`)
+        return answer(record, res, 401, { message: '401: Unauthorized', code: 0 });
       const fault = faults.take({ method, path });
       if (fault?.type === 'accept-then-hang') {
         routes.handle(method, path, body, Object.fromEntries(url.searchParams));
@@ -163,7 +222,8 @@ export async function startFakeDiscord(
     })().catch((error: unknown) => sendJson(res, 500, { message: `fake crashed: ${String(error)}`, code: 0 }));
   });
   server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://fake').pathname.replace(/\/$/, '') === '/gateway') gateway.handleUpgrade(req, socket, head);
+    if (new URL(req.url ?? '/', 'http://fake').pathname.replace(/\/$/, '') === '/gateway')
+      gateway.handleUpgrade(req, socket, head);
     else socket.destroy();
   });
   // Real platforms keep idle connections open for about a minute; Node's 5 s default races clients that reuse them.

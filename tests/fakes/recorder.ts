@@ -111,11 +111,16 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 type UploadedFile = { name: string; data: Buffer; type: string };
 
 /** Parses JSON, urlencoded or multipart bodies. */
-export async function parseBody(contentType: string | undefined, raw: Buffer): Promise<{ fields: Record<string, unknown>; files: Map<string, UploadedFile> }> {
+export async function parseBody(
+  contentType: string | undefined,
+  raw: Buffer,
+): Promise<{ fields: Record<string, unknown>; files: Map<string, UploadedFile> }> {
   const type = contentType ?? '';
   if (raw.length === 0) return { fields: {}, files: new Map() };
-  if (type.includes('application/json')) return { fields: JSON.parse(raw.toString('utf8')) as Record<string, unknown>, files: new Map() };
-  if (type.includes('application/x-www-form-urlencoded')) return { fields: Object.fromEntries(new URLSearchParams(raw.toString('utf8'))), files: new Map() };
+  if (type.includes('application/json'))
+    return { fields: JSON.parse(raw.toString('utf8')) as Record<string, unknown>, files: new Map() };
+  if (type.includes('application/x-www-form-urlencoded'))
+    return { fields: Object.fromEntries(new URLSearchParams(raw.toString('utf8'))), files: new Map() };
   const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/.exec(type);
   if (type.includes('multipart/form-data') && boundary) return parseMultipart(raw, boundary[1] ?? boundary[2]!);
   return { fields: { raw: raw.toString('utf8') }, files: new Map() };
@@ -125,7 +130,10 @@ export async function parseBody(contentType: string | undefined, raw: Buffer): P
  * A lenient multipart reader: grammY writes headers without spaces and file names unquoted
  * (`content-disposition:form-data;name="x";filename=a.txt`), which the platform FormData parser rejects.
  */
-function parseMultipart(raw: Buffer, boundary: string): { fields: Record<string, unknown>; files: Map<string, UploadedFile> } {
+function parseMultipart(
+  raw: Buffer,
+  boundary: string,
+): { fields: Record<string, unknown>; files: Map<string, UploadedFile> } {
   const fields: Record<string, unknown> = {};
   const files = new Map<string, UploadedFile>();
   const delimiter = Buffer.from(`--${boundary}`);
@@ -142,7 +150,8 @@ function parseMultipart(raw: Buffer, boundary: string): { fields: Record<string,
       const name = /name="([^"]*)"/i.exec(headers)?.[1];
       const filename = /filename=(?:"([^"]*)"|([^;\r\n]+))/i.exec(headers);
       const partType = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1] ?? 'application/octet-stream';
-      if (name !== undefined && filename) files.set(name, { name: filename[1] ?? filename[2]!, data: Buffer.from(body), type: partType });
+      if (name !== undefined && filename)
+        files.set(name, { name: filename[1] ?? filename[2]!, data: Buffer.from(body), type: partType });
       else if (name !== undefined) fields[name] = body.toString('utf8');
     }
     start = next;
@@ -150,9 +159,18 @@ function parseMultipart(raw: Buffer, boundary: string): { fields: Record<string,
   return { fields, files };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.destroyed || res.writableEnded) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text).toString(), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text).toString(),
+    ...headers,
+  });
   res.end(text);
 }

@@ -3,7 +3,22 @@
  * (unknown tag, unbalanced tags, a raw '<', text over 4096 characters) fails in tests too.
  */
 const ALLOWED_TAGS = new Set([
-  'b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'tg-emoji', 'code', 'pre', 'blockquote',
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'span',
+  'tg-spoiler',
+  'a',
+  'tg-emoji',
+  'code',
+  'pre',
+  'blockquote',
 ]);
 const TAG = /^<(\/?)([a-zA-Z][\w-]*)((?:\s+[\w-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*)\s*>/;
 const ENTITY = /^&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);/;
@@ -13,7 +28,10 @@ export const TELEGRAM_MESSAGE_LIMIT = 4096;
 export type HtmlCheck = { ok: true; plainText: string } | { ok: false; description: string };
 
 export function checkTelegramHtml(text: string): HtmlCheck {
-  const fail = (reason: string): HtmlCheck => ({ ok: false, description: `Bad Request: can't parse entities: ${reason}` });
+  const fail = (reason: string): HtmlCheck => ({
+    ok: false,
+    description: `Bad Request: can't parse entities: ${reason}`,
+  });
   const open: string[] = [];
   let plain = '';
   let i = 0;
@@ -24,7 +42,8 @@ export function checkTelegramHtml(text: string): HtmlCheck {
       if (!tag) return fail(`Unexpected character '<' at byte offset ${Buffer.byteLength(text.slice(0, i))}`);
       const [whole, closing, rawName] = tag;
       const name = rawName!.toLowerCase();
-      if (!ALLOWED_TAGS.has(name)) return fail(`Unsupported start tag "${name}" at byte offset ${Buffer.byteLength(text.slice(0, i))}`);
+      if (!ALLOWED_TAGS.has(name))
+        return fail(`Unsupported start tag "${name}" at byte offset ${Buffer.byteLength(text.slice(0, i))}`);
       if (closing) {
         if (open.pop() !== name) return fail(`Can't find end tag corresponding to start tag "${name}"`);
       } else {

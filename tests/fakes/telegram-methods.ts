@@ -37,12 +37,18 @@ function decoded(value: unknown): unknown {
   }
 }
 
-export function createTelegramMethods(state: FakeTelegramState): { handlers: Record<string, Handler>; storeFile: (name: string, data: Buffer) => StoredFile & { file_size: number } } {
+export function createTelegramMethods(state: FakeTelegramState): {
+  handlers: Record<string, Handler>;
+  storeFile: (name: string, data: Buffer) => StoredFile & { file_size: number };
+} {
   let nextMessageId = 1;
 
   const findChat = (chatId: unknown): FakeTelegramChat | undefined => {
     const key = String(chatId);
-    return state.chats.get(key) ?? [...state.chats.values()].find((c) => c.username !== undefined && `@${c.username}` === key);
+    return (
+      state.chats.get(key) ??
+      [...state.chats.values()].find((c) => c.username !== undefined && `@${c.username}` === key)
+    );
   };
   const chatObject = (chat: FakeTelegramChat) => ({
     id: Number(chat.id),
@@ -52,18 +58,33 @@ export function createTelegramMethods(state: FakeTelegramState): { handlers: Rec
   });
   const storeFile = (name: string, data: Buffer) => {
     const n = state.nextFileId++;
-    const file: StoredFile = { file_id: `FILE${n}`, file_unique_id: `U${n}`, file_path: `documents/file_${n}_${name}`, name, data };
+    const file: StoredFile = {
+      file_id: `FILE${n}`,
+      file_unique_id: `U${n}`,
+      file_path: `documents/file_${n}_${name}`,
+      name,
+      data,
+    };
     state.files.set(file.file_id, file);
     return { ...file, file_size: data.length };
   };
   const record = (chat: FakeTelegramChat, fields: Omit<SentTelegramMessage, 'message_id' | 'chatId' | 'at'>) => {
-    const message: SentTelegramMessage = { message_id: nextMessageId++, chatId: String(chat.id), at: preciseNow(), ...fields };
+    const message: SentTelegramMessage = {
+      message_id: nextMessageId++,
+      chatId: String(chat.id),
+      at: preciseNow(),
+      ...fields,
+    };
     const list = state.sent.get(message.chatId) ?? [];
     list.push(message);
     state.sent.set(message.chatId, list);
     return message;
   };
-  const messageObject = (chat: FakeTelegramChat, message: SentTelegramMessage, extra: Record<string, unknown> = {}) => ({
+  const messageObject = (
+    chat: FakeTelegramChat,
+    message: SentTelegramMessage,
+    extra: Record<string, unknown> = {},
+  ) => ({
     message_id: message.message_id,
     date: Math.floor(Date.now() / 1000),
     chat: chatObject(chat),
@@ -72,7 +93,15 @@ export function createTelegramMethods(state: FakeTelegramState): { handlers: Rec
   });
 
   const handlers: Record<string, Handler> = {
-    getMe: () => ({ ok: true, result: { ...state.botUser, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } }),
+    getMe: () => ({
+      ok: true,
+      result: {
+        ...state.botUser,
+        can_join_groups: true,
+        can_read_all_group_messages: false,
+        supports_inline_queries: false,
+      },
+    }),
     deleteWebhook: () => ({ ok: true, result: true }),
     setMyCommands: (params) => {
       state.commands = decoded(params.commands) as unknown[];
@@ -89,7 +118,10 @@ export function createTelegramMethods(state: FakeTelegramState): { handlers: Rec
       if (!chat) return CHAT_NOT_FOUND;
       const userId = Number(params.user_id);
       const status = chat.admins?.includes(userId) ? 'administrator' : 'member';
-      return { ok: true, result: { status, user: { id: userId, is_bot: userId === state.botUser.id, first_name: 'Test user' } } };
+      return {
+        ok: true,
+        result: { status, user: { id: userId, is_bot: userId === state.botUser.id, first_name: 'Test user' } },
+      };
     },
     sendMessage: (params) => {
       const chat = findChat(params.chat_id);
@@ -111,7 +143,9 @@ export function createTelegramMethods(state: FakeTelegramState): { handlers: Rec
     },
     editMessageText: (params) => {
       const chat = findChat(params.chat_id);
-      const message = chat ? state.sent.get(String(chat.id))?.find((m) => m.message_id === Number(params.message_id)) : undefined;
+      const message = chat
+        ? state.sent.get(String(chat.id))?.find((m) => m.message_id === Number(params.message_id))
+        : undefined;
       if (!chat || !message) return { ok: false, status: 400, description: 'Bad Request: message to edit not found' };
       message.text = String(params.text ?? '');
       message.reply_markup = decoded(params.reply_markup);
@@ -122,17 +156,33 @@ export function createTelegramMethods(state: FakeTelegramState): { handlers: Rec
       if (!chat) return CHAT_NOT_FOUND;
       // grammY uploads the file as a separate part and sets `document` to "attach://<part name>".
       const reference = String(params.document ?? '');
-      const upload = files.get('document') ?? (reference.startsWith('attach://') ? files.get(reference.slice('attach://'.length)) : undefined);
+      const upload =
+        files.get('document') ??
+        (reference.startsWith('attach://') ? files.get(reference.slice('attach://'.length)) : undefined);
       const stored = upload ? storeFile(upload.name, upload.data) : state.files.get(String(params.document));
-      if (!stored) return { ok: false, status: 400, description: 'Bad Request: wrong file identifier/HTTP URL specified' };
-      const document = { file_id: stored.file_id, file_unique_id: stored.file_unique_id, file_name: stored.name, file_size: stored.data.length };
+      if (!stored)
+        return { ok: false, status: 400, description: 'Bad Request: wrong file identifier/HTTP URL specified' };
+      const document = {
+        file_id: stored.file_id,
+        file_unique_id: stored.file_unique_id,
+        file_name: stored.name,
+        file_size: stored.data.length,
+      };
       const message = record(chat, { document, caption: params.caption, parse_mode: params.parse_mode });
       return { ok: true, result: messageObject(chat, message, { document }) };
     },
     getFile: (params) => {
       const file = state.files.get(String(params.file_id));
       if (!file) return { ok: false, status: 400, description: 'Bad Request: invalid file_id' };
-      return { ok: true, result: { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.data.length, file_path: file.file_path } };
+      return {
+        ok: true,
+        result: {
+          file_id: file.file_id,
+          file_unique_id: file.file_unique_id,
+          file_size: file.data.length,
+          file_path: file.file_path,
+        },
+      };
     },
   };
   return { handlers, storeFile };

@@ -5,7 +5,17 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FaultTable, Recorder, parseBody, preciseNow, readBody, realClearTimeout, realSetTimeout, sendJson, type FaultHandle } from './recorder.js';
+import {
+  FaultTable,
+  Recorder,
+  parseBody,
+  preciseNow,
+  readBody,
+  realClearTimeout,
+  realSetTimeout,
+  sendJson,
+  type FaultHandle,
+} from './recorder.js';
 import { checkTelegramHtml } from './telegram-html.js';
 import { createTelegramMethods, type FakeTelegramState } from './telegram-methods.js';
 
@@ -88,7 +98,9 @@ interface PendingPoll {
   timer: ReturnType<typeof setTimeout>;
 }
 
-export async function startFakeTelegram(options: { token?: string; chats?: FakeTelegramChat[] } = {}): Promise<FakeTelegram> {
+export async function startFakeTelegram(
+  options: { token?: string; chats?: FakeTelegramChat[] } = {},
+): Promise<FakeTelegram> {
   const token = options.token ?? FAKE_TELEGRAM_TOKEN;
   const recorder = new Recorder<TelegramRequest>();
   const faults = new FaultTable<TelegramFault, { method: string; chatId?: string }>();
@@ -98,7 +110,12 @@ export async function startFakeTelegram(options: { token?: string; chats?: FakeT
   let poll: PendingPoll | undefined;
 
   const state: FakeTelegramState = {
-    botUser: { id: Number(token.split(':')[0]) || 7000000001, is_bot: true, first_name: 'Taza Test', username: 'taza_test_bot' },
+    botUser: {
+      id: Number(token.split(':')[0]) || 7000000001,
+      is_bot: true,
+      first_name: 'Taza Test',
+      username: 'taza_test_bot',
+    },
     chats: new Map(),
     sent: new Map(),
     files: new Map(),
@@ -109,13 +126,25 @@ export async function startFakeTelegram(options: { token?: string; chats?: FakeT
   for (const chat of options.chats ?? []) state.chats.set(String(chat.id), { ...chat });
   const { handlers, storeFile } = createTelegramMethods(state);
 
-  const answer = (record: TelegramRequest, res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) => {
+  const answer = (
+    record: TelegramRequest,
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers?: Record<string, string>,
+  ) => {
     sendJson(res, status, body, headers);
     record.status = status;
     record.answeredAt = preciseNow();
     recorder.notify(record);
   };
-  const fail = (record: TelegramRequest, res: ServerResponse, status: number, description: string, parameters?: Record<string, unknown>) =>
+  const fail = (
+    record: TelegramRequest,
+    res: ServerResponse,
+    status: number,
+    description: string,
+    parameters?: Record<string, unknown>,
+  ) =>
     answer(record, res, status, { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) });
 
   const applyFault = (fault: TelegramFault, record: TelegramRequest, res: ServerResponse) => {
@@ -125,13 +154,18 @@ export async function startFakeTelegram(options: { token?: string; chats?: FakeT
         hung.add(res);
         return;
       case 'rate-limit':
-        return fail(record, res, 429, `Too Many Requests: retry after ${fault.retryAfter}`, { retry_after: fault.retryAfter });
+        return fail(record, res, 429, `Too Many Requests: retry after ${fault.retryAfter}`, {
+          retry_after: fault.retryAfter,
+        });
       case 'server-error':
         return fail(record, res, fault.status ?? 500, 'Internal Server Error');
       case 'migrate': {
         const key = String(fault.toChatId);
-        if (!state.chats.has(key)) state.chats.set(key, { id: fault.toChatId, type: 'supergroup', title: 'Migrated group' });
-        return fail(record, res, 400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: fault.toChatId });
+        if (!state.chats.has(key))
+          state.chats.set(key, { id: fault.toChatId, type: 'supergroup', title: 'Migrated group' });
+        return fail(record, res, 400, 'Bad Request: group chat was upgraded to a supergroup chat', {
+          migrate_to_chat_id: fault.toChatId,
+        });
       }
       case 'error':
         return fail(record, res, fault.status, fault.description, fault.parameters);
@@ -162,7 +196,12 @@ export async function startFakeTelegram(options: { token?: string; chats?: FakeT
       const previous = poll;
       poll = undefined;
       realClearTimeout(previous.timer);
-      fail(previous.record, previous.res, 409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
+      fail(
+        previous.record,
+        previous.res,
+        409,
+        'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+      );
     }
     const batch = updates.filter((u) => u.update_id >= offset).slice(0, limit);
     if (batch.length > 0 || timeoutSeconds <= 0) return answer(record, res, 200, { ok: true, result: batch });
@@ -187,8 +226,12 @@ export async function startFakeTelegram(options: { token?: string; chats?: FakeT
       const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
       if (file) {
         const stored = [...state.files.values()].find((f) => f.file_path === decodeURIComponent(file[2]!));
-        if (file[1] !== token || !stored) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': stored.data.length.toString() });
+        if (file[1] !== token || !stored)
+          return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+        res.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'content-length': stored.data.length.toString(),
+        });
         return res.end(stored.data);
       }
       const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
@@ -212,7 +255,9 @@ export async function startFakeTelegram(options: { token?: string; chats?: FakeT
       const outcome = handler(params, body.files);
       if (outcome.ok) return answer(record, res, 200, { ok: true, result: outcome.result });
       return fail(record, res, outcome.status, outcome.description);
-    })().catch((error: unknown) => sendJson(res, 500, { ok: false, error_code: 500, description: `fake crashed: ${String(error)}` }));
+    })().catch((error: unknown) =>
+      sendJson(res, 500, { ok: false, error_code: 500, description: `fake crashed: ${String(error)}` }),
+    );
   });
   // Real platforms keep idle connections open for about a minute; Node's 5 s default races clients that reuse them.
   server.keepAliveTimeout = 65_000;
@@ -227,7 +272,11 @@ export async function startFakeTelegram(options: { token?: string; chats?: FakeT
     messages: (chatId) => state.sent.get(String(chatId)) ?? [],
     inject: (method, fault, injectOptions = {}) => {
       const onlyChat = injectOptions.chatId === undefined ? undefined : String(injectOptions.chatId);
-      return faults.add((c) => c.method === method && (onlyChat === undefined || c.chatId === onlyChat), fault, injectOptions.times);
+      return faults.add(
+        (c) => c.method === method && (onlyChat === undefined || c.chatId === onlyChat),
+        fault,
+        injectOptions.times,
+      );
     },
     pushUpdate(update) {
       const update_id = typeof update.update_id === 'number' ? update.update_id : nextUpdateId;

@@ -1,6 +1,12 @@
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFetcher, createNetworkPolicy, FetchError, type FetchResult, type Resolver } from '../../src/fetcher/index.js';
+import {
+  createFetcher,
+  createNetworkPolicy,
+  FetchError,
+  type FetchResult,
+  type Resolver,
+} from '../../src/fetcher/index.js';
 import { startServer, type TestServer } from './server.js';
 
 const feed = '<rss version="2.0"><channel><title>ok</title></channel></rss>';
@@ -14,8 +20,17 @@ const resolver: Resolver = async (host) => {
   if (host === 'local.test') return [{ address: '127.0.0.1', family: 4 }];
   throw new Error('ENOTFOUND');
 };
-const allowLoopback = createFetcher({ userAgent: 'Taza/test', networkPolicy: createNetworkPolicy(['127.0.0.1/32']), lookup: resolver, maxBodyBytes: 1024 * 1024 });
-const defaultPolicy = createFetcher({ userAgent: 'Taza/test', networkPolicy: createNetworkPolicy(false), lookup: resolver });
+const allowLoopback = createFetcher({
+  userAgent: 'Taza/test',
+  networkPolicy: createNetworkPolicy(['127.0.0.1/32']),
+  lookup: resolver,
+  maxBodyBytes: 1024 * 1024,
+});
+const defaultPolicy = createFetcher({
+  userAgent: 'Taza/test',
+  networkPolicy: createNetworkPolicy(false),
+  lookup: resolver,
+});
 
 beforeAll(async () => {
   loopback = await startServer({ '/secret': (_req, res) => res.end('internal') });
@@ -30,11 +45,19 @@ beforeAll(async () => {
     '/gzip': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(feed)),
     '/br': (_req, res) => res.writeHead(200, { 'content-encoding': 'br' }).end(brotliCompressSync(feed)),
     '/plain-labelled-gzip': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(feed),
-    '/corrupt-gzip': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.alloc(40, 7)])),
+    '/corrupt-gzip': (_req, res) =>
+      res
+        .writeHead(200, { 'content-encoding': 'gzip' })
+        .end(Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.alloc(40, 7)])),
     '/unknown-encoding': (_req, res) => res.writeHead(200, { 'content-encoding': 'zstd' }).end(feed),
-    '/cf-header': (_req, res) => res.writeHead(403, { 'cf-mitigated': 'challenge', 'content-type': 'text/html' }).end('<html></html>'),
+    '/cf-header': (_req, res) =>
+      res.writeHead(403, { 'cf-mitigated': 'challenge', 'content-type': 'text/html' }).end('<html></html>'),
     '/cf-page': (_req, res) =>
-      res.writeHead(403, { server: 'cloudflare' }).end('<html><head><title>Just a moment...</title></head><body><script src="/cdn-cgi/challenge-platform/x"></script></body></html>'),
+      res
+        .writeHead(403, { server: 'cloudflare' })
+        .end(
+          '<html><head><title>Just a moment...</title></head><body><script src="/cdn-cgi/challenge-platform/x"></script></body></html>',
+        ),
     '/feed': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed),
     '/moved': (_req, res) => res.writeHead(301, { location: '/moved-again' }).end(),
     '/moved-again': (_req, res) => res.writeHead(308, { location: '/feed' }).end(),
@@ -95,7 +118,11 @@ describe('body limits and encodings', () => {
   });
 
   it('times out a server that never answers', async () => {
-    const impatient = createFetcher({ userAgent: 'Taza/test', networkPolicy: createNetworkPolicy(['127.0.0.1/32']), totalTimeoutMs: 300 });
+    const impatient = createFetcher({
+      userAgent: 'Taza/test',
+      networkPolicy: createNetworkPolicy(['127.0.0.1/32']),
+      totalTimeoutMs: 300,
+    });
     expect((await failure(impatient({ url: server.url('/hang') }))).kind).toBe('timeout');
   });
 });
@@ -107,7 +134,10 @@ describe('redirects', () => {
   });
 
   it('does not mark a 302, or a chain containing one', async () => {
-    expect(await allowLoopback({ url: server.url('/temporary') })).toMatchObject({ finalUrl: server.url('/feed'), permanentRedirect: false });
+    expect(await allowLoopback({ url: server.url('/temporary') })).toMatchObject({
+      finalUrl: server.url('/feed'),
+      permanentRedirect: false,
+    });
     expect(await allowLoopback({ url: server.url('/mixed') })).toMatchObject({ permanentRedirect: false });
     expect(await allowLoopback({ url: server.url('/feed') })).toMatchObject({ permanentRedirect: false });
   });

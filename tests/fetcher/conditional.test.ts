@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFetcher, createNetworkPolicy, FetchError, type FetchResult } from '../../src/fetcher/index.js';
 import { startServer, type TestServer } from './server.js';
 
-const fetcher = createFetcher({ userAgent: 'Taza/test (+https://example.org)', networkPolicy: createNetworkPolicy(['127.0.0.0/8']) });
+const fetcher = createFetcher({
+  userAgent: 'Taza/test (+https://example.org)',
+  networkPolicy: createNetworkPolicy(['127.0.0.0/8']),
+});
 let server: TestServer;
 let body = '<rss version="2.0"><channel><title>v1</title></channel></rss>';
 
@@ -20,12 +23,16 @@ beforeAll(async () => {
       if (req.headers['if-none-match'] || req.headers['if-modified-since']) res.writeHead(304).end();
       else res.writeHead(200, { etag: '"fresh"' }).end(body);
     },
-    '/expires-0': (_req, res) => res.writeHead(200, { etag: '"e"', 'last-modified': 'Mon, 01 Jan 2024 00:00:00 GMT', expires: '0' }).end(body),
+    '/expires-0': (_req, res) =>
+      res.writeHead(200, { etag: '"e"', 'last-modified': 'Mon, 01 Jan 2024 00:00:00 GMT', expires: '0' }).end(body),
     '/no-store': (_req, res) => res.writeHead(200, { etag: '"e"', 'cache-control': 'private, no-store' }).end(body),
-    '/max-age': (_req, res) => res.writeHead(200, { etag: '"e"', 'cache-control': 'public, max-age=600', age: '100' }).end(body),
-    '/expires-date': (_req, res) => res.writeHead(200, { expires: new Date(Date.now() + 3_600_000).toUTCString() }).end(body),
+    '/max-age': (_req, res) =>
+      res.writeHead(200, { etag: '"e"', 'cache-control': 'public, max-age=600', age: '100' }).end(body),
+    '/expires-date': (_req, res) =>
+      res.writeHead(200, { expires: new Date(Date.now() + 3_600_000).toUTCString() }).end(body),
     '/429-seconds': (_req, res) => res.writeHead(429, { 'retry-after': '120' }).end('slow down'),
-    '/503-date': (_req, res) => res.writeHead(503, { 'retry-after': new Date(Date.now() + 7_200_000).toUTCString() }).end('maintenance'),
+    '/503-date': (_req, res) =>
+      res.writeHead(503, { 'retry-after': new Date(Date.now() + 7_200_000).toUTCString() }).end('maintenance'),
     '/empty': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(),
     '/gone': (_req, res) => res.writeHead(410).end(),
     '/server-error': (_req, res) => res.writeHead(500).end(),
@@ -44,14 +51,27 @@ async function failure(promise: Promise<FetchResult>): Promise<FetchError> {
 
 describe('conditional GET', () => {
   it('sends the validators and keeps the old Last-Modified when a 304 brings a new ETag', async () => {
-    const result = await fetcher({ url: server.url('/new-etag-304'), validators: { etag: '"v1"', lastModified: 'Sun, 31 Dec 2023 00:00:00 GMT' } });
-    expect(result).toMatchObject({ kind: 'not-modified', bytes: 0, validators: { etag: '"v2"', lastModified: 'Sun, 31 Dec 2023 00:00:00 GMT' } });
+    const result = await fetcher({
+      url: server.url('/new-etag-304'),
+      validators: { etag: '"v1"', lastModified: 'Sun, 31 Dec 2023 00:00:00 GMT' },
+    });
+    expect(result).toMatchObject({
+      kind: 'not-modified',
+      bytes: 0,
+      validators: { etag: '"v2"', lastModified: 'Sun, 31 Dec 2023 00:00:00 GMT' },
+    });
     expect(server.requests.at(-1)?.headers['if-modified-since']).toBe('Sun, 31 Dec 2023 00:00:00 GMT');
   });
 
   it('stores the new ETag when it changed while Last-Modified stayed', async () => {
-    const result = await fetcher({ url: server.url('/etag-changed-lm-same'), validators: { etag: '"v2"', lastModified: 'Mon, 01 Jan 2024 00:00:00 GMT' } });
-    expect(result).toMatchObject({ kind: 'fetched', validators: { etag: '"v3"', lastModified: 'Mon, 01 Jan 2024 00:00:00 GMT' } });
+    const result = await fetcher({
+      url: server.url('/etag-changed-lm-same'),
+      validators: { etag: '"v2"', lastModified: 'Mon, 01 Jan 2024 00:00:00 GMT' },
+    });
+    expect(result).toMatchObject({
+      kind: 'fetched',
+      validators: { etag: '"v3"', lastModified: 'Mon, 01 Jan 2024 00:00:00 GMT' },
+    });
   });
 
   it('returns the new body when the ETag stayed the same', async () => {
@@ -102,7 +122,10 @@ describe('status handling', () => {
 
   it('reports 410 as gone and other statuses as http', async () => {
     expect((await failure(fetcher({ url: server.url('/gone') }))).kind).toBe('gone');
-    expect(await failure(fetcher({ url: server.url('/server-error') }))).toMatchObject({ kind: 'http', details: { status: 500 } });
+    expect(await failure(fetcher({ url: server.url('/server-error') }))).toMatchObject({
+      kind: 'http',
+      details: { status: 500 },
+    });
   });
 
   it('announces itself with a User-Agent, a feed-first Accept and compression', async () => {

@@ -12,7 +12,9 @@ const feed = `<rss version="2.0"><channel><title>ok</title>${'<item><title>x</ti
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startServer({ '/feed': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed) });
+  server = await startServer({
+    '/feed': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed),
+  });
 });
 afterAll(async () => {
   await server.close();

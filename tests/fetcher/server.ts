@@ -9,7 +9,9 @@ export interface TestServer {
 }
 
 /** A local HTTP server on 127.0.0.1 whose routes are plain handlers; every request is recorded. */
-export async function startServer(routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void>): Promise<TestServer> {
+export async function startServer(
+  routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void>,
+): Promise<TestServer> {
   const requests: IncomingMessage[] = [];
   const server = http.createServer((req, res) => {
     requests.push(req);

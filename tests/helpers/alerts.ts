@@ -1,13 +1,22 @@
 import type { Alert } from '../../src/core/alert.js';
 import type { Destination } from '../../src/core/destination.js';
 
-export function makeAlert(n: number, destination: Destination = { platform: 'telegram', id: '-100123' }, overrides: Partial<Alert> = {}): Alert {
+export function makeAlert(
+  n: number,
+  destination: Destination = { platform: 'telegram', id: '-100123' },
+  overrides: Partial<Alert> = {},
+): Alert {
   return {
     id: `alert-${n}`,
     subscriptionId: 'sub1',
     destination,
     feed: { id: 'feed1', url: 'https://news.example/feed.xml', title: 'Example News' },
-    item: { key: `item-${n}`, title: `Story ${n}`, link: `https://news.example/${n}`, published: '2026-11-29T10:00:00.000Z' },
+    item: {
+      key: `item-${n}`,
+      title: `Story ${n}`,
+      link: `https://news.example/${n}`,
+      published: '2026-11-29T10:00:00.000Z',
+    },
     summary: { text: `Summary of story ${n}.`, dir: 'ltr', lang: 'en' },
     matchedTerms: ['bitcoin'],
     firstSeenAt: '2026-11-29T10:00:00.000Z',

@@ -71,7 +71,11 @@ export async function startFeedServer(): Promise<FeedServer> {
       return `http://127.0.0.1:${port}/pages/${name}`;
     },
     requests,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -86,7 +90,8 @@ function escapeXml(text: string): string {
 function renderRss(name: string, items: TestItem[]): string {
   const entries = items
     .map(
-      (item) => `<item><guid>${escapeXml(item.guid)}</guid><title>${escapeXml(item.title)}</title><link>${escapeXml(item.link)}</link>` +
+      (item) =>
+        `<item><guid>${escapeXml(item.guid)}</guid><title>${escapeXml(item.title)}</title><link>${escapeXml(item.link)}</link>` +
         `<description>${escapeXml(item.description)}</description>${item.pubDate ? `<pubDate>${item.pubDate.toUTCString()}</pubDate>` : ''}</item>`,
     )
     .join('\n');

@@ -2,7 +2,10 @@ import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../src/log/logger.js';
 
 /** A logger whose JSON lines are collected for assertions. */
-export function captureLogger(level = 'debug', secrets: string[] = []): { logger: Logger; lines: Array<Record<string, unknown>>; raw: string[] } {
+export function captureLogger(
+  level = 'debug',
+  secrets: string[] = [],
+): { logger: Logger; lines: Array<Record<string, unknown>>; raw: string[] } {
   const lines: Array<Record<string, unknown>> = [];
   const raw: string[] = [];
   const destination = new Writable({

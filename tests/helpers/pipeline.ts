@@ -17,7 +17,13 @@ export async function testPipeline() {
     outbox: await Outbox.load(env.store),
     fetcher: createFetcher({ userAgent: 'Taza-test', networkPolicy: createNetworkPolicy(['127.0.0.0/8']) }),
     logger: log.logger,
-    settings: { pollIntervalMs: 60_000, minPollIntervalMs: 1000, maxItemAgeMs: 3 * 86_400_000, summaryMaxSentences: 3, summaryMaxChars: 500 },
+    settings: {
+      pollIntervalMs: 60_000,
+      minPollIntervalMs: 1000,
+      maxItemAgeMs: 3 * 86_400_000,
+      summaryMaxSentences: 3,
+      summaryMaxChars: 500,
+    },
   };
   return { deps, env, log };
 }

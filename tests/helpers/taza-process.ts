@@ -22,7 +22,14 @@ export interface TazaProcess {
 export function runTaza(args: string[], env: Record<string, string>): TazaProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'debug', PRETTY_LOGS: 'false', HTTP_PORT: '0', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      LOG_LEVEL: 'debug',
+      PRETTY_LOGS: 'false',
+      HTTP_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const events: Array<Record<string, unknown>> = [];
@@ -50,7 +57,8 @@ export function runTaza(args: string[], env: Record<string, string>): TazaProces
       waiters.add(check);
       check();
       void exited.then(() => {
-        if (waiters.has(check)) reject(new Error(`taza exited before the awaited event; stderr: ${stderrText.join('\n')}`));
+        if (waiters.has(check))
+          reject(new Error(`taza exited before the awaited event; stderr: ${stderrText.join('\n')}`));
       });
     });
   return {

@@ -3,7 +3,8 @@ import type { ParsedItem } from '../../src/core/feed.js';
 import { canonicalLink, identifyItems, seenKeys } from '../../src/identify/index.js';
 
 const item = (fields: Partial<ParsedItem>): ParsedItem => ({ title: 'T', html: '', categories: [], ...fields });
-const many = (count: number, make: (index: number) => Partial<ParsedItem>): ParsedItem[] => Array.from({ length: count }, (_, index) => item(make(index)));
+const many = (count: number, make: (index: number) => Partial<ParsedItem>): ParsedItem[] =>
+  Array.from({ length: count }, (_, index) => item(make(index)));
 
 describe('identifyItems', () => {
   it('keys by guid, so a changed link or title keeps the key', () => {
@@ -22,7 +23,10 @@ describe('identifyItems', () => {
   });
 
   it('disambiguates one guid repeated inside a document with the link', () => {
-    const items = [...many(40, (i) => ({ guid: `g${i}`, link: `https://e.org/${i}` })), item({ guid: 'g0', link: 'https://e.org/dup' })];
+    const items = [
+      ...many(40, (i) => ({ guid: `g${i}`, link: `https://e.org/${i}` })),
+      item({ guid: 'g0', link: 'https://e.org/dup' }),
+    ];
     const keys = identifyItems(items).map((entry) => entry.key);
     expect(new Set(keys).size).toBe(41);
   });
@@ -44,7 +48,9 @@ describe('identifyItems', () => {
   });
 
   it('recognises a story whose guid changes with its title through its stable link', () => {
-    const [first] = identifyItems([item({ guid: 'hash-of-old-title', title: 'Old', link: 'https://e.org/story?utm_medium=feed' })]);
+    const [first] = identifyItems([
+      item({ guid: 'hash-of-old-title', title: 'Old', link: 'https://e.org/story?utm_medium=feed' }),
+    ]);
     const [retitled] = identifyItems([item({ guid: 'hash-of-new-title', title: 'New', link: 'https://e.org/story' })]);
     expect(retitled?.key).not.toBe(first?.key);
     const seen = new Set(seenKeys(first!));
@@ -60,7 +66,9 @@ describe('identifyItems', () => {
 
 describe('canonicalLink', () => {
   it('removes tracking parameters and the fragment, keeping meaningful parameters in order', () => {
-    expect(canonicalLink('https://News.Example:443/a?id=7&utm_source=x&fbclid=y&page=2#comments')).toBe('https://news.example/a?id=7&page=2');
+    expect(canonicalLink('https://News.Example:443/a?id=7&utm_source=x&fbclid=y&page=2#comments')).toBe(
+      'https://news.example/a?id=7&page=2',
+    );
     expect(canonicalLink('https://e.org/a?utm_campaign=z')).toBe('https://e.org/a');
     expect(canonicalLink(' not a url ')).toBe('not a url');
   });

@@ -1,6 +1,13 @@
 /** Cross-script aliases: the shipped table, self-hosters' files, and quoted terms left alone. */
 import { describe, expect, it } from 'vitest';
-import { loadAliases, matchQuery, parseQuery, shippedAliases, type AliasTable, type CompiledQuery } from '../../src/matcher/index.js';
+import {
+  loadAliases,
+  matchQuery,
+  parseQuery,
+  shippedAliases,
+  type AliasTable,
+  type CompiledQuery,
+} from '../../src/matcher/index.js';
 
 const fixture = (name: string): string => new URL(`../fixtures/matcher/${name}`, import.meta.url).pathname;
 
@@ -97,7 +104,9 @@ describe('loadAliases', () => {
   });
 
   it('says what is wrong with a file', () => {
-    expect(() => loadAliases(fixture('bad-aliases.txt'))).toThrow(/bad-aliases\.txt: line 2: a group needs at least two terms/);
+    expect(() => loadAliases(fixture('bad-aliases.txt'))).toThrow(
+      /bad-aliases\.txt: line 2: a group needs at least two terms/,
+    );
     expect(() => loadAliases(fixture('missing.txt'))).toThrow(/cannot read alias file .*missing\.txt/);
   });
 });

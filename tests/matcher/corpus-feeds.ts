@@ -21,8 +21,23 @@ export interface CorpusItem extends MatchInput {
 }
 
 const ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', hellip: '…', mdash: '—', ndash: '–',
-  rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“', laquo: '«', raquo: '»', copy: '©', eacute: 'é',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  rsquo: '’',
+  lsquo: '‘',
+  rdquo: '”',
+  ldquo: '“',
+  laquo: '«',
+  raquo: '»',
+  copy: '©',
+  eacute: 'é',
 };
 
 /** Plain text of an HTML fragment: tags (and script/style contents) removed, entities decoded. */
@@ -78,7 +93,10 @@ const parser = new XMLParser({
   isArray: (name) => ['item', 'entry', 'category', 'link', 'dc:subject'].includes(name),
 });
 
-function item(feed: string, fields: { title: unknown; html: unknown; link?: string; author?: unknown; categories?: unknown[] }): CorpusItem {
+function item(
+  feed: string,
+  fields: { title: unknown; html: unknown; link?: string; author?: unknown; categories?: unknown[] },
+): CorpusItem {
   const html = textOf(fields.html);
   const author = textOf(fields.author);
   return {

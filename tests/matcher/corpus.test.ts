@@ -15,7 +15,12 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/matcher/urdu-articl
   title: string;
   text: string;
 };
-const article: MatchInput = { title: fixture.title, text: fixture.text, link: 'https://example.pk/urdu/bitcoin-office', categories: [] };
+const article: MatchInput = {
+  title: fixture.title,
+  text: fixture.text,
+  link: 'https://example.pk/urdu/bitcoin-office',
+  categories: [],
+};
 
 describe('the real Urdu article (Pakistan Crypto Council and El Salvador)', () => {
   it('is the corpus article, copied verbatim', () => {
@@ -76,7 +81,12 @@ describe('the real Urdu article (Pakistan Crypto Council and El Salvador)', () =
   it('gives the same answers through the index', () => {
     const sources = ['bitcoin', 'crypto council', '"ایل سلوا ڈور"', 'title:بٹ کوائن', 'ethereum', 'bitcoin -pakistan'];
     const index = new MatchIndex(sources.map((source) => ({ id: source, query: q(source) })));
-    expect(index.match(article).map((m) => m.id)).toEqual(['bitcoin', 'crypto council', '"ایل سلوا ڈور"', 'title:بٹ کوائن']);
+    expect(index.match(article).map((m) => m.id)).toEqual([
+      'bitcoin',
+      'crypto council',
+      '"ایل سلوا ڈور"',
+      'title:بٹ کوائن',
+    ]);
   });
 });
 
@@ -107,7 +117,10 @@ describe('the real BBC Urdu feed', () => {
 });
 
 describe('the real CoinDesk and Cointelegraph feeds', () => {
-  const feeds = ['crypto-syspulse/sentry-news/rss/coindesk.rss', 'crypto-syspulse/sentry-news/rss/coingtelegraph-all.rss'];
+  const feeds = [
+    'crypto-syspulse/sentry-news/rss/coindesk.rss',
+    'crypto-syspulse/sentry-news/rss/coingtelegraph-all.rss',
+  ];
   const items = feeds.flatMap((feed) => readFeedItems(feed));
   // The expectation, computed independently of the matcher: a plain regex over title + description.
   const mentions = (it: MatchInput, word: RegExp): boolean => word.test(`${it.title} ${it.text}`);
@@ -153,7 +166,8 @@ describe('the real CoinDesk and Cointelegraph feeds', () => {
     const CRYPTO = /\bcrypto\b/i;
     const dropped = items.filter((it) => mentions(it, CRYPTO) && mentions(it, ETF));
     expect(dropped.length).toBeGreaterThan(0);
-    for (const it of items) expect(matchQuery(query, it).matched, it.title).toBe(mentions(it, CRYPTO) && !mentions(it, ETF));
+    for (const it of items)
+      expect(matchQuery(query, it).matched, it.title).toBe(mentions(it, CRYPTO) && !mentions(it, ETF));
   });
 
   it('gives the index the same answers', () => {

@@ -12,7 +12,17 @@ const naive = (entries: Array<{ id: string; query: CompiledQuery }>, input: Matc
   entries.map(({ id, query }) => ({ id, result: matchQuery(query, input) })).filter((m) => m.result.matched);
 
 describe('MatchIndex', () => {
-  const sources = ['bitcoin', 'crypto council', 'بٹ کوائن', '', '-etf', 'title:pakistan', 'crypto*', 'bitcoin -etf', '(NOT (ab, bc)) OR solana'];
+  const sources = [
+    'bitcoin',
+    'crypto council',
+    'بٹ کوائن',
+    '',
+    '-etf',
+    'title:pakistan',
+    'crypto*',
+    'bitcoin -etf',
+    '(NOT (ab, bc)) OR solana',
+  ];
   const entries = sources.map((source, i) => ({ id: `s${i}`, query: q(source) }));
   const index = new MatchIndex(entries);
 
@@ -29,7 +39,8 @@ describe('MatchIndex', () => {
   });
 
   it('is reusable across many items, and an empty index matches nothing', () => {
-    for (let i = 0; i < 3; i++) expect(index.match({ title: 'بٹکوائن', text: '', categories: [] }).map((m) => m.id)).toContain('s0');
+    for (let i = 0; i < 3; i++)
+      expect(index.match({ title: 'بٹکوائن', text: '', categories: [] }).map((m) => m.id)).toContain('s0');
     expect(new MatchIndex([]).match({ title: 'bitcoin', text: '', categories: [] })).toEqual([]);
     expect(new MatchIndex([]).size).toBe(0);
   });
@@ -39,21 +50,40 @@ describe('MatchIndex', () => {
     const whys = ['Bitcoin', 'بٹ کوائن', 'Bitcoin', 'Bitcoin ETF', 'بٹکوائن'].map(
       (text) => one.match({ title: '', text, categories: [] })[0]?.result.why,
     );
-    expect(whys).toEqual(['bitcoin in text', 'bitcoin (as بٹ کوائن) in text', 'bitcoin in text', undefined, 'bitcoin (as بٹ کوائن) in text']);
+    expect(whys).toEqual([
+      'bitcoin in text',
+      'bitcoin (as بٹ کوائن) in text',
+      'bitcoin in text',
+      undefined,
+      'bitcoin (as بٹ کوائن) in text',
+    ]);
   });
 
   it('remembers explanations exactly, whether one, two or more of a query’s terms were found', () => {
     const many = [{ id: 'm', query: q('bitcoin, ethereum, solana, pakistan -etf') }];
     const memo = new MatchIndex(many);
-    const texts = ['Bitcoin', 'Bitcoin and Solana', 'Solana and Bitcoin', 'Bitcoin, Solana, Pakistan', 'Pakistan', 'Bitcoin, Ethereum, Solana, Pakistan', 'Solana ETF'];
+    const texts = [
+      'Bitcoin',
+      'Bitcoin and Solana',
+      'Solana and Bitcoin',
+      'Bitcoin, Solana, Pakistan',
+      'Pakistan',
+      'Bitcoin, Ethereum, Solana, Pakistan',
+      'Solana ETF',
+    ];
     // In both title and text, or one of them: the same terms in other places must not reuse an explanation.
     const inputs = texts.flatMap((text): MatchInput[] => [
       { title: text, text: '', categories: [] },
       { title: '', text, categories: [] },
       { title: text, text: 'Bitcoin', categories: [] },
     ]);
-    for (const input of [...inputs, ...[...inputs].reverse(), ...inputs]) expect(memo.match(input)).toEqual(naive(many, input));
-    expect(memo.match({ title: 'Bitcoin, Solana, Pakistan', text: '', categories: [] })[0]!.result.terms).toEqual(['bitcoin', 'solana', 'pakistan']);
+    for (const input of [...inputs, ...[...inputs].reverse(), ...inputs])
+      expect(memo.match(input)).toEqual(naive(many, input));
+    expect(memo.match({ title: 'Bitcoin, Solana, Pakistan', text: '', categories: [] })[0]!.result.terms).toEqual([
+      'bitcoin',
+      'solana',
+      'pakistan',
+    ]);
   });
 
   it('finds plural forms, prefixes and Arabic-script phrases however they are spaced', () => {
@@ -72,7 +102,10 @@ describe('MatchIndex', () => {
     ];
     for (const [text, ids] of cases) {
       const input: MatchInput = { title: '', text, categories: [] };
-      expect(several.match(input).map((m) => m.id), text).toEqual(ids);
+      expect(
+        several.match(input).map((m) => m.id),
+        text,
+      ).toEqual(ids);
       expect(several.match(input)).toEqual(naive(all, input));
     }
   });
@@ -84,15 +117,69 @@ describe('MatchIndex', () => {
 
 // Words chosen to collide: plurals, prefixes, Urdu words that join into others (بٹ + کوائن = بٹکوائن,
 // سلوا + ڈور = سلواڈور) or only look alike (بٹن), alias pairs across scripts, letter variants.
-const ENGLISH = ['bitcoin', 'bitcoins', 'bit', 'coin', 'crypto', 'cryptos', 'council', 'etf', 'etfs', 'policy', 'policies',
-  'tax', 'taxes', 'pakistan', 'el', 'salvador', 'central', 'bank', 'digital', 'assets', 'mining', 'ai', 'news', 's'];
-const URDU = ['بٹ', 'کوائن', 'بٹکوائن', 'بٹن', 'کرپٹو', 'کونسل', 'ایل', 'سلوا', 'ڈور', 'سلواڈور', 'پاکستان', 'پاکستانی',
-  'ڈیجیٹل', 'اثاثے', 'اثاثوں', 'مرکزی', 'بینک', 'کرنسی', 'بلاک', 'چین', 'اور', 'کے'];
+const ENGLISH = [
+  'bitcoin',
+  'bitcoins',
+  'bit',
+  'coin',
+  'crypto',
+  'cryptos',
+  'council',
+  'etf',
+  'etfs',
+  'policy',
+  'policies',
+  'tax',
+  'taxes',
+  'pakistan',
+  'el',
+  'salvador',
+  'central',
+  'bank',
+  'digital',
+  'assets',
+  'mining',
+  'ai',
+  'news',
+  's',
+];
+const URDU = [
+  'بٹ',
+  'کوائن',
+  'بٹکوائن',
+  'بٹن',
+  'کرپٹو',
+  'کونسل',
+  'ایل',
+  'سلوا',
+  'ڈور',
+  'سلواڈور',
+  'پاکستان',
+  'پاکستانی',
+  'ڈیجیٹل',
+  'اثاثے',
+  'اثاثوں',
+  'مرکزی',
+  'بینک',
+  'کرنسی',
+  'بلاک',
+  'چین',
+  'اور',
+  'کے',
+];
 const word = fc.oneof(fc.constantFrom(...ENGLISH), fc.constantFrom(...URDU));
 // Variants written the other way: Arabic yeh/kaf/heh, tatweel, harakat, ZWNJ inside a word, upper case.
 const variant = (w: string, k: number): string =>
-  [w, w.replace(/ی/g, 'ي'), w.replace(/ک/g, 'ك'), w.replace(/ہ/g, 'ه'), w.replace(/^(.)/, '$1ـ'), w.replace(/^(.)/, '$1\u0650'),
-    w.toUpperCase(), w.replace(/^(.)(.)/, '$1\u200C$2')][k % 8]!;
+  [
+    w,
+    w.replace(/ی/g, 'ي'),
+    w.replace(/ک/g, 'ك'),
+    w.replace(/ہ/g, 'ه'),
+    w.replace(/^(.)/, '$1ـ'),
+    w.replace(/^(.)/, '$1\u0650'),
+    w.toUpperCase(),
+    w.replace(/^(.)(.)/, '$1\u200C$2'),
+  ][k % 8]!;
 const separator = fc.constantFrom(' ', ' ', ' ', '', '\u200C', '-', '، ', '۔ ', ', ', "'s ", ' #', '’ ', ' "');
 const text = fc
   .array(fc.tuple(word, fc.nat(15), separator), { maxLength: 14 })
@@ -101,7 +188,10 @@ const text = fc
 const itemArb: fc.Arbitrary<MatchInput> = fc.record({
   title: text,
   text,
-  link: fc.option(fc.array(word, { maxLength: 4 }).map((ws) => `https://example.com/${ws.join('-')}`), { nil: undefined }),
+  link: fc.option(
+    fc.array(word, { maxLength: 4 }).map((ws) => `https://example.com/${ws.join('-')}`),
+    { nil: undefined },
+  ),
   author: fc.option(text, { nil: undefined }),
   categories: fc.array(text, { maxLength: 3 }),
 });
@@ -121,7 +211,9 @@ const queryArb: fc.Arbitrary<string> = fc.letrec<{ query: string }>((tie) => ({
     phrase,
     phrase,
     fc.constant(''),
-    fc.tuple(tie('query'), fc.constantFrom(', ', ' OR ', ' AND ', ' -', ' NOT ', ' '), tie('query')).map(([a, op, b]) => `${a}${op}${b}`),
+    fc
+      .tuple(tie('query'), fc.constantFrom(', ', ' OR ', ' AND ', ' -', ' NOT ', ' '), tie('query'))
+      .map(([a, op, b]) => `${a}${op}${b}`),
     tie('query').map((x) => `(${x})`),
     tie('query').map((x) => `-${x}`),
   ),
@@ -130,35 +222,62 @@ const queryArb: fc.Arbitrary<string> = fc.letrec<{ query: string }>((tie) => ({
 describe('MatchIndex against each subscription alone (property)', () => {
   it('gives exactly the same answers over random queries and texts in both scripts', () => {
     fc.assert(
-      fc.property(fc.array(queryArb, { minLength: 1, maxLength: 25 }), fc.array(itemArb, { minLength: 1, maxLength: 4 }), (sources, items) => {
-        const entries = sources.flatMap((source, i) => {
-          const parsed = parseQuery(source);
-          return parsed.ok ? [{ id: `${i}`, query: parsed.query }] : [];
-        });
-        const index = new MatchIndex(entries);
-        // Twice, the second time backwards: the index reuses explanations between items.
-        for (const input of [...items, ...[...items].reverse()]) expect(index.match(input)).toEqual(naive(entries, input));
-      }),
+      fc.property(
+        fc.array(queryArb, { minLength: 1, maxLength: 25 }),
+        fc.array(itemArb, { minLength: 1, maxLength: 4 }),
+        (sources, items) => {
+          const entries = sources.flatMap((source, i) => {
+            const parsed = parseQuery(source);
+            return parsed.ok ? [{ id: `${i}`, query: parsed.query }] : [];
+          });
+          const index = new MatchIndex(entries);
+          // Twice, the second time backwards: the index reuses explanations between items.
+          for (const input of [...items, ...[...items].reverse()])
+            expect(index.match(input)).toEqual(naive(entries, input));
+        },
+      ),
       { numRuns: 400 },
     );
   });
 
   it('gives the same answers over a small vocabulary of aliases, so that items share terms', () => {
-    const small = fc.constantFrom('bitcoin', 'بٹ', 'کوائن', 'بٹکوائن', 'crypto', 'کرپٹو', 'کرنسی', 'etf', 'council', 'کونسل');
-    const smallText = fc.array(fc.tuple(small, separator), { maxLength: 6 }).map((ws) => ws.map(([w, sep]) => w + sep).join(''));
+    const small = fc.constantFrom(
+      'bitcoin',
+      'بٹ',
+      'کوائن',
+      'بٹکوائن',
+      'crypto',
+      'کرپٹو',
+      'کرنسی',
+      'etf',
+      'council',
+      'کونسل',
+    );
+    const smallText = fc
+      .array(fc.tuple(small, separator), { maxLength: 6 })
+      .map((ws) => ws.map(([w, sep]) => w + sep).join(''));
     const smallQuery = fc
       .array(fc.tuple(small, fc.constantFrom(', ', ' ', ' -', ' AND ', ' title:')), { minLength: 1, maxLength: 4 })
-      .map((ws) => ws.map(([w, op]) => op + w).join('').replace(/^[ ,]*(AND )?/, ''));
+      .map((ws) =>
+        ws
+          .map(([w, op]) => op + w)
+          .join('')
+          .replace(/^[ ,]*(AND )?/, ''),
+      );
     const smallItem = fc.record({ title: smallText, text: smallText, categories: fc.constant<string[]>([]) });
     fc.assert(
-      fc.property(fc.array(smallQuery, { minLength: 1, maxLength: 10 }), fc.array(smallItem, { minLength: 2, maxLength: 8 }), (sources, items) => {
-        const entries = sources.flatMap((source, i) => {
-          const parsed = parseQuery(source);
-          return parsed.ok ? [{ id: `${i}`, query: parsed.query }] : [];
-        });
-        const index = new MatchIndex(entries);
-        for (const input of [...items, ...items]) expect(index.match(input)).toEqual(naive(entries, input));
-      }),
+      fc.property(
+        fc.array(smallQuery, { minLength: 1, maxLength: 10 }),
+        fc.array(smallItem, { minLength: 2, maxLength: 8 }),
+        (sources, items) => {
+          const entries = sources.flatMap((source, i) => {
+            const parsed = parseQuery(source);
+            return parsed.ok ? [{ id: `${i}`, query: parsed.query }] : [];
+          });
+          const index = new MatchIndex(entries);
+          for (const input of [...items, ...items]) expect(index.match(input)).toEqual(naive(entries, input));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -10,7 +10,8 @@ function q(source: string): CompiledQuery {
   if (!parsed.ok) throw new Error(`${source}: ${parsed.error}`);
   return parsed.query;
 }
-const matches = (query: string, text: string): boolean => matchQuery(q(query), { title: '', text, categories: [] }).matched;
+const matches = (query: string, text: string): boolean =>
+  matchQuery(q(query), { title: '', text, categories: [] }).matched;
 
 /** a and b normalize the same, and each finds the other as a quoted query (no aliases involved). */
 function same(a: string, b: string): void {
@@ -99,7 +100,13 @@ describe('word boundaries', () => {
 
   it('treats Urdu punctuation and quotation marks as boundaries', () => {
     expect(tokenize('بٹ کوائن۔ کرپٹو، کونسل؟ پاکستان؛ «ایل» "سلواڈور"')).toEqual([
-      'بٹ', 'کواین', 'کرپٹو', 'کونسل', 'پاکستان', 'ایل', 'سلواڈور',
+      'بٹ',
+      'کواین',
+      'کرپٹو',
+      'کونسل',
+      'پاکستان',
+      'ایل',
+      'سلواڈور',
     ]);
     for (const text of ['بٹ کوائن۔', 'بٹ کوائن،', 'بٹ کوائن؟', 'بٹ کوائن؛', '«بٹ کوائن»', '“بٹ کوائن”']) {
       expect(matches('بٹ کوائن', text), text).toBe(true);
@@ -131,7 +138,15 @@ describe('Arabic-script spacing', () => {
 
 describe('English words', () => {
   it('match whole words with plural and possessive forms', () => {
-    for (const text of ['Bitcoin’s rally', "Bitcoin's rally", 'two bitcoins', '#Bitcoin', 'Bitcoin, again', 'BITCOIN!', 'bitcoins’ value']) {
+    for (const text of [
+      'Bitcoin’s rally',
+      "Bitcoin's rally",
+      'two bitcoins',
+      '#Bitcoin',
+      'Bitcoin, again',
+      'BITCOIN!',
+      'bitcoins’ value',
+    ]) {
       expect(matches('bitcoin', text), text).toBe(true);
     }
     expect(matches('policy', 'new policies')).toBe(true);
@@ -147,11 +162,18 @@ describe('English words', () => {
   });
 
   it('do not match inside a longer word', () => {
-    for (const text of ['bitcointalk forum', 'antibitcoin', 'bitcoiners']) expect(matches('bitcoin', text), text).toBe(false);
+    for (const text of ['bitcointalk forum', 'antibitcoin', 'bitcoiners'])
+      expect(matches('bitcoin', text), text).toBe(false);
   });
 
   it('match phrases across hyphens and punctuation between their words', () => {
-    for (const text of ['the Crypto-Council met', 'crypto council', 'Crypto — Council', 'crypto/council', 'crypto councils']) {
+    for (const text of [
+      'the Crypto-Council met',
+      'crypto council',
+      'Crypto — Council',
+      'crypto/council',
+      'crypto councils',
+    ]) {
       expect(matches('crypto council', text), text).toBe(true);
     }
     expect(matches('crypto council', 'council crypto')).toBe(false);
@@ -167,7 +189,14 @@ describe('English words', () => {
 
 describe('the tokenizer', () => {
   it('splits normalizeText’s output into the same words it finds in one pass', () => {
-    const alphabet = [...'ab s\'’ʼ`´-.,#éE\u0301ßÆ1٣۵', ...'بٹکوائنيكهۂۃئؤۓھ۔،؟ـ\u064E\u0654\u0670\u200C\u200D\u200B\u200F', '比特', '\u{1D400}', '\u{20000}', '\uD800'];
+    const alphabet = [
+      ..."ab s'’ʼ`´-.,#éE\u0301ßÆ1٣۵",
+      ...'بٹکوائنيكهۂۃئؤۓھ۔،؟ـ\u064E\u0654\u0670\u200C\u200D\u200B\u200F',
+      '比特',
+      '\u{1D400}',
+      '\u{20000}',
+      '\uD800',
+    ];
     const text = fc.array(fc.constantFrom(...alphabet), { maxLength: 30 }).map((cs) => cs.join(''));
     fc.assert(
       fc.property(text, (t) => {
@@ -187,14 +216,27 @@ describe('normalizeText’s shortcuts', () => {
       .normalize('NFKC')
       .toLowerCase()
       .normalize('NFD')
-      .replace(/([\p{Script=Latin}\p{Script=Greek}])(\p{M}+)/gu, (_, l: string, m: string) => l + m.replace(/[\u0300-\u036F]/g, ''))
+      .replace(
+        /([\p{Script=Latin}\p{Script=Greek}])(\p{M}+)/gu,
+        (_, l: string, m: string) => l + m.replace(/[\u0300-\u036F]/g, ''),
+      )
       .normalize('NFC')
-      .replace(/[^]/gu, (c) => (c in FOLD && (!/[\u00C0-\u024F\u0370-\u03FF\u1E00-\u1FFF]/.test(c) || 'ßæœøłđħıþð'.includes(c)) ? FOLD[c]! : c))
+      .replace(/[^]/gu, (c) =>
+        c in FOLD && (!/[\u00C0-\u024F\u0370-\u03FF\u1E00-\u1FFF]/.test(c) || 'ßæœøłđħıþð'.includes(c)) ? FOLD[c]! : c,
+      )
       .replace(/[\s\u200B]+/g, ' ')
       .trim();
 
   it('gives what the rules written the slow way give', () => {
-    const alphabet = [...'aZ é\u0301ÉñÑøǿŁßẞæİıάΆйЙё-’´`…\u00A0ﬁＡ１', ...'بٹکیيىكهۃۂةئؤۓأآا\u0653\u0654\u064E\u0670ـ۵٣', '\u200C', 'ﻻ', '比', 'が', 'か\u3099'];
+    const alphabet = [
+      ...'aZ é\u0301ÉñÑøǿŁßẞæİıάΆйЙё-’´`…\u00A0ﬁＡ１',
+      ...'بٹکیيىكهۃۂةئؤۓأآا\u0653\u0654\u064E\u0670ـ۵٣',
+      '\u200C',
+      'ﻻ',
+      '比',
+      'が',
+      'か\u3099',
+    ];
     const text = fc.array(fc.constantFrom(...alphabet), { maxLength: 20 }).map((cs) => cs.join(''));
     fc.assert(
       fc.property(text, (t) => {
@@ -206,7 +248,9 @@ describe('normalizeText’s shortcuts', () => {
 
   it('skips NFKC only for text that is its own NFKC', () => {
     const source = NFKC_STABLE.source.slice(2, -3); // the character class, without ^[ ]*$
-    const ranges = [...source.matchAll(/\\u([0-9A-F]{4})(?:-\\u([0-9A-F]{4}))?|\\([tnr])|\\x([0-9A-F]{2})-\\x([0-9A-F]{2})/g)];
+    const ranges = [
+      ...source.matchAll(/\\u([0-9A-F]{4})(?:-\\u([0-9A-F]{4}))?|\\([tnr])|\\x([0-9A-F]{2})-\\x([0-9A-F]{2})/g),
+    ];
     let checked = 0;
     const changed: string[] = [];
     for (const r of ranges) {
@@ -216,7 +260,12 @@ describe('normalizeText’s shortcuts', () => {
       for (let c = from; c <= to; c++, checked++) {
         const ch = String.fromCharCode(c);
         // Its own NFKC, and nothing that combines with the character before it.
-        if (ch.normalize('NFKC') !== ch || `a${ch}`.normalize('NFKC') !== `a${ch}` || `ا${ch}`.normalize('NFKC') !== `ا${ch}`) changed.push(`U+${c.toString(16)}`);
+        if (
+          ch.normalize('NFKC') !== ch ||
+          `a${ch}`.normalize('NFKC') !== `a${ch}` ||
+          `ا${ch}`.normalize('NFKC') !== `ا${ch}`
+        )
+          changed.push(`U+${c.toString(16)}`);
         // preFold skips the diacritics step for such text: lower-casing must not produce a combining mark.
         if (/[\u0300-\u036F]/.test(ch.toLowerCase())) changed.push(`U+${c.toString(16)} lower-cased`);
       }
@@ -225,4 +274,3 @@ describe('normalizeText’s shortcuts', () => {
     expect(checked).toBeGreaterThan(20000);
   });
 });
-

@@ -7,7 +7,12 @@ function q(source: string): CompiledQuery {
   if (!parsed.ok) throw new Error(`${source}: ${parsed.error}`);
   return parsed.query;
 }
-const item = (title: string, text = '', extra: Partial<MatchInput> = {}): MatchInput => ({ title, text, categories: [], ...extra });
+const item = (title: string, text = '', extra: Partial<MatchInput> = {}): MatchInput => ({
+  title,
+  text,
+  categories: [],
+  ...extra,
+});
 const matches = (query: string, input: MatchInput): boolean => matchQuery(q(query), input).matched;
 
 describe('query language', () => {
@@ -85,7 +90,11 @@ describe('query language', () => {
 
   it('matches everything with an empty query', () => {
     for (const source of ['', '   ', ',', ' , ,']) {
-      expect(matchQuery(q(source), item('anything'))).toEqual({ matched: true, terms: [], why: 'empty query matches everything' });
+      expect(matchQuery(q(source), item('anything'))).toEqual({
+        matched: true,
+        terms: [],
+        why: 'empty query matches everything',
+      });
     }
     expect(matches('', item('', ''))).toBe(true);
   });
@@ -111,7 +120,11 @@ describe('explanations', () => {
   });
 
   it('explains a non-match', () => {
-    expect(matchQuery(q('bitcoin -mining'), it1)).toEqual({ matched: false, terms: [], why: 'excluded by -mining (in text)' });
+    expect(matchQuery(q('bitcoin -mining'), it1)).toEqual({
+      matched: false,
+      terms: [],
+      why: 'excluded by -mining (in text)',
+    });
     expect(matchQuery(q('bitcoin NOT "bitcoin mining"'), it1).why).toBe('excluded by -"bitcoin mining" (in text)');
     expect(matchQuery(q('ethereum, solana'), it1).why).toBe('no alternative matched');
     expect(matchQuery(q('ethereum'), it1).why).toBe('ethereum not found');
@@ -176,7 +189,21 @@ describe('malformed queries', () => {
   });
 
   it('never throws, whatever it is given', () => {
-    for (const source of ['(((', ')))', '"', '“', '-', 'NOT NOT', '((a) OR)', 'a:b:c', '\u0000', '\uD800', null, undefined, 42]) {
+    for (const source of [
+      '(((',
+      ')))',
+      '"',
+      '“',
+      '-',
+      'NOT NOT',
+      '((a) OR)',
+      'a:b:c',
+      '\u0000',
+      '\uD800',
+      null,
+      undefined,
+      42,
+    ]) {
       expect(() => parseQuery(source as unknown as string)).not.toThrow();
     }
   });

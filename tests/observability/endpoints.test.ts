@@ -30,12 +30,21 @@ describe('health and metrics endpoints of taza run', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const baseEnv = () => ({ DATA_DIR: join(dir, 'data'), POLL_INTERVAL: '1s', MIN_POLL_INTERVAL: '1s', PER_HOST_GAP: '0', ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8' });
+  const baseEnv = () => ({
+    DATA_DIR: join(dir, 'data'),
+    POLL_INTERVAL: '1s',
+    MIN_POLL_INTERVAL: '1s',
+    PER_HOST_GAP: '0',
+    ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
+  });
 
   it('answers healthz and readyz, and metrics move after a feed check and an alert', { timeout: 60_000 }, async () => {
     server.setItems('news', [testItem(1, 'Bitcoin was mentioned yesterday')]);
     const configFile = join(dir, 'taza.config.json');
-    writeFileSync(configFile, JSON.stringify({ subscriptions: [{ feed: server.url('news'), keywords: 'crypto council', to: 'console' }] }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({ subscriptions: [{ feed: server.url('news'), keywords: 'crypto council', to: 'console' }] }),
+    );
     taza = runTaza(['run'], { ...baseEnv(), TAZA_CONFIG: configFile });
     const listening = await taza.waitForEvent((e) => e.event === 'http.listening');
     const port = listening.port as number;
@@ -83,7 +92,11 @@ describe('health and metrics endpoints of taza run', () => {
   it('readyz is 503 and says which platform is not connected; healthz stays 200', async () => {
     telegram = await startFakeTelegram();
     // A token the fake does not know: getMe answers 401, so the Telegram sink never connects.
-    taza = runTaza(['run'], { ...baseEnv(), TELEGRAM_TOKEN: '7000000002:AAWrongTokenForTheFakeTelegram_000000', TELEGRAM_API_ROOT: telegram.apiRoot });
+    taza = runTaza(['run'], {
+      ...baseEnv(),
+      TELEGRAM_TOKEN: '7000000002:AAWrongTokenForTheFakeTelegram_000000',
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+    });
     const port = (await taza.waitForEvent((e) => e.event === 'http.listening')).port as number;
     await taza.waitForEvent((e) => e.event === 'app.started');
     const ready = await get(port, '/readyz');
@@ -91,7 +104,9 @@ describe('health and metrics endpoints of taza run', () => {
     const body = JSON.parse(ready.text) as { ok: boolean; platforms: Record<string, string>; problems: string[] };
     expect(body.ok).toBe(false);
     expect(body.platforms).toEqual({ console: 'connected', telegram: 'disconnected' });
-    expect(body.problems).toEqual([expect.stringMatching(/^telegram is disconnected: alerts for it wait in the outbox/)]);
+    expect(body.problems).toEqual([
+      expect.stringMatching(/^telegram is disconnected: alerts for it wait in the outbox/),
+    ]);
     expect((await get(port, '/healthz')).status).toBe(200);
     const metrics = await get(port, '/metrics');
     expect(sampleValue(metrics.text, 'taza_alerts_sent_total', { platform: 'telegram' })).toBe(0);

@@ -37,7 +37,12 @@ describe('SIGTERM during delivery', () => {
     first.inject('sendMessage', { type: 'hang' }, { times: 1 });
     server.setItems('news', [testItem(1, 'Old news')]);
     const configFile = join(dir, 'taza.config.json');
-    writeFileSync(configFile, JSON.stringify({ subscriptions: [{ feed: server.url('news'), keywords: 'crypto council', to: `telegram:${GROUP}` }] }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        subscriptions: [{ feed: server.url('news'), keywords: 'crypto council', to: `telegram:${GROUP}` }],
+      }),
+    );
     const env = (apiRoot: string) => ({
       DATA_DIR: join(dir, 'data'),
       TAZA_CONFIG: configFile,

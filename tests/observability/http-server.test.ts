@@ -19,7 +19,14 @@ describe('startHttpServer', () => {
 
   const start = async (health: ProbeReport, ready: ProbeReport) => {
     const { logger, lines } = captureLogger();
-    http = await startHttpServer({ host: '127.0.0.1', port: 0, health: () => health, ready: () => ready, metrics: { contentType: 'text/plain; version=0.0.4', render: async () => 'm 1\n' }, logger });
+    http = await startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      health: () => health,
+      ready: () => ready,
+      metrics: { contentType: 'text/plain; version=0.0.4', render: async () => 'm 1\n' },
+      logger,
+    });
     return { port: http.port, lines };
   };
 
@@ -53,17 +60,30 @@ describe('startHttpServer', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as AddressInfo).port;
     const { logger } = captureLogger();
-    await expect(startHttpServer({ host: '127.0.0.1', port, health: () => ({ ok: true }), ready: () => ({ ok: true }), metrics: createMetrics({ defaultMetrics: false }), logger })).rejects.toThrow(
-      `HTTP_PORT ${port} on 127.0.0.1 is already in use`,
-    );
+    await expect(
+      startHttpServer({
+        host: '127.0.0.1',
+        port,
+        health: () => ({ ok: true }),
+        ready: () => ({ ok: true }),
+        metrics: createMetrics({ defaultMetrics: false }),
+        logger,
+      }),
+    ).rejects.toThrow(`HTTP_PORT ${port} on 127.0.0.1 is already in use`);
     await new Promise((resolve) => blocker.close(resolve));
   });
 });
 
 describe('probes', () => {
   it('healthProbe reports a store that refuses or does not answer', async () => {
-    expect(await healthProbe({ ping: async () => true, location: 'x.sqlite' })()).toMatchObject({ ok: true, store: 'ok' });
-    expect(await healthProbe({ ping: async () => false, location: 'x.sqlite' })()).toMatchObject({ ok: false, store: 'the store refused a write' });
+    expect(await healthProbe({ ping: async () => true, location: 'x.sqlite' })()).toMatchObject({
+      ok: true,
+      store: 'ok',
+    });
+    expect(await healthProbe({ ping: async () => false, location: 'x.sqlite' })()).toMatchObject({
+      ok: false,
+      store: 'the store refused a write',
+    });
     vi.useFakeTimers();
     try {
       const pending = healthProbe({ ping: () => new Promise<boolean>(() => {}), location: 'redis://***@cache:6379' })();
@@ -78,8 +98,15 @@ describe('probes', () => {
 
   it('readinessProbe lists each platform state and what is not connected', () => {
     const probe = readinessProbe({ console: { state: () => 'connected' }, discord: { state: () => 'connecting' } });
-    expect(probe()).toEqual({ ok: false, platforms: { console: 'connected', discord: 'connecting' }, problems: [expect.stringMatching(/^discord is connecting: /)] });
-    expect(readinessProbe({ telegram: { state: () => 'connected' } })()).toEqual({ ok: true, platforms: { telegram: 'connected' } });
+    expect(probe()).toEqual({
+      ok: false,
+      platforms: { console: 'connected', discord: 'connecting' },
+      problems: [expect.stringMatching(/^discord is connecting: /)],
+    });
+    expect(readinessProbe({ telegram: { state: () => 'connected' } })()).toEqual({
+      ok: true,
+      platforms: { telegram: 'connected' },
+    });
   });
 });
 
@@ -107,7 +134,11 @@ describe('createMetrics', () => {
     metrics.pipeline.itemsSeen(7);
     metrics.pipeline.alertsMatched(2);
     const hooks = metrics.deliveryHooks();
-    const alert = makeAlert(1, { platform: 'discord', id: '123456789012345678' }, { firstSeenAt: new Date(Date.now() - 42_000).toISOString() });
+    const alert = makeAlert(
+      1,
+      { platform: 'discord', id: '123456789012345678' },
+      { firstSeenAt: new Date(Date.now() - 42_000).toISOString() },
+    );
     hooks.onSent?.(alert, { alert, status: 'pending', seq: 1, attempts: 0, nextAttemptAt: alert.createdAt });
     hooks.onFailed?.(alert, new DeliveryError('transient', 'timeout'));
     pending.push('2026-01-01T00:08:00Z');

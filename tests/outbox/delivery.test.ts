@@ -39,7 +39,12 @@ describe('delivery worker', () => {
 
   let settled = () => {};
   beforeEach(() => (settled = () => {}));
-  const hooks = (over: Partial<DeliveryHooks> = {}): DeliveryHooks => ({ onPermanentFailure: async () => {}, onMoved: async () => {}, onSettled: () => settled(), ...over });
+  const hooks = (over: Partial<DeliveryHooks> = {}): DeliveryHooks => ({
+    onPermanentFailure: async () => {},
+    onMoved: async () => {},
+    onSettled: () => settled(),
+    ...over,
+  });
 
   it('sends each alert once, oldest first, and logs alert.sent', async () => {
     const outbox = await Outbox.load(env.store);
@@ -55,12 +60,21 @@ describe('delivery worker', () => {
     expect(sent.map((a) => a.id)).toEqual(['alert-1', 'alert-2', 'alert-3']);
     const logged = lines.filter((l) => l.event === 'alert.sent');
     expect(logged).toHaveLength(3);
-    expect(logged[0]).toMatchObject({ destination: 'telegram:-100123', feedUrl: 'https://news.example/feed.xml', itemId: 'item-1', itemLink: 'https://news.example/1', matchedTerms: ['bitcoin'] });
+    expect(logged[0]).toMatchObject({
+      destination: 'telegram:-100123',
+      feedUrl: 'https://news.example/feed.xml',
+      itemId: 'item-1',
+      itemLink: 'https://news.example/1',
+      matchedTerms: ['bitcoin'],
+    });
   });
 
   it('retries a transient failure after the platform’s Retry-After and delivers once', async () => {
     const outbox = await Outbox.load(env.store);
-    const { sink, sent, attempts } = scriptedSink([new DeliveryError('transient', '429', { retryAfterMs: 30 }), new DeliveryError('transient', '502', { retryAfterMs: 10 })]);
+    const { sink, sent, attempts } = scriptedSink([
+      new DeliveryError('transient', '429', { retryAfterMs: 30 }),
+      new DeliveryError('transient', '502', { retryAfterMs: 10 }),
+    ]);
     const all = condition(() => sent.length === 1);
     settled = all.notify;
     worker = new DeliveryWorker({ outbox, sinks: { telegram: sink }, logger: captureLogger().logger, hooks: hooks() });
@@ -77,7 +91,10 @@ describe('delivery worker', () => {
     const sent: string[] = [];
     const done = condition(() => sent.includes('alert-2'));
     const sink: Sink = {
-      platform: 'telegram', start: async () => {}, stop: async () => {}, state: () => 'connected',
+      platform: 'telegram',
+      start: async () => {},
+      stop: async () => {},
+      state: () => 'connected',
       async send(alert) {
         if (alert.destination.id === '-1') throw new DeliveryError('transient', 'down', { retryAfterMs: 60_000 });
         sent.push(alert.id);
@@ -100,7 +117,9 @@ describe('delivery worker', () => {
     const done = condition(() => paused.length === 1 && outbox.depth() === 0);
     settled = done.notify;
     worker = new DeliveryWorker({
-      outbox, sinks: { telegram: sink }, logger: captureLogger().logger,
+      outbox,
+      sinks: { telegram: sink },
+      logger: captureLogger().logger,
       hooks: hooks({ onPermanentFailure: async (d, reason) => void paused.push(`${d.id}:${reason}`) }),
     });
     await outbox.enqueue(makeAlert(1));
@@ -118,7 +137,12 @@ describe('delivery worker', () => {
     const moved: string[] = [];
     const all = condition(() => sent.length === 2);
     settled = all.notify;
-    worker = new DeliveryWorker({ outbox, sinks: { telegram: sink }, logger: captureLogger().logger, hooks: hooks({ onMoved: async (f, t) => void moved.push(`${f.id}->${t.id}`) }) });
+    worker = new DeliveryWorker({
+      outbox,
+      sinks: { telegram: sink },
+      logger: captureLogger().logger,
+      hooks: hooks({ onMoved: async (f, t) => void moved.push(`${f.id}->${t.id}`) }),
+    });
     await outbox.enqueue(makeAlert(1));
     await outbox.enqueue(makeAlert(2));
     worker.start();

@@ -6,13 +6,22 @@ import { decodeBody, parseFeed } from '../../src/parser/index.js';
 const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/parser/${name}`, import.meta.url));
 // windows-1256 has no Farsi yeh (U+06CC): Urdu sites on that codepage write the Arabic yeh (U+064A) instead,
 // so the real feed is given that spelling before it is encoded.
-const urduUtf8 = fixture('urdu_UTF8.xml').toString('utf8').replace(/\u06cc/g, '\u064a');
-const firstUrduTitle = 'امریکی عسکری امداد کی بندش کی وجوہات: انڈیا سے جنگ، جوہری پروگرام اور اب دہشت گردوں کی پشت پناہی'.replace(/\u06cc/g, '\u064a');
+const urduUtf8 = fixture('urdu_UTF8.xml')
+  .toString('utf8')
+  .replace(/\u06cc/g, '\u064a');
+const firstUrduTitle =
+  'امریکی عسکری امداد کی بندش کی وجوہات: انڈیا سے جنگ، جوہری پروگرام اور اب دہشت گردوں کی پشت پناہی'.replace(
+    /\u06cc/g,
+    '\u064a',
+  );
 
 /** The real BBC Urdu feed re-encoded in windows-1256, as Urdu/Arabic sites on legacy stacks still serve it. */
 function urduIn1256(declaration: string | undefined): Buffer {
   const withoutDecl = urduUtf8.replace(/^<\?xml[^>]*\?>/, '');
-  return iconv.encode(declaration === undefined ? withoutDecl : `<?xml version="1.0" encoding="${declaration}"?>${withoutDecl}`, 'windows-1256');
+  return iconv.encode(
+    declaration === undefined ? withoutDecl : `<?xml version="1.0" encoding="${declaration}"?>${withoutDecl}`,
+    'windows-1256',
+  );
 }
 
 describe('decodeBody and charsets', () => {
@@ -48,19 +57,24 @@ describe('decodeBody and charsets', () => {
 
   it('reads UTF-16 with a BOM (real feedparser fixture, and the Urdu feed re-encoded)', () => {
     expect(parseFeed(fixture('utf-16le-bom.xml')).format).toBe('rss');
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(urduUtf8.replace('encoding="UTF-8"', 'encoding="utf-16"'), 'utf16le')]);
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      iconv.encode(urduUtf8.replace('encoding="UTF-8"', 'encoding="utf-16"'), 'utf16le'),
+    ]);
     expect(parseFeed(utf16).items[0]?.title).toBe(firstUrduTitle);
   });
 
   it('reads Latin-1 bytes under a UTF-8 declaration without replacement characters', () => {
-    const xml = '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Café</title><item><title>Crème brûlée à Paris</title></item></channel></rss>';
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Café</title><item><title>Crème brûlée à Paris</title></item></channel></rss>';
     const feed = parseFeed(Buffer.from(xml, 'latin1'));
     expect(feed.title).toBe('Café');
     expect(feed.items[0]?.title).toBe('Crème brûlée à Paris');
   });
 
   it('uses a charset given only in Content-Type', () => {
-    const xml = '<rss version="2.0"><channel><title>Новости</title><item><title>Привет, мир</title></item></channel></rss>';
+    const xml =
+      '<rss version="2.0"><channel><title>Новости</title><item><title>Привет, мир</title></item></channel></rss>';
     const body = iconv.encode(xml, 'koi8-r');
     expect(parseFeed(body, 'text/xml; charset=KOI8-R').items[0]?.title).toBe('Привет, мир');
   });

@@ -7,7 +7,9 @@ const feed = (build: string, itemDate: string, title = 'One') =>
 
 describe('bodyFingerprint', () => {
   it('ignores volatile feed-level dates and comments', () => {
-    expect(bodyFingerprint(feed('Mon, 01 Jan 2024 00:00:00 GMT', 'a'))).toBe(bodyFingerprint(feed('Tue, 02 Jan 2024 10:00:00 +0000', 'a')));
+    expect(bodyFingerprint(feed('Mon, 01 Jan 2024 00:00:00 GMT', 'a'))).toBe(
+      bodyFingerprint(feed('Tue, 02 Jan 2024 10:00:00 +0000', 'a')),
+    );
   });
   it('changes when an item changes, including its date', () => {
     const base = bodyFingerprint(feed('x', 'a'));

@@ -21,13 +21,18 @@ describe('parseFeed formats', () => {
     const feed = parseFeed(fixture('jsonfeed_spec_1.json'), 'text/plain');
     expect(feed.format).toBe('json');
     expect(feed.title).toBe('JSON Feed');
-    expect(feed.items[0]).toMatchObject({ title: 'Announcing JSON Feed', link: 'https://jsonfeed.org/2017/05/17/announcing_json_feed' });
+    expect(feed.items[0]).toMatchObject({
+      title: 'Announcing JSON Feed',
+      link: 'https://jsonfeed.org/2017/05/17/announcing_json_feed',
+    });
     expect(feed.items[0]?.published?.toISOString()).toBe('2017-05-17T15:02:12.000Z');
   });
 
   it('reads RSS without a version attribute', () => {
     expect(parseFeed(fixture('rss_version_missing.xml')).format).toBe('rss');
-    const feed = parse('<rss><channel><title>T</title><ttl>30</ttl><item><title>One</title><link>https://e.org/1</link></item></channel></rss>');
+    const feed = parse(
+      '<rss><channel><title>T</title><ttl>30</ttl><item><title>One</title><link>https://e.org/1</link></item></channel></rss>',
+    );
     expect(feed.items.map((item) => item.title)).toEqual(['One']);
     expect(feed.ttlMinutes).toBe(30);
   });
@@ -41,25 +46,35 @@ describe('parseFeed formats', () => {
     expect(feed.items[1]?.published).toBeUndefined();
     expect(feed.items[2]?.published?.toISOString()).toBe('2024-05-02T10:00:00.000Z');
     // The real feedvalidator case: spaces around the T still read as the intended instant.
-    expect(parseFeed(fixture('published_extra_spaces.xml')).items[0]?.published?.toISOString()).toBe('2003-07-01T06:55:07.000Z');
+    expect(parseFeed(fixture('published_extra_spaces.xml')).items[0]?.published?.toISOString()).toBe(
+      '2003-07-01T06:55:07.000Z',
+    );
   });
 
   it('turns xhtml titles into plain strings (real feedparser fixture)', () => {
     const feed = parseFeed(fixture('entry_title_inline_markup.xml'));
     expect(feed.items[0]?.title).toBe('Example Atom');
-    const html = parse('<feed xmlns="http://www.w3.org/2005/Atom"><entry><title type="html">A &lt;b&gt;bold&lt;/b&gt; &amp;amp; move</title></entry></feed>');
+    const html = parse(
+      '<feed xmlns="http://www.w3.org/2005/Atom"><entry><title type="html">A &lt;b&gt;bold&lt;/b&gt; &amp;amp; move</title></entry></feed>',
+    );
     expect(html.items[0]?.title).toBe('A bold & move');
   });
 
   it('tolerates control characters, undefined HTML entities, and leading whitespace before <?xml', () => {
-    const feed = parse('\n\n  <?xml version="1.0"?><rss version="2.0"><channel><title>A&nbsp;B &copy; &bogus; x</title><item><title>Bell\u0007 and\u0000 null</title></item></channel></rss>');
+    const feed = parse(
+      '\n\n  <?xml version="1.0"?><rss version="2.0"><channel><title>A&nbsp;B &copy; &bogus; x</title><item><title>Bell\u0007 and\u0000 null</title></item></channel></rss>',
+    );
     expect(feed.title).toBe('A B © &bogus; x');
     expect(feed.items[0]?.title).toBe('Bell and null');
   });
 
   it('recovers from a bare ampersand (real node-feedparser fixture) and keeps every item', () => {
     const feed = parseFeed(fixture('saxerror.xml'));
-    expect(feed.items.map((item) => item.link)).toEqual(['http://example.com/good', 'http://example.com/bad?foo=1&bar=2', 'http://example.com/after']);
+    expect(feed.items.map((item) => item.link)).toEqual([
+      'http://example.com/good',
+      'http://example.com/bad?foo=1&bar=2',
+      'http://example.com/after',
+    ]);
   });
 
   it('reports an HTML page with the feeds it links to', () => {
@@ -98,7 +113,8 @@ describe('parseFeed formats', () => {
   });
 
   it('reads RDF and resolves relative item links against the feed link', () => {
-    const feed = parse(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+    const feed =
+      parse(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
       <channel><title>R</title><link>https://site.example/</link></channel>
       <item rdf:about="https://site.example/a"><title>A</title><link>/a</link></item></rdf:RDF>`);
     expect(feed.format).toBe('rdf');

@@ -18,7 +18,16 @@ describe('the pipeline, one feed check at a time', () => {
 
   async function subscribe(name: string, query: string, destination = { platform: 'telegram' as const, id: '-100' }) {
     const feed = await t.deps.feeds.ensure(server.url(name));
-    return { feed, subscription: await t.deps.subscriptions.add({ feedId: feed.id, query, destination, scope: destination.id, source: 'command' }) };
+    return {
+      feed,
+      subscription: await t.deps.subscriptions.add({
+        feedId: feed.id,
+        query,
+        destination,
+        scope: destination.id,
+        source: 'command',
+      }),
+    };
   }
   const pending = () => [...t.deps.outbox.byDestination().values()].flat();
 
@@ -71,7 +80,10 @@ describe('the pipeline, one feed check at a time', () => {
     server.publish('a', first);
     await processFeed(t.deps, feed.id);
     expect(t.deps.outbox.depth()).toBe(1);
-    server.setItems('a', [{ ...first, guid: 'urn:test:1-retitled', title: 'Bitcoin rises sharply' }, testItem(0, 'Old news')]);
+    server.setItems('a', [
+      { ...first, guid: 'urn:test:1-retitled', title: 'Bitcoin rises sharply' },
+      testItem(0, 'Old news'),
+    ]);
     await processFeed(t.deps, feed.id);
     expect(t.deps.outbox.depth()).toBe(1);
   });
@@ -96,7 +108,10 @@ describe('the pipeline, one feed check at a time', () => {
     await processFeed(t.deps, feed.id);
     server.publish('a', story);
     await processFeed(t.deps, feed.id);
-    server.setItems('a', [{ ...story, title: 'Bitcoin rises (updated)', description: 'Now with more detail about bitcoin.' }, testItem(0, 'Old news')]);
+    server.setItems('a', [
+      { ...story, title: 'Bitcoin rises (updated)', description: 'Now with more detail about bitcoin.' },
+      testItem(0, 'Old news'),
+    ]);
     expect(await processFeed(t.deps, feed.id)).toBe('parsed');
     expect(t.deps.outbox.depth()).toBe(1);
   });
@@ -104,7 +119,11 @@ describe('the pipeline, one feed check at a time', () => {
   it('takes the baseline on the first successful fetch when the first fetch fails', async () => {
     const { feed } = await subscribe('later', 'bitcoin');
     expect(await processFeed(t.deps, feed.id)).toBe('error');
-    expect(t.deps.feeds.get(feed.id)).toMatchObject({ failures: 1, baselineTaken: false, lastError: { kind: 'http', status: 404 } });
+    expect(t.deps.feeds.get(feed.id)).toMatchObject({
+      failures: 1,
+      baselineTaken: false,
+      lastError: { kind: 'http', status: 404 },
+    });
     server.setItems('later', [testItem(1, 'Bitcoin one'), testItem(2, 'Bitcoin two')]);
     expect(await processFeed(t.deps, feed.id)).toBe('parsed');
     expect(t.deps.outbox.depth()).toBe(0);
@@ -151,7 +170,10 @@ describe('the pipeline, one feed check at a time', () => {
     server.setItems('a', [testItem(0, 'old')]);
     const { feed, subscription } = await subscribe('a', 'bitcoin');
     await processFeed(t.deps, feed.id);
-    await t.deps.subscriptions.save({ ...subscription, paused: { reason: 'by admin', at: new Date().toISOString(), by: 'user' } });
+    await t.deps.subscriptions.save({
+      ...subscription,
+      paused: { reason: 'by admin', at: new Date().toISOString(), by: 'user' },
+    });
     server.publish('a', testItem(9, 'Bitcoin news'));
     await processFeed(t.deps, feed.id);
     expect(t.deps.outbox.depth()).toBe(0);
@@ -162,10 +184,20 @@ describe('the pipeline, one feed check at a time', () => {
     const { feed } = await subscribe('a', 'bitcoin');
     await processFeed(t.deps, feed.id);
     await t.deps.feeds.save({ ...t.deps.feeds.get(feed.id)!, fullText: true });
-    const paragraphs = Array.from({ length: 6 }, (_, i) => `<p>Paragraph ${i} of the article explains how the new bitcoin office in San Salvador will work with regulators and banks in the region.</p>`).join('');
-    const link = server.setPage('story', `<html><head><title>Bitcoin office</title></head><body><nav>Home</nav><article><h1>Bitcoin office</h1>${paragraphs}</article></body></html>`);
+    const paragraphs = Array.from(
+      { length: 6 },
+      (_, i) =>
+        `<p>Paragraph ${i} of the article explains how the new bitcoin office in San Salvador will work with regulators and banks in the region.</p>`,
+    ).join('');
+    const link = server.setPage(
+      'story',
+      `<html><head><title>Bitcoin office</title></head><body><nav>Home</nav><article><h1>Bitcoin office</h1>${paragraphs}</article></body></html>`,
+    );
     server.publish('a', { ...testItem(1, 'Bitcoin office opens', 'Short snippet.'), link });
-    server.publish('a', { ...testItem(2, 'Bitcoin page missing', 'Only the feed text.'), link: server.url('no-such-page').replace('.xml', '') });
+    server.publish('a', {
+      ...testItem(2, 'Bitcoin page missing', 'Only the feed text.'),
+      link: server.url('no-such-page').replace('.xml', ''),
+    });
     await processFeed(t.deps, feed.id);
     const summaries = pending().map((e) => e.alert.summary.text);
     expect(summaries[0]).toMatch(/bitcoin office in San Salvador/);

@@ -12,7 +12,9 @@ describe('isolateLtrRuns', () => {
       `ایل سلواڈور کے ${LRI}El Salvador's Bitcoin Office (2025)${PDI} سے ملاقات`,
     );
     expect(isolateLtrRuns('قیمت 10.5% بڑھ گئی')).toBe(`قیمت ${LRI}10.5%${PDI} بڑھ گئی`);
-    expect(isolateLtrRuns('دیکھیں https://example.com/a_b?x=1 پر')).toBe(`دیکھیں ${LRI}https://example.com/a_b?x=1${PDI} پر`);
+    expect(isolateLtrRuns('دیکھیں https://example.com/a_b?x=1 پر')).toBe(
+      `دیکھیں ${LRI}https://example.com/a_b?x=1${PDI} پر`,
+    );
   });
 
   it('leaves Urdu-only text and Urdu digits alone', () => {

@@ -26,7 +26,9 @@ describe('renderConsole', () => {
   });
 
   it('cannot be made to send terminal escape sequences', () => {
-    const text = renderConsole(makeAlert({ title: 'Red\u001b[31m alert\u0007', html: '<p>x\u001b]0;pwned\u0007y</p>' }));
+    const text = renderConsole(
+      makeAlert({ title: 'Red\u001b[31m alert\u0007', html: '<p>x\u001b]0;pwned\u0007y</p>' }),
+    );
     // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
   });
@@ -41,7 +43,9 @@ describe('renderDigest', () => {
     const message = renderDigest(alerts, 'discord') as DiscordMessage;
     expectDiscordWithinLimits(message);
     expect(message.embeds[0]?.title).toBe('5 new alerts');
-    expect(message.embeds[0]?.description?.split('\n')[0]).toBe('• [Story \\*0\\*](https://news.example/0?q=%28x%29) — Feed \\<one\\>');
+    expect(message.embeds[0]?.description?.split('\n')[0]).toBe(
+      '• [Story \\*0\\*](https://news.example/0?q=%28x%29) — Feed \\<one\\>',
+    );
   });
 
   it('lists each alert as a linked title with its feed on Telegram, previews off', () => {
@@ -60,7 +64,10 @@ describe('renderDigest', () => {
 
   it('stays within the limits for a large burst and says how many were left out', () => {
     const burst = Array.from({ length: 300 }, (_, index) =>
-      makeAlert({ title: `A fairly long headline about crypto markets number ${index}`, link: `https://news.example/story/${index}` }),
+      makeAlert({
+        title: `A fairly long headline about crypto markets number ${index}`,
+        link: `https://news.example/story/${index}`,
+      }),
     );
     const discord = renderDigest(burst, 'discord') as DiscordMessage;
     expectDiscordWithinLimits(discord);

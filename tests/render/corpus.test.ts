@@ -18,7 +18,8 @@ const RAW_TAG =
   /<\/?(?:a|abbr|b|blockquote|br|code|div|em|figure|font|h[1-6]|hr|i|iframe|img|li|ol|p|pre|script|section|span|strong|style|table|td|tr|u|ul)(?:\s[^<>]*)?\/?>|<!--/i;
 /** The feedparser sanitize case's script and what it does; "JavaScript:" in prose (heise) is fine. */
 const SCRIPT_CONTENT = /<script|location\.href\s*=/i;
-const discordShows = (text: string) => text.replace(/\\([^\p{L}\p{N}\s])/gu, '$1').replace(/[\u200B\u200F\u2066-\u2069]/g, '');
+const discordShows = (text: string) =>
+  text.replace(/\\([^\p{L}\p{N}\s])/gu, '$1').replace(/[\u200B\u200F\u2066-\u2069]/g, '');
 
 let listed: string[] = [];
 let feeds: CorpusFeed[] = [];

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { escapeDiscordMarkdown, escapeTelegramHtml, neutralizeDiscordMentions, telegramLength } from '../../src/render/index.js';
+import {
+  escapeDiscordMarkdown,
+  escapeTelegramHtml,
+  neutralizeDiscordMentions,
+  telegramLength,
+} from '../../src/render/index.js';
 
 /** What Discord shows for escaped text: a backslash before ASCII punctuation is hidden. */
 const shownByDiscord = (text: string) => text.replace(/\\([^\p{L}\p{N}\s])/gu, '$1');
@@ -9,7 +14,8 @@ function unescapedSpecials(text: string): string[] {
   const found: string[] = [];
   for (let index = 0; index < text.length; index += 1) {
     const character = text[index] ?? '';
-    if (character === '\\') index += 1; // the next character is shown as typed
+    if (character === '\\')
+      index += 1; // the next character is shown as typed
     else if ('*_~`|>#[]'.includes(character)) found.push(character);
   }
   return found;

@@ -9,7 +9,11 @@ const HOSTILE_TITLE = '@everyone <@&123> **bold** <b>x</b> & "q"';
 const discordShows = (text: string) => text.replace(/\\([^\p{L}\p{N}\s])/gu, '$1').replace(/\u200B/g, '');
 
 describe('a title with mentions, markdown, HTML, & and quotes', () => {
-  const alert = makeAlert({ title: HOSTILE_TITLE, link: 'https://evil.example/a', html: '<p>Body @here <@42> text.</p>' });
+  const alert = makeAlert({
+    title: HOSTILE_TITLE,
+    link: 'https://evil.example/a',
+    html: '<p>Body @here <@42> text.</p>',
+  });
 
   it('shows as typed on Discord, pings nobody and formats nothing', () => {
     const message = renderDiscord(alert);
@@ -22,7 +26,7 @@ describe('a title with mentions, markdown, HTML, & and quotes', () => {
     expect(discordShows(embed?.description ?? '')).toBe('Body @here <@42> text.');
   });
 
-  it('shows as typed on Telegram, with only Taza\'s own tags', () => {
+  it("shows as typed on Telegram, with only Taza's own tags", () => {
     const message = renderTelegram(alert);
     const visible = expectTelegramWithinLimits(message);
     expect(visible.startsWith(HOSTILE_TITLE)).toBe(true);
@@ -70,7 +74,10 @@ describe('an item with only a link', () => {
     expect(alert.summary.text).toBe('');
     const message = renderDiscord(alert);
     expectDiscordWithinLimits(message);
-    expect(message.embeds[0]).toMatchObject({ title: 'https://news.example/2025/12/only-a-link', url: 'https://news.example/2025/12/only-a-link' });
+    expect(message.embeds[0]).toMatchObject({
+      title: 'https://news.example/2025/12/only-a-link',
+      url: 'https://news.example/2025/12/only-a-link',
+    });
     expect(message.embeds[0]?.description).toBeUndefined();
     const visible = expectTelegramWithinLimits(renderTelegram(alert));
     expect(visible.split('\n')[0]).toBe('https://news.example/2025/12/only-a-link');

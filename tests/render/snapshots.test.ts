@@ -20,15 +20,25 @@ interface ItemFixture {
 }
 
 const NAMES = ['english', 'urdu', 'titleOnly'] as const;
-const fixtures = JSON.parse(readFileSync(new URL('../fixtures/render/snapshot-items.json', import.meta.url), 'utf8')) as Record<
-  (typeof NAMES)[number],
-  ItemFixture
->;
+const fixtures = JSON.parse(
+  readFileSync(new URL('../fixtures/render/snapshot-items.json', import.meta.url), 'utf8'),
+) as Record<(typeof NAMES)[number], ItemFixture>;
 
-const INVISIBLES: Record<string, string> = { '\u200F': '<RLM>', '\u2066': '<LRI>', '\u2067': '<RLI>', '\u2068': '<FSI>', '\u2069': '<PDI>', '\u200B': '<ZWSP>' };
+const INVISIBLES: Record<string, string> = {
+  '\u200F': '<RLM>',
+  '\u2066': '<LRI>',
+  '\u2067': '<RLI>',
+  '\u2068': '<FSI>',
+  '\u2069': '<PDI>',
+  '\u200B': '<ZWSP>',
+};
 const visible = (value: unknown): string =>
-  JSON.stringify(value, null, 2).replace(/[\u200F\u2066-\u2069\u200B]/g, (character) => INVISIBLES[character] ?? character);
-const visibleText = (text: string): string => text.replace(/[\u200F\u2066-\u2069\u200B]/g, (character) => INVISIBLES[character] ?? character);
+  JSON.stringify(value, null, 2).replace(
+    /[\u200F\u2066-\u2069\u200B]/g,
+    (character) => INVISIBLES[character] ?? character,
+  );
+const visibleText = (text: string): string =>
+  text.replace(/[\u200F\u2066-\u2069\u200B]/g, (character) => INVISIBLES[character] ?? character);
 
 const alerts = Object.fromEntries(
   NAMES.map((name) => [name, fixtures[name]] as const).map(([name, item]) => [

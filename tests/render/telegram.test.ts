@@ -34,7 +34,9 @@ describe('renderTelegram', () => {
 
   it('stays within 4096 UTF-16 units after entity parsing, counting & and emoji as Telegram does', () => {
     const sentence = 'Fish & chips 😀 <cheap> "deals" everywhere today. ';
-    const message = renderTelegram(makeAlert({ title: 'T & <b>', summary: { text: sentence.repeat(400).trim(), dir: 'ltr' } }));
+    const message = renderTelegram(
+      makeAlert({ title: 'T & <b>', summary: { text: sentence.repeat(400).trim(), dir: 'ltr' } }),
+    );
     const visible = expectTelegramWithinLimits(message);
     expect(telegramLength(message.text)).toBeLessThanOrEqual(TELEGRAM_LIMITS.text);
     expect(telegramLength(message.text)).toBeGreaterThan(TELEGRAM_LIMITS.text - sentence.length - 200); // filled, not over-cut

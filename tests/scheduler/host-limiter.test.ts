@@ -27,7 +27,11 @@ describe('HostLimiter', () => {
   it('runs 50 feeds on one host one at a time, never closer than the gap', async () => {
     const limiter = new HostLimiter({ globalConcurrency: 16, perHostConcurrency: 1, perHostGapMs: 1000 });
     const { spans, task } = recorder();
-    const all = Promise.all(Array.from({ length: 50 }, (_, i) => limiter.run(`https://news.example/search?q=${i}`, task('news', 50 + (i % 7) * 300))));
+    const all = Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        limiter.run(`https://news.example/search?q=${i}`, task('news', 50 + (i % 7) * 300)),
+      ),
+    );
     await vi.runAllTimersAsync();
     await all;
     expect(spans).toHaveLength(50);
@@ -48,7 +52,9 @@ describe('HostLimiter', () => {
       await task(host, 100)();
       inFlight -= 1;
     };
-    const jobs = ['a', 'a', 'b', 'c', 'd', 'e'].map((host) => limiter.run(`http://${host}.example/feed`, counted(host)));
+    const jobs = ['a', 'a', 'b', 'c', 'd', 'e'].map((host) =>
+      limiter.run(`http://${host}.example/feed`, counted(host)),
+    );
     await vi.runAllTimersAsync();
     await Promise.all(jobs);
     expect(maxInFlight).toBe(3);

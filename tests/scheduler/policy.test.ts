@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, isDisablingFailure, nextCheckDelayMs, shouldForceRefresh, shouldSpread } from '../../src/scheduler/policy.js';
+import {
+  DAY_MS,
+  isDisablingFailure,
+  nextCheckDelayMs,
+  shouldForceRefresh,
+  shouldSpread,
+} from '../../src/scheduler/policy.js';
 
 const MIN = 60_000;
 const base = { intervalMs: 10 * MIN, minIntervalMs: 5 * MIN, failures: 0, random: () => 0.5, now: 0 };
@@ -69,14 +75,23 @@ describe('isDisablingFailure', () => {
   const now = new Date('2025-02-01T00:00:00Z');
   const createdAt = new Date('2024-01-01T00:00:00Z');
   it('disables on 410 at once', () => {
-    expect(isDisablingFailure({ error: { kind: 'gone', details: { status: 410 } }, lastSuccessAt: now, createdAt, now })).toBe(true);
+    expect(
+      isDisablingFailure({ error: { kind: 'gone', details: { status: 410 } }, lastSuccessAt: now, createdAt, now }),
+    ).toBe(true);
   });
   it('disables after 30 days without a success, but never for rate limiting', () => {
     const old = new Date('2024-12-31T00:00:00Z');
     const recent = new Date('2025-01-15T00:00:00Z');
     expect(isDisablingFailure({ error: { kind: 'network' }, lastSuccessAt: old, createdAt, now })).toBe(true);
     expect(isDisablingFailure({ error: { kind: 'network' }, lastSuccessAt: recent, createdAt, now })).toBe(false);
-    expect(isDisablingFailure({ error: { kind: 'rate-limited', details: { status: 429 } }, lastSuccessAt: old, createdAt, now })).toBe(false);
+    expect(
+      isDisablingFailure({
+        error: { kind: 'rate-limited', details: { status: 429 } },
+        lastSuccessAt: old,
+        createdAt,
+        now,
+      }),
+    ).toBe(false);
     expect(isDisablingFailure({ error: { kind: 'http', details: { status: 500 } }, createdAt, now })).toBe(true);
   });
 });

@@ -3,7 +3,12 @@ import { Events } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/core/alert.js';
 import { DeliveryError } from '../../src/sinks/sink.js';
-import { createDiscordSink, discordNonce, type DiscordMessage, type DiscordSink } from '../../src/sinks/discord/index.js';
+import {
+  createDiscordSink,
+  discordNonce,
+  type DiscordMessage,
+  type DiscordSink,
+} from '../../src/sinks/discord/index.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.js';
 import { capturingLogger, makeAlert, rejection } from './helpers.js';
 
@@ -13,7 +18,14 @@ const OTHER = '1300000000000000003';
 const TIMEOUT_MS = 300;
 
 const render = (alert: Alert): DiscordMessage => ({
-  embeds: [{ title: alert.item.title, url: alert.item.link, description: alert.summary.text, footer: { text: alert.feed.title } }],
+  embeds: [
+    {
+      title: alert.item.title,
+      url: alert.item.link,
+      description: alert.summary.text,
+      footer: { text: alert.feed.title },
+    },
+  ],
   allowed_mentions: { parse: [] },
 });
 
@@ -24,9 +36,26 @@ describe('Discord sink through the fake Discord', () => {
   const posts = () => fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${NEWS}/messages`);
 
   beforeEach(async () => {
-    fake = await startFakeDiscord({ guilds: [{ id: GUILD, name: 'Newsroom', channels: [{ id: NEWS, name: 'news' }, { id: OTHER, name: 'other' }] }] });
+    fake = await startFakeDiscord({
+      guilds: [
+        {
+          id: GUILD,
+          name: 'Newsroom',
+          channels: [
+            { id: NEWS, name: 'news' },
+            { id: OTHER, name: 'other' },
+          ],
+        },
+      ],
+    });
     logs = capturingLogger();
-    sink = createDiscordSink({ token: fake.token, apiBase: fake.apiBase, render, logger: logs.logger, requestTimeoutMs: TIMEOUT_MS });
+    sink = createDiscordSink({
+      token: fake.token,
+      apiBase: fake.apiBase,
+      render,
+      logger: logs.logger,
+      requestTimeoutMs: TIMEOUT_MS,
+    });
     await sink.start();
   });
 
@@ -45,7 +74,9 @@ describe('Discord sink through the fake Discord', () => {
     const [message] = fake.messages(NEWS);
     expect(fake.messages(NEWS)).toHaveLength(1);
     expect(message!.body).toMatchObject({
-      embeds: [{ title: 'Story number 1', url: 'https://news.example.org/story/1', description: 'Summary of story 1.' }],
+      embeds: [
+        { title: 'Story number 1', url: 'https://news.example.org/story/1', description: 'Summary of story 1.' },
+      ],
       allowed_mentions: { parse: [] },
       nonce: discordNonce(alert.id),
       enforce_nonce: true,
@@ -57,7 +88,11 @@ describe('Discord sink through the fake Discord', () => {
     const loud = createDiscordSink({
       token: fake.token,
       apiBase: fake.apiBase,
-      render: (alert) => ({ content: '@everyone', embeds: render(alert).embeds, allowed_mentions: { parse: ['everyone'] } as unknown as { parse: [] } }),
+      render: (alert) => ({
+        content: '@everyone',
+        embeds: render(alert).embeds,
+        allowed_mentions: { parse: ['everyone'] } as unknown as { parse: [] },
+      }),
       requestTimeoutMs: TIMEOUT_MS,
     });
     await loud.start();
@@ -109,7 +144,9 @@ describe('Discord sink through the fake Discord', () => {
     expect(hang.hits).toBeGreaterThanOrEqual(1);
     hang.remove();
     await sink.send(makeAlert({ platform: 'discord', id: NEWS }, 2));
-    expect(fake.messages(NEWS).map((m) => (m.body.embeds as Array<{ title: string }>)[0]!.title)).toEqual(['Story number 2']);
+    expect(fake.messages(NEWS).map((m) => (m.body.embeds as Array<{ title: string }>)[0]!.title)).toEqual([
+      'Story number 2',
+    ]);
   });
 
   it.each([
@@ -169,7 +206,12 @@ describe('Discord sink start-up', () => {
   it('fails start() clearly when Discord rejects the token', async () => {
     const fake = await startFakeDiscord();
     const logs = capturingLogger();
-    const sink = createDiscordSink({ token: 'wrong.token.value-that-is-long', apiBase: fake.apiBase, render, logger: logs.logger });
+    const sink = createDiscordSink({
+      token: 'wrong.token.value-that-is-long',
+      apiBase: fake.apiBase,
+      render,
+      logger: logs.logger,
+    });
     try {
       const error = await rejection(sink.start());
       expect(String(error)).toMatch(/Could not connect to Discord.*token/i);

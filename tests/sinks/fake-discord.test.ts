@@ -10,7 +10,11 @@ const CHANNEL = '1300000000000000002';
 describe('fake Discord', () => {
   let fake: FakeDiscord;
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${fake.apiBase}/v10${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bot ${fake.token}` }, body: JSON.stringify(body) });
+    const res = await fetch(`${fake.apiBase}/v10${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bot ${fake.token}` },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
@@ -30,7 +34,9 @@ describe('fake Discord', () => {
   });
 
   it('rejects messages beyond Discord limits with 50035, and empty ones with 50006', async () => {
-    const long = await post(`/channels/${CHANNEL}/messages`, { embeds: [{ title: 't', description: 'x'.repeat(4097) }] });
+    const long = await post(`/channels/${CHANNEL}/messages`, {
+      embeds: [{ title: 't', description: 'x'.repeat(4097) }],
+    });
     expect(long).toMatchObject({ status: 400, body: { code: 50035, message: 'Invalid Form Body' } });
     expect(JSON.stringify(long.body.errors)).toContain('embeds.0.description');
     const badUrl = await post(`/channels/${CHANNEL}/messages`, { embeds: [{ title: 't', url: 'not a url' }] });
@@ -41,7 +47,11 @@ describe('fake Discord', () => {
   });
 
   it('requires the bot token on bot routes', async () => {
-    const res = await fetch(`${fake.apiBase}/v10/channels/${CHANNEL}/messages`, { method: 'POST', headers: { authorization: 'Bot nope' }, body: '{}' });
+    const res = await fetch(`${fake.apiBase}/v10/channels/${CHANNEL}/messages`, {
+      method: 'POST',
+      headers: { authorization: 'Bot nope' },
+      body: '{}',
+    });
     expect(res.status).toBe(401);
   });
 
@@ -53,7 +63,10 @@ describe('fake Discord', () => {
     try {
       client.on(Events.InteractionCreate, (interaction: Interaction) => {
         if (!interaction.isChatInputCommand()) return;
-        void interaction.deferReply().then(() => interaction.editReply('done')).then(() => interaction.followUp('more'));
+        void interaction
+          .deferReply()
+          .then(() => interaction.editReply('done'))
+          .then(() => interaction.followUp('more'));
       });
       const { id } = fake.sendInteraction({ data: { id: '1300000000000000009', name: 'list', type: 1 } });
       await fake.waitFor((r) => r.method === 'POST' && r.path.startsWith('/webhooks/') && r.status === 200);

@@ -6,18 +6,39 @@ import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 describe('fake Telegram Bot API', () => {
   let fake: FakeTelegram;
   const call = async (method: string, params: Record<string, unknown> = {}) => {
-    const res = await fetch(`${fake.apiRoot}/bot${fake.token}/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
-    return { status: res.status, body: (await res.json()) as { ok: boolean; result?: unknown; error_code?: number; description?: string; parameters?: unknown } };
+    const res = await fetch(`${fake.apiRoot}/bot${fake.token}/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(params),
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        ok: boolean;
+        result?: unknown;
+        error_code?: number;
+        description?: string;
+        parameters?: unknown;
+      },
+    };
   };
 
   beforeEach(async () => {
-    fake = await startFakeTelegram({ chats: [{ id: -100200, type: 'supergroup', title: 'Room', admins: [11] }, { id: 11, type: 'private' }] });
+    fake = await startFakeTelegram({
+      chats: [
+        { id: -100200, type: 'supergroup', title: 'Room', admins: [11] },
+        { id: 11, type: 'private' },
+      ],
+    });
   });
   afterEach(async () => fake.close());
 
   it('answers errors in Bot API shape with the HTTP status equal to error_code', async () => {
     const unknownChat = await call('sendMessage', { chat_id: 5, text: 'x' });
-    expect(unknownChat).toEqual({ status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } });
+    expect(unknownChat).toEqual({
+      status: 400,
+      body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' },
+    });
     const res = await fetch(`${fake.apiRoot}/botWRONG:TOKEN/getMe`, { method: 'POST' });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ ok: false, error_code: 401, description: 'Unauthorized' });
@@ -53,7 +74,11 @@ describe('fake Telegram Bot API', () => {
     expect(rawLt.status).toBe(400);
     const tooLong = await call('sendMessage', { chat_id: 11, text: `<b>${'x'.repeat(4097)}</b>`, parse_mode: 'HTML' });
     expect(tooLong.body.description).toBe('Bad Request: message is too long');
-    const fine = await call('sendMessage', { chat_id: 11, text: `<b>${'x'.repeat(4080)}</b> &lt;3 &amp; <a href="https://e.org/?a=1&amp;b=2">l</a>`, parse_mode: 'HTML' });
+    const fine = await call('sendMessage', {
+      chat_id: 11,
+      text: `<b>${'x'.repeat(4080)}</b> &lt;3 &amp; <a href="https://e.org/?a=1&amp;b=2">l</a>`,
+      parse_mode: 'HTML',
+    });
     expect(fine.status).toBe(200);
     expect(fake.messages(11)).toHaveLength(1);
   });

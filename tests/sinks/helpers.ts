@@ -28,7 +28,11 @@ export interface LogEntry {
 export function capturingLogger() {
   const entries: LogEntry[] = [];
   const at = (level: LogEntry['level']) => (obj: object, msg: string) => void entries.push({ level, obj, msg });
-  return { entries, logger: { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') }, text: () => JSON.stringify(entries) };
+  return {
+    entries,
+    logger: { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') },
+    text: () => JSON.stringify(entries),
+  };
 }
 
 /** Resolves with the error a promise rejects with; fails the test if it resolves. */

@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/core/alert.js';
 import { DeliveryError } from '../../src/sinks/sink.js';
-import { createTelegramSink, type TelegramMessage, type TelegramSink, type TelegramSinkOptions } from '../../src/sinks/telegram/index.js';
+import {
+  createTelegramSink,
+  type TelegramMessage,
+  type TelegramSink,
+  type TelegramSinkOptions,
+} from '../../src/sinks/telegram/index.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { capturingLogger, makeAlert, rejection } from './helpers.js';
 
@@ -23,7 +28,15 @@ describe('Telegram sink through the fake Bot API', () => {
   let logs: ReturnType<typeof capturingLogger>;
   const sends = () => fake.requests.filter((r) => r.method === 'sendMessage');
   const createSink = (extra: Partial<TelegramSinkOptions> = {}) =>
-    createTelegramSink({ token: fake.token, apiRoot: fake.apiRoot, render, logger: logs.logger, requestTimeoutMs: TIMEOUT_MS, pacing: { perChatGapMs: 0 }, ...extra });
+    createTelegramSink({
+      token: fake.token,
+      apiRoot: fake.apiRoot,
+      render,
+      logger: logs.logger,
+      requestTimeoutMs: TIMEOUT_MS,
+      pacing: { perChatGapMs: 0 },
+      ...extra,
+    });
 
   beforeEach(async () => {
     fake = await startFakeTelegram({
@@ -116,7 +129,11 @@ describe('Telegram sink through the fake Bot API', () => {
 
   it('treats a chat Telegram does not know as permanent (real 400 chat not found from the fake)', async () => {
     const error = await rejection(sink.send(toChat(-999)));
-    expect(error).toMatchObject({ kind: 'permanent', details: { status: 400 }, message: expect.stringMatching(/chat not found/) });
+    expect(error).toMatchObject({
+      kind: 'permanent',
+      details: { status: 400 },
+      message: expect.stringMatching(/chat not found/),
+    });
   });
 
   it('reports a migrated group as moved with the new chat id, where the resend then lands', async () => {
@@ -142,7 +159,14 @@ describe('Telegram sink through the fake Bot API', () => {
     expect(fake.requests.find((r) => r.method === 'deleteWebhook')?.params.drop_pending_updates).not.toBe(true);
     await fake.waitFor((r) => r.method === 'getUpdates');
     fake.pushUpdate({
-      message: { message_id: 1, date: 1, chat: { id: PRIVATE, type: 'private', first_name: 'A' }, from: { id: PRIVATE, is_bot: false, first_name: 'A' }, text: '/ping', entities: [{ type: 'bot_command', offset: 0, length: 5 }] },
+      message: {
+        message_id: 1,
+        date: 1,
+        chat: { id: PRIVATE, type: 'private', first_name: 'A' },
+        from: { id: PRIVATE, is_bot: false, first_name: 'A' },
+        text: '/ping',
+        entities: [{ type: 'bot_command', offset: 0, length: 5 }],
+      },
     });
     await fake.waitFor((r) => r.method === 'sendMessage' && r.status === 200);
     expect(fake.messages(PRIVATE).map((m) => m.text)).toEqual(['pong']);
@@ -160,12 +184,19 @@ describe('Telegram sink pacing and start-up', () => {
   it('delivers 40 sends to one chat in order with at least the configured gap between them', async () => {
     fake = await startFakeTelegram({ chats: [{ id: PRIVATE, type: 'private' }] });
     const gap = 20;
-    const sink = createTelegramSink({ token: fake.token, apiRoot: fake.apiRoot, render, pacing: { perChatGapMs: gap } });
+    const sink = createTelegramSink({
+      token: fake.token,
+      apiRoot: fake.apiRoot,
+      render,
+      pacing: { perChatGapMs: gap },
+    });
     await sink.start();
     await Promise.all(Array.from({ length: 40 }, (_, i) => sink.send(toChat(PRIVATE, i + 1))));
     await sink.stop();
     const delivered = fake.messages(PRIVATE);
-    expect(delivered.map((m) => m.text!.match(/Story number (\d+)/)![1])).toEqual(Array.from({ length: 40 }, (_, i) => String(i + 1)));
+    expect(delivered.map((m) => m.text!.match(/Story number (\d+)/)![1])).toEqual(
+      Array.from({ length: 40 }, (_, i) => String(i + 1)),
+    );
     const received = fake.requests.filter((r) => r.method === 'sendMessage').map((r) => r.at);
     const gaps = received.slice(1).map((at, i) => at - received[i]!);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(gap);
@@ -186,7 +217,13 @@ describe('Telegram sink pacing and start-up', () => {
   it('never logs the token, through failures and polling', async () => {
     fake = await startFakeTelegram({ chats: [{ id: GROUP, type: 'group', title: 'G' }] });
     const logs = capturingLogger();
-    const sink = createTelegramSink({ token: fake.token, apiRoot: fake.apiRoot, render, logger: logs.logger, requestTimeoutMs: TIMEOUT_MS });
+    const sink = createTelegramSink({
+      token: fake.token,
+      apiRoot: fake.apiRoot,
+      render,
+      logger: logs.logger,
+      requestTimeoutMs: TIMEOUT_MS,
+    });
     await sink.start();
     await sink.startPolling();
     fake.inject('sendMessage', { type: 'kicked' }, { times: 1 });

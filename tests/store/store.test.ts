@@ -8,7 +8,14 @@ describe('the embedded store', () => {
   afterEach(async () => env.cleanup());
 
   it('keeps namespaces apart and survives a restart', async () => {
-    await env.store.feeds.set('a', { id: 'a', url: 'https://x/feed', failures: 0, nextCheckAt: 'now', baselineTaken: true, createdAt: 'then' });
+    await env.store.feeds.set('a', {
+      id: 'a',
+      url: 'https://x/feed',
+      failures: 0,
+      nextCheckAt: 'now',
+      baselineTaken: true,
+      createdAt: 'then',
+    });
     await env.store.meta.set('a', 7);
     const store = await env.reopen();
     expect((await store.feeds.get('a'))?.url).toBe('https://x/feed');
@@ -33,7 +40,11 @@ describe('the embedded store', () => {
 describe('the embedded store, many keys at once', () => {
   it('writes and reads back many keys in one call, TTL included', async () => {
     const env = await tempStore();
-    const entries = Array.from({ length: 60 }, (_, i) => ({ key: `feed:${i}`, value: { firstSeenAt: `t${i}` }, ttl: 60_000 }));
+    const entries = Array.from({ length: 60 }, (_, i) => ({
+      key: `feed:${i}`,
+      value: { firstSeenAt: `t${i}` },
+      ttl: 60_000,
+    }));
     await env.store.seen.setMany(entries);
     await env.store.seen.setMany([{ key: 'feed:0', value: { firstSeenAt: 'again' } }]);
     const values = await env.store.seen.getMany(entries.map((e) => e.key));

@@ -13,7 +13,8 @@ describe('removeBoilerplate', () => {
   });
 
   it('drops share/comment/subscribe/read-more lines with decoration around them', () => {
-    const text = 'Real news here.\n\nShare this article\n» Read more\nComments (12)\nSubscribe to our newsletter!\nمزید پڑھیں\n\nMore news.';
+    const text =
+      'Real news here.\n\nShare this article\n» Read more\nComments (12)\nSubscribe to our newsletter!\nمزید پڑھیں\n\nMore news.';
     expect(removeBoilerplate(text)).toBe('Real news here.\n\nMore news.');
   });
 
@@ -28,7 +29,9 @@ describe('removeBoilerplate', () => {
   });
 
   it('drops a line that repeats the title', () => {
-    expect(removeBoilerplate('Bitcoin hits a record\n\nThe price rose.', 'Bitcoin Hits a Record')).toBe('The price rose.');
+    expect(removeBoilerplate('Bitcoin hits a record\n\nThe price rose.', 'Bitcoin Hits a Record')).toBe(
+      'The price rose.',
+    );
   });
 
   it('keeps a long paragraph that merely starts like a prompt', () => {

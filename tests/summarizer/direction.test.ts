@@ -26,7 +26,10 @@ describe('detectDirection', () => {
   });
 
   it('keeps mostly-Latin text left to right even with an Urdu word in it', () => {
-    expect(detectDirection('Pakistan Crypto Council (کرپٹو کونسل) signs a letter of intent', 'en')).toEqual({ lang: 'en', dir: 'ltr' });
+    expect(detectDirection('Pakistan Crypto Council (کرپٹو کونسل) signs a letter of intent', 'en')).toEqual({
+      lang: 'en',
+      dir: 'ltr',
+    });
   });
 
   it('ignores a malformed language tag', () => {

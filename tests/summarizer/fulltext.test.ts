@@ -2,7 +2,8 @@ import iconv from 'iconv-lite';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { clearFullTextCache, extractFullText, type FetchPage } from '../../src/summarizer/fulltext.js';
 
-const paragraph = (text: string) => `<p>${text} ${'This sentence pads the paragraph so that Readability sees real prose in it. '.repeat(3)}</p>`;
+const paragraph = (text: string) =>
+  `<p>${text} ${'This sentence pads the paragraph so that Readability sees real prose in it. '.repeat(3)}</p>`;
 
 const articlePage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Council signs letter</title>
 <script>window.tracking = "SECRET-SCRIPT";</script></head><body>
@@ -34,8 +35,13 @@ describe('extractFullText', () => {
   });
 
   it('decodes the charset named in the page when the header names none', async () => {
-    const page = articlePage.replace('<meta charset="utf-8">', '<meta charset="windows-1251">').replace('Both sides', 'Обе стороны');
-    const text = await extractFullText('https://news.example/ru', servePage(iconv.encode(page, 'windows-1251'), 'text/html'));
+    const page = articlePage
+      .replace('<meta charset="utf-8">', '<meta charset="windows-1251">')
+      .replace('Both sides', 'Обе стороны');
+    const text = await extractFullText(
+      'https://news.example/ru',
+      servePage(iconv.encode(page, 'windows-1251'), 'text/html'),
+    );
     expect(text).toContain('Обе стороны will meet again next year.');
   });
 
@@ -65,7 +71,11 @@ describe('extractFullText', () => {
   });
 
   it('gives undefined for a page that is not HTML or has no article', async () => {
-    await expect(extractFullText('https://news.example/img', servePage(Buffer.from([0xff, 0xd8, 0xff]), 'image/jpeg'))).resolves.toBeUndefined();
-    await expect(extractFullText('https://news.example/stub', servePage('<html><body><p>Subscribe to read.</p></body></html>'))).resolves.toBeUndefined();
+    await expect(
+      extractFullText('https://news.example/img', servePage(Buffer.from([0xff, 0xd8, 0xff]), 'image/jpeg')),
+    ).resolves.toBeUndefined();
+    await expect(
+      extractFullText('https://news.example/stub', servePage('<html><body><p>Subscribe to read.</p></body></html>')),
+    ).resolves.toBeUndefined();
   });
 });

@@ -21,11 +21,15 @@ describe('htmlToText', () => {
   });
 
   it('treats text without tags as plain text whose blank lines are paragraphs', () => {
-    expect(htmlToText('First line\nstill first\n\n\nSecond &amp; last')).toBe('First line\nstill first\n\nSecond & last');
+    expect(htmlToText('First line\nstill first\n\n\nSecond &amp; last')).toBe(
+      'First line\nstill first\n\nSecond & last',
+    );
   });
 
   it('parses HTML that a feed entity-encoded twice', () => {
-    expect(htmlToText('&lt;p&gt;Hello &lt;b&gt;world&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Two&lt;/p&gt;')).toBe('Hello world\n\nTwo');
+    expect(htmlToText('&lt;p&gt;Hello &lt;b&gt;world&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Two&lt;/p&gt;')).toBe(
+      'Hello world\n\nTwo',
+    );
   });
 
   it('removes control characters and bidi overrides a feed could use to garble a message', () => {

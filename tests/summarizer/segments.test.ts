@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { splitSentences, truncateAtWord } from '../../src/summarizer/index.js';
 
-const article = readFileSync(new URL('../fixtures/summarizer/urdu-crypto-council-article.txt', import.meta.url), 'utf8');
+const article = readFileSync(
+  new URL('../fixtures/summarizer/urdu-crypto-council-article.txt', import.meta.url),
+  'utf8',
+);
 
 describe('splitSentences', () => {
   it('ends Urdu sentences at ۔ and ؟ even with no space after them (the real article)', () => {
@@ -10,16 +13,16 @@ describe('splitSentences', () => {
     const sentences = splitSentences(paragraph, 'ur').map((sentence) => sentence.text);
     expect(sentences).toHaveLength(3);
     expect(sentences.every((sentence) => sentence.endsWith('۔'))).toBe(true);
-    expect(splitSentences('کیا یہ سچ ہے؟جی ہاں۔', 'ur').map((sentence) => sentence.text)).toEqual(['کیا یہ سچ ہے؟', 'جی ہاں۔']);
+    expect(splitSentences('کیا یہ سچ ہے؟جی ہاں۔', 'ur').map((sentence) => sentence.text)).toEqual([
+      'کیا یہ سچ ہے؟',
+      'جی ہاں۔',
+    ]);
   });
 
   it('treats the end of a line as the end of a sentence (text without punctuation)', () => {
-    expect(splitSentences('Headline one\nHeadline two\n\nA sentence. Another', 'en').map((sentence) => sentence.text)).toEqual([
-      'Headline one',
-      'Headline two',
-      'A sentence.',
-      'Another',
-    ]);
+    expect(
+      splitSentences('Headline one\nHeadline two\n\nA sentence. Another', 'en').map((sentence) => sentence.text),
+    ).toEqual(['Headline one', 'Headline two', 'A sentence.', 'Another']);
   });
 
   it('numbers sentences in document order', () => {

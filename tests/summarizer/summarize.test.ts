@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES, splitSentences, summarize } from '../../src/summarizer/index.js';
 
-const article = readFileSync(new URL('../fixtures/summarizer/urdu-crypto-council-article.txt', import.meta.url), 'utf8');
+const article = readFileSync(
+  new URL('../fixtures/summarizer/urdu-crypto-council-article.txt', import.meta.url),
+  'utf8',
+);
 const articleTitle = 'پاکستان اور ایل سلواڈور کے درمیان بٹ کوائن پر معاہدہ';
 const FIRST_SENTENCE = 'پاکستان اور ایل سلوا ڈور کے درمیان بٹ کوائن پر تاریخی سفارتی پیشرفت ہوئی ہے۔';
 const SENTENCE_END = /[.!?۔؟]$/u;
@@ -26,7 +29,8 @@ describe('summarize: the real Urdu article matched by "crypto council"', () => {
       expect(summary.text.startsWith(FIRST_SENTENCE)).toBe(true);
       const sentences = splitSentences(summary.text, 'ur');
       expect(sentences.slice(1).some((sentence) => sentence.text.includes('کرپٹو کونسل'))).toBe(true);
-      for (const boilerplate of ['Leave A Comment', 'Advertisement', 'تازہ ترین']) expect(summary.text).not.toContain(boilerplate);
+      for (const boilerplate of ['Leave A Comment', 'Advertisement', 'تازہ ترین'])
+        expect(summary.text).not.toContain(boilerplate);
       expect(summary.text.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
       expect(sentences.length).toBeLessThanOrEqual(DEFAULT_MAX_SENTENCES);
       expect(summary.text).toMatch(SENTENCE_END);
@@ -37,7 +41,10 @@ describe('summarize: the real Urdu article matched by "crypto council"', () => {
 
   it('detects Urdu from the text when the feed declares no language (or a wrong one)', () => {
     expect(summarize({ title: articleTitle, html: article }, []).lang).toBe('ur');
-    expect(summarize({ title: articleTitle, html: article, language: 'en-US' }, [])).toMatchObject({ lang: 'ur', dir: 'rtl' });
+    expect(summarize({ title: articleTitle, html: article, language: 'en-US' }, [])).toMatchObject({
+      lang: 'ur',
+      dir: 'rtl',
+    });
   });
 
   it('prefers sentences with more distinct terms, but keeps them in the article order', () => {
@@ -83,24 +90,32 @@ describe('summarize: English', () => {
 
   it('matches terms as words, not inside other words', () => {
     const text = '<p>Lead sentence here. The method works well. ETH fell today.</p>';
-    expect(summarize({ title: 'x', html: text }, ['eth'], { maxSentences: 2 }).text).toBe('Lead sentence here. ETH fell today.');
+    expect(summarize({ title: 'x', html: text }, ['eth'], { maxSentences: 2 }).text).toBe(
+      'Lead sentence here. ETH fell today.',
+    );
   });
 
   it('finds terms through the matcher normalization: case, and Arabic letter variants in Urdu text', () => {
     const text = '<p>پہلا جملہ۔ دوسرا جملہ۔ پاکستان كرپٹو كونسل نے دستخط کیے۔</p>';
     // The text writes kaf as Arabic U+0643; the subscriber's alias uses Urdu U+06A9.
-    expect(summarize({ title: 'x', html: text }, ['crypto council'], { maxSentences: 2, termVariants: ['کرپٹو کونسل'] }).text).toBe(
-      'پہلا جملہ۔ پاکستان كرپٹو كونسل نے دستخط کیے۔',
-    );
-    expect(summarize({ title: 'x', html: '<p>Lead here. Other. BITCOIN rallied.</p>' }, ['Bitcoin'], { maxSentences: 2 }).text).toBe(
-      'Lead here. BITCOIN rallied.',
-    );
+    expect(
+      summarize({ title: 'x', html: text }, ['crypto council'], { maxSentences: 2, termVariants: ['کرپٹو کونسل'] })
+        .text,
+    ).toBe('پہلا جملہ۔ پاکستان كرپٹو كونسل نے دستخط کیے۔');
+    expect(
+      summarize({ title: 'x', html: '<p>Lead here. Other. BITCOIN rallied.</p>' }, ['Bitcoin'], { maxSentences: 2 })
+        .text,
+    ).toBe('Lead here. BITCOIN rallied.');
   });
 
   it('does not split after Mr. or e.g.', () => {
-    const summary = summarize({ title: 'x', html: '<p>Mr. Smith bought bitcoin, e.g. for savings. He is happy.</p>' }, [], {
-      maxSentences: 1,
-    });
+    const summary = summarize(
+      { title: 'x', html: '<p>Mr. Smith bought bitcoin, e.g. for savings. He is happy.</p>' },
+      [],
+      {
+        maxSentences: 1,
+      },
+    );
     expect(summary.text).toBe('Mr. Smith bought bitcoin, e.g. for savings.');
   });
 });
@@ -111,17 +126,22 @@ describe('summarize: no summary', () => {
   });
 
   it('is empty when the body is all boilerplate', () => {
-    const html = '<p>Advertisement</p><p>Share this article</p><p>Leave a comment</p><p>The post X appeared first on Y.</p>';
+    const html =
+      '<p>Advertisement</p><p>Share this article</p><p>Leave a comment</p><p>The post X appeared first on Y.</p>';
     expect(summarize({ title: 'X', html }, []).text).toBe('');
   });
 
   it('is empty when the body only repeats the title', () => {
     expect(summarize({ title: 'Bitcoin hits $100k', html: '<p>Bitcoin hits $100k</p>' }, []).text).toBe('');
-    expect(summarize({ title: 'Bitcoin hits $100k today, traders cheer', html: 'Bitcoin hits $100k today' }, []).text).toBe('');
+    expect(
+      summarize({ title: 'Bitcoin hits $100k today, traders cheer', html: 'Bitcoin hits $100k today' }, []).text,
+    ).toBe('');
   });
 
   it('drops a repeated title before the lead sentence', () => {
-    expect(summarize({ title: 'Big news', html: '<h1>Big news</h1><p>It happened.</p>' }, []).text).toBe('It happened.');
+    expect(summarize({ title: 'Big news', html: '<h1>Big news</h1><p>It happened.</p>' }, []).text).toBe(
+      'It happened.',
+    );
   });
 });
 

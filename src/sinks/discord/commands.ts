@@ -72,10 +72,16 @@ export function toSlashCommand(definition: CommandDefinition): Record<string, un
   };
 }
 
-export async function registerDiscordCommands(client: Client, commands: readonly CommandDefinition[], guildId?: string): Promise<void> {
+export async function registerDiscordCommands(
+  client: Client,
+  commands: readonly CommandDefinition[],
+  guildId?: string,
+): Promise<void> {
   const applicationId = client.application?.id ?? client.user?.id;
   if (!applicationId) throw new Error('the Discord client is not ready (no application id)');
-  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
+  const route = guildId
+    ? Routes.applicationGuildCommands(applicationId, guildId)
+    : Routes.applicationCommands(applicationId);
   await client.rest.put(route, { body: commands.map(toSlashCommand) });
 }
 
@@ -100,24 +106,36 @@ export async function startDiscordCommands(options: DiscordCommandOptions): Prom
   const byName = new Map(options.commands.map((c) => [c.name, c]));
   const logger = options.logger;
   await registerDiscordCommands(client, options.commands, options.guildId);
-  logger?.info({ platform: 'discord', scope: options.guildId ?? 'global', commands: options.commands.length }, 'discord slash commands registered');
+  logger?.info(
+    { platform: 'discord', scope: options.guildId ?? 'global', commands: options.commands.length },
+    'discord slash commands registered',
+  );
 
   const onAutocomplete = async (interaction: AutocompleteInteraction) => {
     const definition = byName.get(interaction.commandName);
     const focused = interaction.options.getFocused(true);
     const source = definition?.options.find((o) => o.name === focused.name)?.autocomplete;
-    const choices = source && interaction.guildId ? suggest(options.services, source, interaction.guildId, String(focused.value)) : [];
+    const choices =
+      source && interaction.guildId
+        ? suggest(options.services, source, interaction.guildId, String(focused.value))
+        : [];
     await interaction.respond(choices);
   };
 
   const onCommand = async (interaction: ChatInputCommandInteraction) => {
     const definition = byName.get(interaction.commandName);
     if (!definition) {
-      await interaction.reply({ content: refusal(`Taza has no command /${interaction.commandName} (any more). Send /help for the list.`).text, flags: MessageFlags.Ephemeral });
+      await interaction.reply({
+        content: refusal(`Taza has no command /${interaction.commandName} (any more). Send /help for the list.`).text,
+        flags: MessageFlags.Ephemeral,
+      });
       return;
     }
     if (!interaction.inGuild()) {
-      await interaction.reply({ content: refusal('Taza\'s commands work inside a server, not in direct messages.').text, flags: MessageFlags.Ephemeral });
+      await interaction.reply({
+        content: refusal("Taza's commands work inside a server, not in direct messages.").text,
+        flags: MessageFlags.Ephemeral,
+      });
       return;
     }
     const raw = new Map<string, RawOptionValue>();
@@ -129,7 +147,12 @@ export async function startDiscordCommands(options: DiscordCommandOptions): Prom
       } else if (option.type === ApplicationCommandOptionType.Channel) {
         const type = option.channel?.type;
         if (type !== undefined && !POSTABLE_CHANNELS.includes(type)) {
-          await interaction.reply({ content: refusal(`<#${String(option.value)}> is not a text or announcement channel, so Taza cannot post there.`).text, flags: MessageFlags.Ephemeral });
+          await interaction.reply({
+            content: refusal(
+              `<#${String(option.value)}> is not a text or announcement channel, so Taza cannot post there.`,
+            ).text,
+            flags: MessageFlags.Ephemeral,
+          });
           return;
         }
         channelId = String(option.value);
@@ -138,7 +161,9 @@ export async function startDiscordCommands(options: DiscordCommandOptions): Prom
       }
     }
     const permissions = interaction.memberPermissions;
-    const allowed = Boolean(permissions?.has(PermissionFlagsBits.ManageGuild) || permissions?.has(PermissionFlagsBits.ManageChannels));
+    const allowed = Boolean(
+      permissions?.has(PermissionFlagsBits.ManageGuild) || permissions?.has(PermissionFlagsBits.ManageChannels),
+    );
     const privateReply = definition.access === 'admin';
     let deferred: Promise<unknown> | undefined;
     const defer = async () => {
@@ -153,7 +178,12 @@ export async function startDiscordCommands(options: DiscordCommandOptions): Prom
         platform: 'discord',
         definition,
         raw,
-        target: { scope: interaction.guildId, destination: { platform: 'discord', id: channelId }, label: 'this server', destinationLabel: `<#${channelId}>` },
+        target: {
+          scope: interaction.guildId,
+          destination: { platform: 'discord', id: channelId },
+          label: 'this server',
+          destinationLabel: `<#${channelId}>`,
+        },
         user: { id: interaction.user.id, name: interaction.user.globalName ?? interaction.user.username },
         admin: { allowed, requirement: 'the Manage Server permission (or Manage Channels)' },
         services: options.services,
@@ -167,15 +197,29 @@ export async function startDiscordCommands(options: DiscordCommandOptions): Prom
   };
 
   const listener = (interaction: Interaction) => {
-    const work = interaction.isAutocomplete() ? onAutocomplete(interaction) : interaction.isChatInputCommand() ? onCommand(interaction) : undefined;
-    work?.catch((error: unknown) => logger?.error({ platform: 'discord', err: error instanceof Error ? error.message : String(error) }, 'discord interaction could not be answered'));
+    const work = interaction.isAutocomplete()
+      ? onAutocomplete(interaction)
+      : interaction.isChatInputCommand()
+        ? onCommand(interaction)
+        : undefined;
+    work?.catch((error: unknown) =>
+      logger?.error(
+        { platform: 'discord', err: error instanceof Error ? error.message : String(error) },
+        'discord interaction could not be answered',
+      ),
+    );
   };
   client.on(Events.InteractionCreate, listener);
   return { stop: () => void client.off(Events.InteractionCreate, listener) };
 }
 
 /** Sends a reply: as the interaction's answer, or as the edit of a deferred one; errors always privately. */
-async function sendReply(interaction: ChatInputCommandInteraction, reply: Reply, deferred: Promise<unknown> | undefined, privateReply: boolean): Promise<void> {
+async function sendReply(
+  interaction: ChatInputCommandInteraction,
+  reply: Reply,
+  deferred: Promise<unknown> | undefined,
+  privateReply: boolean,
+): Promise<void> {
   const ephemeral = privateReply || !reply.ok;
   const flags = ephemeral ? MessageFlags.Ephemeral : undefined;
   const [first = '', ...rest] = splitText(reply.text, MESSAGE_LIMIT);

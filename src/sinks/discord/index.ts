@@ -45,13 +45,24 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
   });
   let phase: 'idle' | 'starting' | 'ready' | 'stopped' = 'idle';
 
-  client.on(Events.ShardReconnecting, (shardId) => logger?.warn({ platform: 'discord', shardId }, 'discord gateway connection lost; reconnecting'));
+  client.on(Events.ShardReconnecting, (shardId) =>
+    logger?.warn({ platform: 'discord', shardId }, 'discord gateway connection lost; reconnecting'),
+  );
   client.on(Events.ShardResume, (shardId) => logger?.info({ platform: 'discord', shardId }, 'discord gateway resumed'));
-  client.on(Events.ShardDisconnect, (event, shardId) => logger?.error({ platform: 'discord', shardId, code: event.code }, 'discord gateway closed and will not reconnect'));
-  client.on(Events.Error, (error) => logger?.error({ platform: 'discord', err: redact(error.message) }, 'discord client error'));
+  client.on(Events.ShardDisconnect, (event, shardId) =>
+    logger?.error({ platform: 'discord', shardId, code: event.code }, 'discord gateway closed and will not reconnect'),
+  );
+  client.on(Events.Error, (error) =>
+    logger?.error({ platform: 'discord', err: redact(error.message) }, 'discord client error'),
+  );
   client.on(Events.Warn, (message) => logger?.warn({ platform: 'discord' }, redact(message)));
   client.on(Events.Debug, (message) => logger?.debug({ platform: 'discord' }, redact(message)));
-  client.rest.on('rateLimited', (info) => logger?.debug({ platform: 'discord', route: info.route, retryAfterMs: info.retryAfter }, 'discord rate limit: waiting'));
+  client.rest.on('rateLimited', (info) =>
+    logger?.debug(
+      { platform: 'discord', route: info.route, retryAfterMs: info.retryAfter },
+      'discord rate limit: waiting',
+    ),
+  );
 
   const gatewayState = (): ConnectionState => {
     const shards = [...client.ws.shards.values()];
@@ -75,7 +86,10 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
         throw new Error(`Could not connect to Discord at ${options.apiBase}: ${reason}`);
       }
       phase = 'ready';
-      logger?.info({ platform: 'discord', user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord bot connected');
+      logger?.info(
+        { platform: 'discord', user: client.user?.tag, guilds: client.guilds.cache.size },
+        'discord bot connected',
+      );
     },
     async stop() {
       if (phase === 'stopped') return;
@@ -91,15 +105,31 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
     },
     async send(alert) {
       const channelId = alert.destination.id;
-      if (alert.destination.platform !== 'discord') throw new DeliveryError('permanent', `not a Discord destination: ${alert.destination.platform}`);
+      if (alert.destination.platform !== 'discord')
+        throw new DeliveryError('permanent', `not a Discord destination: ${alert.destination.platform}`);
       if (phase !== 'ready') throw new DeliveryError('transient', `Discord sink is not running (${phase})`);
-      const body = { ...options.render(alert), allowed_mentions: { parse: [] }, nonce: discordNonce(alert.id), enforce_nonce: true };
+      const body = {
+        ...options.render(alert),
+        allowed_mentions: { parse: [] },
+        nonce: discordNonce(alert.id),
+        enforce_nonce: true,
+      };
       try {
         await client.rest.post(Routes.channelMessages(channelId), { body });
       } catch (error) {
         const failure = toDeliveryError(error, channelId, timeoutMs);
         failure.message = redact(failure.message);
-        logger?.warn({ platform: 'discord', channelId, alertId: alert.id, kind: failure.kind, status: failure.details.status, reason: failure.message }, 'discord send failed');
+        logger?.warn(
+          {
+            platform: 'discord',
+            channelId,
+            alertId: alert.id,
+            kind: failure.kind,
+            status: failure.details.status,
+            reason: failure.message,
+          },
+          'discord send failed',
+        );
         throw failure;
       }
     },

@@ -45,7 +45,10 @@ export function toDeliveryError(error: unknown, chatId: string, redact: (text: s
     const description = redact(error.description);
     const movedTo = error.parameters.migrate_to_chat_id;
     if (movedTo !== undefined) {
-      return new DeliveryError('moved', `Telegram chat ${chatId} became supergroup ${movedTo}`, { movedTo: String(movedTo), status });
+      return new DeliveryError('moved', `Telegram chat ${chatId} became supergroup ${movedTo}`, {
+        movedTo: String(movedTo),
+        status,
+      });
     }
     if (status === 429) {
       const retryAfterMs = (error.parameters.retry_after ?? 1) * 1000;
@@ -53,11 +56,16 @@ export function toDeliveryError(error: unknown, chatId: string, redact: (text: s
     }
     if (status >= 500) return new DeliveryError('transient', `Telegram server error: ${description}`, { status });
     // 401/404 mean the bot token itself is wrong: the operator's problem, not this chat's, so do not pause it.
-    if (status === 401 || status === 404) return new DeliveryError('transient', `Telegram rejected the bot token (${status} ${description})`, { status });
+    if (status === 401 || status === 404)
+      return new DeliveryError('transient', `Telegram rejected the bot token (${status} ${description})`, { status });
     // 403 (kicked, blocked, not a member) and 400 (chat not found, no rights, a message Telegram refuses) do not heal by retrying.
     return new DeliveryError('permanent', `Telegram refused chat ${chatId}: ${description}`, { status });
   }
   if (error instanceof TelegramTimeoutError) return new DeliveryError('transient', error.message);
-  if (error instanceof HttpError) return new DeliveryError('transient', `Network error talking to Telegram: ${redact(error.message)}`);
-  return new DeliveryError('transient', `Telegram send failed: ${redact(error instanceof Error ? error.message : String(error))}`);
+  if (error instanceof HttpError)
+    return new DeliveryError('transient', `Network error talking to Telegram: ${redact(error.message)}`);
+  return new DeliveryError(
+    'transient',
+    `Telegram send failed: ${redact(error instanceof Error ? error.message : String(error))}`,
+  );
 }

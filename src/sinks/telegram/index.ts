@@ -59,7 +59,10 @@ export function createTelegramSink(options: TelegramSinkOptions): TelegramSink {
     // Checked when the send's turn comes, so sends queued before stop() do not go out after it.
     if (state !== 'connected') throw new DeliveryError('transient', `Telegram sink is ${state}`);
     const message = options.render(alert);
-    await bot.api.sendMessage(chatId, message.text, { parse_mode: message.parse_mode, link_preview_options: message.link_preview_options });
+    await bot.api.sendMessage(chatId, message.text, {
+      parse_mode: message.parse_mode,
+      link_preview_options: message.link_preview_options,
+    });
   };
 
   return {
@@ -97,12 +100,23 @@ export function createTelegramSink(options: TelegramSinkOptions): TelegramSink {
     state: () => state,
     async send(alert) {
       const chatId = alert.destination.id;
-      if (alert.destination.platform !== 'telegram') throw new DeliveryError('permanent', `not a Telegram destination: ${alert.destination.platform}`);
+      if (alert.destination.platform !== 'telegram')
+        throw new DeliveryError('permanent', `not a Telegram destination: ${alert.destination.platform}`);
       try {
         await pacer.run(chatId, () => sendNow(chatId, alert));
       } catch (error) {
         const failure = toDeliveryError(error, chatId, redact);
-        logger?.warn({ platform: 'telegram', chatId, alertId: alert.id, kind: failure.kind, status: failure.details.status, reason: failure.message }, 'telegram send failed');
+        logger?.warn(
+          {
+            platform: 'telegram',
+            chatId,
+            alertId: alert.id,
+            kind: failure.kind,
+            status: failure.details.status,
+            reason: failure.message,
+          },
+          'telegram send failed',
+        );
         throw failure;
       }
     },
@@ -111,7 +125,9 @@ export function createTelegramSink(options: TelegramSinkOptions): TelegramSink {
 
 function startError(error: unknown, apiRoot: string, redact: (text: string) => string): Error {
   if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
-    return new Error(`Telegram rejected the bot token (${error.error_code} ${error.description}): check the token BotFather gave you`);
+    return new Error(
+      `Telegram rejected the bot token (${error.error_code} ${error.description}): check the token BotFather gave you`,
+    );
   }
   const reason = error instanceof Error ? error.message : String(error);
   return new Error(`Could not reach the Telegram Bot API at ${apiRoot}: ${redact(reason)}`);

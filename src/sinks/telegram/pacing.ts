@@ -68,7 +68,8 @@ export class TelegramPacer {
     let ready = chat.lastDone + this.limits.perChatGapMs;
     // Negative ids are groups and supergroups; channels (@name or -100…) share the rule, which is harmless.
     const groupWindowFull = chatId.startsWith('-') && chat.recent.length >= this.limits.perGroupPerMinute;
-    if (groupWindowFull) ready = Math.max(ready, chat.recent[chat.recent.length - this.limits.perGroupPerMinute]! + MINUTE_MS);
+    if (groupWindowFull)
+      ready = Math.max(ready, chat.recent[chat.recent.length - this.limits.perGroupPerMinute]! + MINUTE_MS);
     await this.until(ready);
     await this.until(this.reserveGlobalStart());
     try {
@@ -88,7 +89,10 @@ export class TelegramPacer {
   private reserveGlobalStart(): number {
     const limit = this.limits.globalPerSecond;
     const now = this.clock.now();
-    const start = this.globalStarts.length >= limit ? Math.max(now, this.globalStarts[this.globalStarts.length - limit]! + SECOND_MS) : now;
+    const start =
+      this.globalStarts.length >= limit
+        ? Math.max(now, this.globalStarts[this.globalStarts.length - limit]! + SECOND_MS)
+        : now;
     this.globalStarts.push(start);
     while (this.globalStarts.length > limit) this.globalStarts.shift();
     return start;
@@ -116,7 +120,8 @@ export class TelegramPacer {
   private sweep(): void {
     const now = this.clock.now();
     for (const [chatId, chat] of this.chats) {
-      if (chat.queued === 0 && now - chat.lastDone >= Math.max(MINUTE_MS, this.limits.perChatGapMs)) this.chats.delete(chatId);
+      if (chat.queued === 0 && now - chat.lastDone >= Math.max(MINUTE_MS, this.limits.perChatGapMs))
+        this.chats.delete(chatId);
     }
   }
 }

@@ -5,7 +5,8 @@
 import type { FakeDiscord } from '../../fakes/discord.js';
 import { CHANNEL_A, CHANNEL_B, GUILD_A, GUILD_B } from './harness.js';
 
-export type SlashValue = string | number | boolean | { channel: string } | { attachment: { url: string; filename: string; size: number } };
+export type SlashValue =
+  string | number | boolean | { channel: string } | { attachment: { url: string; filename: string; size: number } };
 
 export interface DiscordAnswer {
   id: string;
@@ -33,7 +34,13 @@ function where(member: Member) {
 
 function interactionBase(member: Member, type: number, data: Record<string, unknown>) {
   const { guildId, channelId } = where(member);
-  const user = { id: member.admin === false ? '1200000000000000002' : '1200000000000000001', username: member.admin === false ? 'member' : 'admin', discriminator: '0', global_name: null, avatar: null };
+  const user = {
+    id: member.admin === false ? '1200000000000000002' : '1200000000000000001',
+    username: member.admin === false ? 'member' : 'admin',
+    discriminator: '0',
+    global_name: null,
+    avatar: null,
+  };
   const permissions = member.permissions ?? (member.admin === false ? VIEW_AND_SEND : ALL);
   return {
     type,
@@ -50,36 +57,65 @@ function commandData(name: string, options: Record<string, SlashValue>, focused?
   const resolved: { channels?: Record<string, unknown>; attachments?: Record<string, unknown> } = {};
   const list = Object.entries(options).map(([optionName, value]) => {
     if (typeof value === 'object' && 'channel' in value) {
-      resolved.channels = { ...resolved.channels, [value.channel]: { id: value.channel, type: 0, name: 'news', permissions: ALL } };
+      resolved.channels = {
+        ...resolved.channels,
+        [value.channel]: { id: value.channel, type: 0, name: 'news', permissions: ALL },
+      };
       return { name: optionName, type: TYPES.channel, value: value.channel };
     }
     if (typeof value === 'object') {
       const id = '300000000000000001';
-      resolved.attachments = { [id]: { id, filename: value.attachment.filename, size: value.attachment.size, url: value.attachment.url, proxy_url: value.attachment.url, content_type: 'text/x-opml' } };
+      resolved.attachments = {
+        [id]: {
+          id,
+          filename: value.attachment.filename,
+          size: value.attachment.size,
+          url: value.attachment.url,
+          proxy_url: value.attachment.url,
+          content_type: 'text/x-opml',
+        },
+      };
       return { name: optionName, type: TYPES.attachment, value: id };
     }
     const type = typeof value === 'number' ? TYPES.number : typeof value === 'boolean' ? TYPES.boolean : TYPES.string;
     return { name: optionName, type, value, ...(focused === optionName ? { focused: true } : {}) };
   });
-  return { id: '400000000000000001', name, type: 1, options: list, ...(Object.keys(resolved).length ? { resolved } : {}) };
+  return {
+    id: '400000000000000001',
+    name,
+    type: 1,
+    options: list,
+    ...(Object.keys(resolved).length ? { resolved } : {}),
+  };
 }
 
 function isFinal(fake: FakeDiscord, id: string, token: string) {
   return (r: { kind: string; method: string; path: string; status?: number; body: unknown }) => {
     if (r.kind !== 'rest' || r.status === undefined) return false;
-    if (r.method === 'POST' && r.path.startsWith(`/interactions/${id}/`)) return (r.body as { type?: number }).type === 4;
+    if (r.method === 'POST' && r.path.startsWith(`/interactions/${id}/`))
+      return (r.body as { type?: number }).type === 4;
     return r.path.includes(token) && (r.method === 'PATCH' || r.method === 'POST');
   };
 }
 
-export async function slash(fake: FakeDiscord, name: string, options: Record<string, SlashValue> = {}, member: Member = {}): Promise<DiscordAnswer> {
+export async function slash(
+  fake: FakeDiscord,
+  name: string,
+  options: Record<string, SlashValue> = {},
+  member: Member = {},
+): Promise<DiscordAnswer> {
   const { id, token } = fake.sendInteraction(interactionBase(member, 2, commandData(name, options)));
   await fake.waitFor(isFinal(fake, id, token));
   return answerOf(fake, id);
 }
 
 /** Starts a command without waiting for its answer. */
-export function startSlash(fake: FakeDiscord, name: string, options: Record<string, SlashValue> = {}, member: Member = {}) {
+export function startSlash(
+  fake: FakeDiscord,
+  name: string,
+  options: Record<string, SlashValue> = {},
+  member: Member = {},
+) {
   const { id, token } = fake.sendInteraction(interactionBase(member, 2, commandData(name, options)));
   return { id, done: () => fake.waitFor(isFinal(fake, id, token)).then(() => answerOf(fake, id)) };
 }
@@ -88,7 +124,8 @@ export function answerOf(fake: FakeDiscord, id: string): DiscordAnswer {
   const replies = fake.interactionReplies(id);
   const first = replies[0]?.body as { type?: number; data?: { content?: string; flags?: number } } | undefined;
   const deferred = first?.type === 5;
-  const last = replies[replies.length - 1]?.body as { content?: string; flags?: number; data?: { content?: string; flags?: number } } | undefined;
+  const last = replies[replies.length - 1]?.body as
+    { content?: string; flags?: number; data?: { content?: string; flags?: number } } | undefined;
   const content = last?.data?.content ?? last?.content ?? '';
   const followup = replies[replies.length - 1]?.kind === 'followup';
   const flags = followup ? (last?.flags ?? 0) : (first?.data?.flags ?? 0);
@@ -96,9 +133,17 @@ export function answerOf(fake: FakeDiscord, id: string): DiscordAnswer {
 }
 
 /** Sends an autocomplete interaction and returns the choices Taza answered with. */
-export async function autocomplete(fake: FakeDiscord, name: string, options: Record<string, SlashValue>, focused: string, member: Member = {}) {
+export async function autocomplete(
+  fake: FakeDiscord,
+  name: string,
+  options: Record<string, SlashValue>,
+  focused: string,
+  member: Member = {},
+) {
   const { id } = fake.sendInteraction(interactionBase(member, 4, commandData(name, options, focused)));
-  const request = await fake.waitFor((r) => r.kind === 'rest' && r.status !== undefined && r.path.startsWith(`/interactions/${id}/`));
+  const request = await fake.waitFor(
+    (r) => r.kind === 'rest' && r.status !== undefined && r.path.startsWith(`/interactions/${id}/`),
+  );
   const body = request.body as { type: number; data: { choices: Array<{ name: string; value: string }> } };
   return { type: body.type, choices: body.data.choices };
 }

@@ -75,15 +75,37 @@ export async function startHarness(options: { quota?: number; fetchTimeoutMs?: n
     feeds,
     subscriptions,
     outbox,
-    fetcher: createFetcher({ userAgent: 'Taza-test', networkPolicy: createNetworkPolicy(policy), totalTimeoutMs: options.fetchTimeoutMs ?? 3000 }),
+    fetcher: createFetcher({
+      userAgent: 'Taza-test',
+      networkPolicy: createNetworkPolicy(policy),
+      totalTimeoutMs: options.fetchTimeoutMs ?? 3000,
+    }),
     logger,
-    settings: { pollIntervalMs: 300_000, minPollIntervalMs: 60_000, maxItemAgeMs: 3 * 86_400_000, summaryMaxSentences: 3, summaryMaxChars: 500 },
+    settings: {
+      pollIntervalMs: 300_000,
+      minPollIntervalMs: 60_000,
+      maxItemAgeMs: 3 * 86_400_000,
+      summaryMaxSentences: 3,
+      summaryMaxChars: 500,
+    },
   };
-  const poller = new Poller({ feeds, logger, limiter: new HostLimiter({ globalConcurrency: 8, perHostConcurrency: 8, perHostGapMs: 0 }), check: (id) => processFeed(pipeline, id) });
+  const poller = new Poller({
+    feeds,
+    logger,
+    limiter: new HostLimiter({ globalConcurrency: 8, perHostConcurrency: 8, perHostGapMs: 0 }),
+    check: (id) => processFeed(pipeline, id),
+  });
 
   const discord = await startFakeDiscord({
     guilds: [
-      { id: GUILD_A, name: 'Guild A', channels: [{ id: CHANNEL_A, name: 'general' }, { id: CHANNEL_A2, name: 'news' }] },
+      {
+        id: GUILD_A,
+        name: 'Guild A',
+        channels: [
+          { id: CHANNEL_A, name: 'general' },
+          { id: CHANNEL_A2, name: 'news' },
+        ],
+      },
       { id: GUILD_B, name: 'Guild B', channels: [{ id: CHANNEL_B, name: 'general' }] },
     ],
   });
@@ -97,8 +119,19 @@ export async function startHarness(options: { quota?: number; fetchTimeoutMs?: n
       { id: CHANNEL_WITHOUT_BOT, type: 'channel', title: 'No bot here', username: 'nobothere', admins: [ADMIN_USER] },
     ],
   });
-  const discordSink = createDiscordSink({ token: discord.token, apiBase: discord.apiBase, render: renderDiscord, logger });
-  const telegramSink = createTelegramSink({ token: telegram.token, apiRoot: telegram.apiRoot, render: renderTelegram, logger, pacing: { perChatGapMs: 0 } });
+  const discordSink = createDiscordSink({
+    token: discord.token,
+    apiBase: discord.apiBase,
+    render: renderDiscord,
+    logger,
+  });
+  const telegramSink = createTelegramSink({
+    token: telegram.token,
+    apiRoot: telegram.apiRoot,
+    render: renderTelegram,
+    logger,
+    pacing: { perChatGapMs: 0 },
+  });
   await Promise.all([discordSink.start(), telegramSink.start()]);
   const sinks = { discord: discordSink, telegram: telegramSink };
   let settled: () => void = () => undefined;
@@ -111,7 +144,12 @@ export async function startHarness(options: { quota?: number; fetchTimeoutMs?: n
   });
   delivery.start();
   const layer = await startCommandLayer({
-    config: { ALLOW_PRIVATE_NETWORKS: policy, SUBSCRIPTION_QUOTA: options.quota ?? 50, DISCORD_GUILD_ID: undefined, TELEGRAM_API_ROOT: telegram.apiRoot },
+    config: {
+      ALLOW_PRIVATE_NETWORKS: policy,
+      SUBSCRIPTION_QUOTA: options.quota ?? 50,
+      DISCORD_GUILD_ID: undefined,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+    },
     feeds,
     subscriptions,
     pipeline,

@@ -31,10 +31,27 @@ export function pushCommand(fake: FakeTelegram, text: string, sender: Sender): {
   const message: Record<string, unknown> = {
     message_id: messageId,
     date: Math.floor(Date.now() / 1000),
-    chat: chatType === 'private' ? { id: sender.chat, type: 'private', first_name: 'User' } : { id: sender.chat, type: chatType, title: 'Group' },
-    ...(sender.senderChat ? { sender_chat: { id: sender.senderChat, type: chatType, title: 'Group' }, from: { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' } } : { from: { id: from, is_bot: false, first_name: 'User', username: `user${from}` } }),
+    chat:
+      chatType === 'private'
+        ? { id: sender.chat, type: 'private', first_name: 'User' }
+        : { id: sender.chat, type: chatType, title: 'Group' },
+    ...(sender.senderChat
+      ? {
+          sender_chat: { id: sender.senderChat, type: chatType, title: 'Group' },
+          from: { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' },
+        }
+      : { from: { id: from, is_bot: false, first_name: 'User', username: `user${from}` } }),
     ...(sender.document ? { document: sender.document, caption: text } : { text }),
-    ...(sender.replyToDocument ? { reply_to_message: { message_id: messageId - 500, date: 0, chat: { id: sender.chat, type: chatType }, document: sender.replyToDocument } } : {}),
+    ...(sender.replyToDocument
+      ? {
+          reply_to_message: {
+            message_id: messageId - 500,
+            date: 0,
+            chat: { id: sender.chat, type: chatType },
+            document: sender.replyToDocument,
+          },
+        }
+      : {}),
   };
   fake.pushUpdate({ message });
   return { messageId, from };
@@ -47,14 +64,25 @@ export async function tgCommand(fake: FakeTelegram, text: string, sender: Sender
   return tgAnswer(fake, sender.chat, messageId, start);
 }
 
-export async function tgAnswer(fake: FakeTelegram, chat: number, messageId: number, start: number): Promise<TelegramAnswer> {
+export async function tgAnswer(
+  fake: FakeTelegram,
+  chat: number,
+  messageId: number,
+  start: number,
+): Promise<TelegramAnswer> {
   const mine = (r: TelegramRequest) => fake.requests.indexOf(r) >= start && r.status !== undefined && sameChat(r, chat);
   const isReply = (r: TelegramRequest) => {
     const reply = r.params.reply_parameters as { message_id?: number } | string | undefined;
-    const id = typeof reply === 'string' ? (JSON.parse(reply) as { message_id?: number }).message_id : reply?.message_id;
+    const id =
+      typeof reply === 'string' ? (JSON.parse(reply) as { message_id?: number }).message_id : reply?.message_id;
     return id === messageId;
   };
-  const final = await fake.waitFor((r) => mine(r) && ((r.method === 'sendMessage' && isReply(r) && !String(r.params.text).startsWith('⏳')) || r.method === 'editMessageText'));
+  const final = await fake.waitFor(
+    (r) =>
+      mine(r) &&
+      ((r.method === 'sendMessage' && isReply(r) && !String(r.params.text).startsWith('⏳')) ||
+        r.method === 'editMessageText'),
+  );
   const requests = fake.requests.slice(start).filter((r) => sameChat(r, chat));
   return { text: String(final.params.text ?? ''), deferred: final.method === 'editMessageText', requests };
 }

@@ -28,9 +28,13 @@ export async function startTestWeb(): Promise<TestWeb> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/site.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html><head><title>News site</title><link rel="alternate" type="application/rss+xml" href="${siteFeed}"></head><body>Hello</body></html>`);
+      res.end(
+        `<!doctype html><html><head><title>News site</title><link rel="alternate" type="application/rss+xml" href="${siteFeed}"></head><body>Hello</body></html>`,
+      );
     } else if (path === '/plain.html') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><head><title>No feed here</title></head><body>Just a page</body></html>');
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><html><head><title>No feed here</title></head><body>Just a page</body></html>');
     } else if (path === '/image.png') {
       res.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
     } else if (path === '/hang') {

@@ -1,6 +1,13 @@
 /** Test helpers: assert a message obeys every platform limit and safety rule Taza promises. */
 import { expect } from 'vitest';
-import { DISCORD_LIMITS, discordEmbedLength, type DiscordMessage, TELEGRAM_LIMITS, type TelegramMessage, telegramLength } from '../../../src/render/index.js';
+import {
+  DISCORD_LIMITS,
+  discordEmbedLength,
+  type DiscordMessage,
+  TELEGRAM_LIMITS,
+  type TelegramMessage,
+  telegramLength,
+} from '../../../src/render/index.js';
 import { parseTelegramHtml } from './telegram-html.js';
 
 const isHttpUrl = (value: string) => /^https?:\/\//.test(value) && URL.canParse(value);
