@@ -1,12 +1,28 @@
 /**
  * Opens the keyv store: one namespace per kind of record. STORE_URL picks the backend:
  * empty = an embedded SQLite file under DATA_DIR, `redis://…` or `postgres://…` for more than one machine.
+ *
+ * Every failure is loud: opening checks the store with a real round-trip and throws a StoreError that names the
+ * setting and what to do (the CLI prints it and exits with 2), and every later operation that fails rejects
+ * with a StoreError too, instead of keyv's default of an 'error' event and an `undefined` that reads as "no
+ * such record".
  */
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import { networkStoreError, redactUrl, sqliteStoreError, StoreError } from './errors.js';
+import { openPostgres } from './postgres.js';
+import { openRedis } from './redis.js';
+import { openSqlite } from './sqlite.js';
 import type { FeedRecord, OutboxEntry, SeenRecord, Subscription } from './records.js';
 
+export { StoreError, type StoreProblem } from './errors.js';
+
+/**
+ * The namespaces, each a keyv instance. Their operations reject with a StoreError when the backend fails
+ * (unreachable, timed out, locked, corrupt…); a Redis or Postgres operation settles within the store's
+ * timeout (5 s unless opened with another). Values are stored as JSON: a Date comes back as its ISO string,
+ * which is why the records keep times as strings.
+ */
 export interface Store {
   feeds: Keyv<FeedRecord>;
   subscriptions: Keyv<Subscription>;
@@ -18,41 +34,74 @@ export interface Store {
   meta: Keyv<number>;
   /** Where the data lives, for logs (without credentials). */
   location: string;
+  /**
+   * Health check: writes one small value (`meta` key `ping`) and resolves true when the store took it, false
+   * when it failed. Never rejects; bounded like every operation (SQLite: by its 10 s lock wait).
+   */
   ping(): Promise<boolean>;
+  /** Closes the connection or file; the namespaces must not be used afterwards. */
   close(): Promise<void>;
 }
 
 const NAMESPACES = ['feeds', 'subscriptions', 'seen', 'outbox', 'stories', 'meta'] as const;
 type Namespace = (typeof NAMESPACES)[number];
 
-export async function openStore(options: { storeUrl?: string; dataDir: string }): Promise<Store> {
+/** Bound on opening a Redis or Postgres store and, later, on each of its operations. */
+const NETWORK_TIMEOUT_MS = 5000;
+/**
+ * How long opening tries again a Redis or Postgres that refuses connections (starting beside Taza, say) before
+ * it gives up: short, so that a wrong STORE_URL is reported within seconds (a service manager restarts Taza).
+ */
+const REFUSED_RETRY_MS = 2000;
+/** How long opening the SQLite file waits for a lock that another process holds. */
+const SQLITE_LOCK_WAIT_MS = 3000;
+
+/**
+ * Opens and checks the store; throws a StoreError (with `problem` and a one-line message for the user) when
+ * it cannot be used. `timeoutMs` bounds a network store's opening and each of its operations.
+ */
+export async function openStore(options: { storeUrl?: string; dataDir: string; timeoutMs?: number }): Promise<Store> {
   const url = options.storeUrl ?? '';
-  let adapters: Record<Namespace, KeyvStoreAdapter>;
+  const timeoutMs = options.timeoutMs ?? NETWORK_TIMEOUT_MS;
+  const retryMs = Math.min(REFUSED_RETRY_MS, timeoutMs / 2);
+  let backend: { adapters: Record<string, KeyvStoreAdapter>; close(): Promise<void> };
   let location: string;
-  if (url.startsWith('redis')) {
-    const { default: KeyvRedis } = await import('@keyv/redis');
-    adapters = byNamespace(() => new KeyvRedis(url) as unknown as KeyvStoreAdapter);
-    location = redactCredentials(url);
-  } else if (url.startsWith('postgres')) {
-    const { default: KeyvPostgres } = await import('@keyv/postgres');
-    adapters = byNamespace((ns) => new KeyvPostgres({ uri: url, table: `taza_${ns}` }) as unknown as KeyvStoreAdapter);
-    location = redactCredentials(url);
+  let fail: (error: unknown) => StoreError;
+  if (/^rediss?:/.test(url)) {
+    backend = await openRedis({ url, namespaces: NAMESPACES, timeoutMs, retryMs });
+    location = redactUrl(url);
+    fail = (error) => networkStoreError('redis', url, error);
+  } else if (/^postgres(ql)?:/.test(url)) {
+    backend = await openPostgres({ url, namespaces: NAMESPACES, timeoutMs, retryMs });
+    location = redactUrl(url);
+    fail = (error) => networkStoreError('postgres', url, error);
   } else {
-    const file = url.startsWith('sqlite://') ? url.slice('sqlite://'.length) : join(options.dataDir, 'taza.sqlite');
-    if (file !== ':memory:') mkdirSync(resolve(file, '..'), { recursive: true });
-    adapters = await openSqlite(file);
+    const fromUrl = url.startsWith('sqlite://');
+    const file = fromUrl ? url.slice('sqlite://'.length) : join(options.dataDir, 'taza.sqlite');
+    const setting = fromUrl ? `STORE_URL=${url}` : `DATA_DIR=${options.dataDir}`;
+    backend = await openSqlite({ file, setting, namespaces: NAMESPACES, lockWaitMs: SQLITE_LOCK_WAIT_MS });
     location = file;
+    fail = (error) => sqliteStoreError(setting, file === ':memory:' ? file : resolve(file), error);
   }
   const keyvs = Object.fromEntries(
     NAMESPACES.map((ns) => {
-      const keyv = new Keyv({ store: adapters[ns], namespace: ns });
+      const keyv = new Keyv({ store: backend.adapters[ns], namespace: ns, throwOnErrors: true });
+      // The failure is thrown to the caller as well (throwOnErrors); keyv emits it first, and keeps going
+      // only when something listens.
+      keyv.on('error', () => {});
       return [ns, keyv];
     }),
   ) as Record<Namespace, Keyv>;
-  // An unreachable backend must surface as a failed operation, not as an unhandled 'error' event.
-  const errors: unknown[] = [];
-  for (const keyv of Object.values(keyvs)) keyv.on('error', (error: unknown) => errors.push(error));
-  await keyvs.meta.get('ping');
+  try {
+    // A real round-trip before Taza says the store is open: a write, so a read-only replica or a user who
+    // may only read fails here too.
+    await keyvs.meta.set('ping', Date.now());
+    await keyvs.meta.get('ping');
+  } catch (error) {
+    await backend.close().catch(() => {});
+    throw error instanceof StoreError ? error : fail(error);
+  }
+  let closing: Promise<void> | undefined;
   return {
     feeds: keyvs.feeds,
     subscriptions: keyvs.subscriptions,
@@ -69,71 +118,22 @@ export async function openStore(options: { storeUrl?: string; dataDir: string })
         return false;
       }
     },
-    async close() {
-      await Promise.allSettled(Object.values(keyvs).map((keyv) => keyv.disconnect()));
+    close() {
+      closing ??= backend.close();
+      return closing;
     },
   };
 }
 
-function byNamespace(make: (ns: Namespace) => KeyvStoreAdapter): Record<Namespace, KeyvStoreAdapter> {
-  return Object.fromEntries(NAMESPACES.map((ns) => [ns, make(ns)])) as Record<Namespace, KeyvStoreAdapter>;
-}
-
-async function openSqlite(file: string): Promise<Record<Namespace, KeyvStoreAdapter>> {
-  const { KeyvSqlite } = await import('@keyv/sqlite');
-  // One connection for every namespace: separate connections to one file fail with SQLITE_BUSY under load
-  // (a write that must upgrade a stale read snapshot gets no busy-wait). @keyv/sqlite opens a connection per
-  // adapter, so each namespace's adapter is pointed at the first adapter's connection, with its own table.
-  const main = new KeyvSqlite({
-    uri: `sqlite://${file}`,
-    table: NAMESPACES[0],
-    busyTimeout: 10_000,
-    iterationLimit: 1000,
-  });
-  // WAL keeps readers and the writer apart; synchronous=NORMAL stays crash-safe without an fsync per write.
-  await main.query('PRAGMA journal_mode=WAL');
-  await main.query('PRAGMA synchronous=NORMAL');
-  const adapters = { [NAMESPACES[0]]: withSetMany(main, NAMESPACES[0]) } as unknown as Record<
-    Namespace,
-    KeyvStoreAdapter
-  >;
-  for (const ns of NAMESPACES.slice(1)) {
-    const adapter = new KeyvSqlite({ uri: 'sqlite://:memory:', table: ns, iterationLimit: 1000 });
-    await adapter.close();
-    await main.query(`CREATE TABLE IF NOT EXISTS ${ns}(key VARCHAR(255) PRIMARY KEY, value TEXT)`);
-    adapter.query = main.query;
-    // The shared connection is closed once, by the main adapter.
-    adapter.close = async () => {};
-    adapters[ns] = withSetMany(adapter, ns);
-  }
-  return adapters;
-}
-
 /**
- * @keyv/sqlite has no setMany, so keyv would run one upsert (one statement, one transaction) per key: a new
- * feed's 25 items cost 50 of them. One multi-row upsert writes them all at once.
+ * Every live record of a namespace, each once: Redis's SCAN may return a key twice when it resizes mid-listing,
+ * and listing an expired record skips it.
  */
-function withSetMany<T extends { query: (sql: string, ...params: unknown[]) => Promise<unknown> }>(
-  adapter: T,
-  table: string,
-): T {
-  const upsert = `INSERT INTO ${table} (key, value) SELECT json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]') FROM json_each(?) AS e WHERE true ON CONFLICT(key) DO UPDATE SET value = excluded.value`;
-  return Object.assign(adapter, {
-    async setMany(entries: Array<{ key: string; value: unknown }>) {
-      await adapter.query(upsert, JSON.stringify(entries.map((entry) => [entry.key, entry.value])));
-      return entries.map(() => true);
-    },
-  });
-}
-
-function redactCredentials(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
-}
-
-/** Every record of a namespace (keyv iterators yield [key, value]). */
 export async function allValues<T>(keyv: Keyv<T>): Promise<T[]> {
-  const values: T[] = [];
-  if (!keyv.iterator) return values;
-  for await (const [, value] of keyv.iterator(undefined)) if (value !== undefined) values.push(value as T);
-  return values;
+  // An empty answer here would read as "no feeds, no subscriptions, nothing pending".
+  if (!keyv.iterator) throw new Error(`the ${keyv.namespace ?? ''} namespace of this store cannot be listed`);
+  const values = new Map<string, T>();
+  for await (const [key, value] of keyv.iterator(undefined))
+    if (value !== undefined) values.set(String(key), value as T);
+  return [...values.values()];
 }

@@ -1,0 +1,102 @@
+/** The Redis store: one client for every namespace, keys prefixed `<namespace>::` by @keyv/redis. */
+import type { KeyvStoreAdapter } from 'keyv';
+import { errorChain, networkStoreError, withTimeout } from './errors.js';
+import { guardAdapter } from './guard.js';
+
+/** Longest pause between two reconnection attempts once Taza runs: the store is back within 2 s of Redis. */
+const MAX_RECONNECT_DELAY_MS = 2000;
+
+export interface RedisStore {
+  adapters: Record<string, KeyvStoreAdapter>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects within `timeoutMs` or throws a StoreError: a refused connection is tried again for `retryMs` (Redis
+ * may be starting beside Taza), a refused login is not. Once connected, a lost connection is retried for ever, and
+ * meanwhile every operation rejects at once instead of queueing (node-redis's offline queue would hold it until
+ * Redis came back); an operation that gets no answer rejects after `timeoutMs`.
+ */
+export async function openRedis(options: {
+  url: string;
+  namespaces: readonly string[];
+  timeoutMs: number;
+  retryMs: number;
+}): Promise<RedisStore> {
+  const { url, namespaces, timeoutMs } = options;
+  const fail = (error: unknown) => networkStoreError('redis', url, error);
+  const { createClient, default: KeyvRedis } = await import('@keyv/redis');
+  const retryUntil = Date.now() + options.retryMs;
+  let ready = false;
+  let client: ReturnType<typeof createClient>;
+  try {
+    client = createClient({
+      url,
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: timeoutMs,
+        reconnectStrategy: (retries: number, cause: Error) => {
+          const delay = Math.min(100 * 2 ** retries, MAX_RECONNECT_DELAY_MS);
+          if (ready) return delay;
+          // Before the first connection: give up on what waiting cannot fix, and after `retryMs`.
+          if (!isRetryable(cause) || Date.now() + delay > retryUntil) return cause;
+          return delay;
+        },
+      },
+    });
+  } catch (error) {
+    // The URL is parsed here: `redis://host/name` is refused, the database is a number.
+    throw fail(error);
+  }
+  // Every failure also reaches the caller as a rejection; without a listener an 'error' event would crash.
+  client.on('error', () => {});
+  client.on('ready', () => (ready = true));
+  try {
+    await withTimeout(client.connect(), timeoutMs);
+  } catch (error) {
+    destroy(client);
+    throw fail(error);
+  }
+
+  const adapters: Record<string, KeyvStoreAdapter> = {};
+  for (const ns of namespaces) {
+    const adapter = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true });
+    // Its clear() swallows every error; this one lets them through.
+    adapter.clear = async () => {
+      const match = `${adapter.namespace ?? ns}${adapter.keyPrefixSeparator}*`;
+      let cursor = '0';
+      do {
+        const page = await client.scan(cursor, { MATCH: match, COUNT: 1000 });
+        cursor = String(page.cursor);
+        if (page.keys.length > 0) await client.unlink(page.keys);
+      } while (cursor !== '0');
+    };
+    // The shared client is closed once, by `close` below.
+    adapter.disconnect = async () => {};
+    adapters[ns] = guardAdapter(adapter as unknown as KeyvStoreAdapter, { fail, timeoutMs });
+  }
+  return {
+    adapters,
+    async close() {
+      if (!client.isOpen) return;
+      // close() waits for the replies still due; a Redis that is gone never sends them.
+      await withTimeout(client.close(), timeoutMs).catch(() => destroy(client));
+    },
+  };
+}
+
+function destroy(client: { isOpen: boolean; destroy(): void }): void {
+  try {
+    if (client.isOpen) client.destroy();
+  } catch {
+    // Already closed.
+  }
+}
+
+/** Connection failures that may go away by themselves (Redis starting, a blip); not a wrong password or host. */
+function isRetryable(cause: unknown): boolean {
+  const chain = errorChain(cause);
+  if (chain.some((entry) => /WRONGPASS|NOAUTH|invalid password|without any password/i.test(entry.message)))
+    return false;
+  return !chain.some((entry) => entry.code === 'ENOTFOUND' || entry.code === 'EAI_NONAME');
+}
