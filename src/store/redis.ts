@@ -58,6 +58,7 @@ export async function openRedis(options: {
     throw fail(error);
   }
 
+  let closed = false;
   const adapters: Record<string, KeyvStoreAdapter> = {};
   for (const ns of namespaces) {
     const adapter = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true });
@@ -71,13 +72,19 @@ export async function openRedis(options: {
         if (page.keys.length > 0) await client.unlink(page.keys);
       } while (cursor !== '0');
     };
-    // The shared client is closed once, by `close` below.
+    // The shared client is closed once, by `close` below. Without this, an operation on a closed client
+    // would open a new connection (and keep the process alive after close).
     adapter.disconnect = async () => {};
+    adapter.getClient = async () => {
+      if (closed) throw new Error('The client is closed');
+      return client;
+    };
     adapters[ns] = guardAdapter(adapter as unknown as KeyvStoreAdapter, { fail, timeoutMs });
   }
   return {
     adapters,
     async close() {
+      closed = true;
       if (!client.isOpen) return;
       // close() waits for the replies still due; a Redis that is gone never sends them.
       await withTimeout(client.close(), timeoutMs).catch(() => destroy(client));

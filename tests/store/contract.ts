@@ -8,7 +8,7 @@
  */
 import type Keyv from 'keyv';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { allValues, type Store } from '../../src/store/open.js';
+import { allValues, StoreError, type Store } from '../../src/store/open.js';
 import type { FeedRecord, OutboxEntry, Subscription } from '../../src/store/records.js';
 
 const NAMESPACES = ['feeds', 'subscriptions', 'seen', 'outbox', 'stories', 'meta'] as const;
@@ -238,9 +238,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.meta.get('outbox-seq')).toBe(9);
     });
 
-    it('closes more than once without an error', async () => {
+    it('closes more than once without an error; afterwards operations reject, they do not reconnect', async () => {
       await store.close();
       await store.close();
+      await expect(store.feeds.get('a')).rejects.toBeInstanceOf(StoreError);
+      await expect(store.meta.set('a', 1)).rejects.toBeInstanceOf(StoreError);
+      expect(await store.ping()).toBe(false);
       store = await open();
     });
   });
