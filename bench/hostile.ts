@@ -246,10 +246,8 @@ async function measure(
       windowS: round((windowEnd - windowStart) / 1000, 1),
       eventLoop: eventLoopFigures(opening, closing, windowEnd),
       longestHealthWaitMs: probe.longestWaitMs(windowStart, windowEnd),
-      healthProbes: probe.samples.filter((sample) => sample.sentAt >= windowStart && sample.sentAt <= windowEnd).length,
-      healthUnanswered: probe.samples.filter(
-        (sample) => sample.sentAt >= windowStart && sample.sentAt <= windowEnd && sample.answeredAt === undefined,
-      ).length,
+      healthProbes: probe.countBetween(windowStart, windowEnd).probes,
+      healthUnanswered: probe.countBetween(windowStart, windowEnd).unanswered,
       peakRssMb: round(Math.max(0, ...sampler.readings.map((reading) => reading.peakRssMb)), 1),
       windowMaxRssMb: round(sampler.maxRssBetween(windowStart, windowEnd), 1),
       ordinaryChecksInWindow: timeline.filter(([at]) => at >= windowStart && at <= windowEnd).length,
@@ -478,7 +476,7 @@ function hostileRows(f: HostileFigures): Row[] {
       measure: 'longest /healthz wait in the window',
       unit: 'ms',
       taza: f.longestHealthWaitMs,
-      note: `${f.healthProbes} probes, one at a time, ${f.healthUnanswered} unanswered`,
+      note: `${f.healthProbes} probes waiting in the window (one at a time), ${f.healthUnanswered} never answered`,
     },
     {
       section,

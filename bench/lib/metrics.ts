@@ -95,15 +95,22 @@ export class HealthProbe {
   }
 
   /**
-   * The longest a probe sent in [from, to] waited for its answer; one still unanswered counts until `to`
-   * (or until now, when later).
+   * The longest wait of a probe that was waiting at some time in [from, to] (sent before `to`, answered after
+   * `from`), counted from its sending; one still unanswered counts until now.
    */
   longestWaitMs(from: number, to: number): number {
     let longest = 0;
     for (const sample of this.samples) {
-      if (sample.sentAt < from || sample.sentAt > to) continue;
-      longest = Math.max(longest, (sample.answeredAt ?? Math.max(to, Date.now())) - sample.sentAt);
+      const answeredAt = sample.answeredAt ?? Date.now();
+      if (sample.sentAt > to || answeredAt < from) continue;
+      longest = Math.max(longest, answeredAt - sample.sentAt);
     }
     return longest;
+  }
+
+  /** Probes waiting at some time in [from, to], and how many of them were never answered. */
+  countBetween(from: number, to: number): { probes: number; unanswered: number } {
+    const overlapping = this.samples.filter((sample) => sample.sentAt <= to && (sample.answeredAt ?? Infinity) >= from);
+    return { probes: overlapping.length, unanswered: overlapping.filter((s) => s.answeredAt === undefined).length };
   }
 }
