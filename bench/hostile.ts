@@ -92,11 +92,13 @@ export interface HostileFigures {
     rawMinS?: number;
     delayP99Ms?: number;
     delayMaxMs?: number;
+    /** How long the scrapes that open and close the window waited for an answer (undefined: none came). */
+    openingScrapeWaitMs?: number;
     closingScrapeWaitMs?: number;
   };
   longestHealthWaitMs: number;
-  healthProbes: number;
-  healthUnanswered: number;
+  /** /healthz probes waiting in the window; timed out (each after 60 s); seeing no answer before the end. */
+  health: { probes: number; timedOut: number; unanswered: number };
   peakRssMb: number;
   windowMaxRssMb: number;
   ordinaryChecksInWindow: number;
@@ -246,8 +248,7 @@ async function measure(
       windowS: round((windowEnd - windowStart) / 1000, 1),
       eventLoop: eventLoopFigures(opening, closing, windowEnd),
       longestHealthWaitMs: probe.longestWaitMs(windowStart, windowEnd),
-      healthProbes: probe.countBetween(windowStart, windowEnd).probes,
-      healthUnanswered: probe.countBetween(windowStart, windowEnd).unanswered,
+      health: probe.countBetween(windowStart, windowEnd),
       peakRssMb: round(Math.max(0, ...sampler.readings.map((reading) => reading.peakRssMb)), 1),
       windowMaxRssMb: round(sampler.maxRssBetween(windowStart, windowEnd), 1),
       ordinaryChecksInWindow: timeline.filter(([at]) => at >= windowStart && at <= windowEnd).length,
@@ -347,19 +348,23 @@ function eventLoopFigures(
   closing: Scrape | undefined,
   windowEnd: number,
 ): HostileFigures['eventLoop'] {
-  if (!opening || !closing) return {};
+  const waits = {
+    openingScrapeWaitMs: opening ? opening.answeredAt - opening.sentAt : undefined,
+    closingScrapeWaitMs: closing ? closing.answeredAt - windowEnd : undefined,
+  };
+  if (!opening || !closing) return waits;
   const raw = (name: string) => closing.values.get(name);
   const delay = (seconds: number | undefined) =>
     seconds === undefined ? undefined : round(Math.max(0, seconds - EVENT_LOOP_RESOLUTION_S) * 1000, 1);
   const rawP99S = raw('nodejs_eventloop_lag_p99_seconds');
   const rawMaxS = raw('nodejs_eventloop_lag_max_seconds');
   return {
+    ...waits,
     rawP99S,
     rawMaxS,
     rawMinS: raw('nodejs_eventloop_lag_min_seconds'),
     delayP99Ms: delay(rawP99S),
     delayMaxMs: delay(rawMaxS),
-    closingScrapeWaitMs: closing.answeredAt - windowEnd,
   };
 }
 
@@ -476,7 +481,7 @@ function hostileRows(f: HostileFigures): Row[] {
       measure: 'longest /healthz wait in the window',
       unit: 'ms',
       taza: f.longestHealthWaitMs,
-      note: `${f.healthProbes} probes waiting in the window (one at a time), ${f.healthUnanswered} never answered`,
+      note: `until Taza answered anything; ${f.health.probes} probes (one at a time) in the window, ${f.health.timedOut} timed out after 60 s, ${f.health.unanswered} saw no answer by the end`,
     },
     {
       section,

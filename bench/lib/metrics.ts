@@ -45,24 +45,28 @@ export async function scrapeMetrics(port: number, timeoutMs: number): Promise<Sc
 
 export interface ProbeSample {
   sentAt: number;
-  /** Undefined while unanswered (or when it never was: a process that died or stayed blocked past the timeout). */
+  /** When an HTTP answer came (any status); undefined while none has. */
   answeredAt?: number;
   ok?: boolean;
+  /** When the probe gave up: its timeout, or a refused connection (the process is gone). */
+  failedAt?: number;
 }
 
 /**
- * GET /healthz one at a time, a new one `everyMs` after the previous was sent (or as soon as it is answered,
- * when it took longer). The longest wait is a lower bound on the longest event-loop stall.
+ * GET /healthz one at a time, a new one `everyMs` after the previous was sent (at once after a slow answer or a
+ * timeout). A request waits for as long as Taza's event loop is blocked, so how long a probe waited for Taza to
+ * answer (it or, after its timeout, the next probe) is a lower bound on the longest stall.
  */
 export class HealthProbe {
   readonly samples: ProbeSample[] = [];
   private stopped = false;
+  private stoppedAt?: number;
   private readonly done: Promise<void>;
 
   constructor(
     readonly url: string,
     readonly everyMs = 1000,
-    readonly timeoutMs = 120_000,
+    readonly timeoutMs = 60_000,
   ) {
     this.done = this.loop();
   }
@@ -78,11 +82,9 @@ export class HealthProbe {
         sample.answeredAt = Date.now();
       } catch {
         sample.ok = false;
-        // A refused connection answers at once (the process is gone): stop rather than spin.
-        if (Date.now() - sample.sentAt < this.timeoutMs) {
-          sample.answeredAt = Date.now();
-          return;
-        }
+        sample.failedAt = Date.now();
+        // A refused connection fails at once (the process is gone): stop rather than spin.
+        if (sample.failedAt - sample.sentAt < this.timeoutMs) return;
       }
       await pause(Math.max(0, sample.sentAt + this.everyMs - Date.now()));
     }
@@ -91,26 +93,43 @@ export class HealthProbe {
   /** Stops after the probe in flight (which may be cut short by the process stopping). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stoppedAt ??= Date.now();
     await Promise.race([this.done, pause(100)]);
   }
 
   /**
-   * The longest wait of a probe that was waiting at some time in [from, to] (sent before `to`, answered after
-   * `from`), counted from its sending; one still unanswered counts until now.
+   * Per probe, how long Taza took to answer anything after it was sent: its own answer, or (when it timed out)
+   * the first answer to a later probe; until the probes stopped when none came. The probes counted are those
+   * whose wait overlaps [from, to], so a stall the window opens in counts whole.
    */
-  longestWaitMs(from: number, to: number): number {
-    let longest = 0;
+  private waits(from: number, to: number): Array<{ sample: ProbeSample; waitMs: number; answered: boolean }> {
+    const answers = this.samples.flatMap((sample) => (sample.answeredAt === undefined ? [] : [sample.answeredAt]));
+    const end = this.stoppedAt ?? Date.now();
+    const waits: Array<{ sample: ProbeSample; waitMs: number; answered: boolean }> = [];
     for (const sample of this.samples) {
-      const answeredAt = sample.answeredAt ?? Date.now();
-      if (sample.sentAt > to || answeredAt < from) continue;
-      longest = Math.max(longest, answeredAt - sample.sentAt);
+      const answer = answers.find((at) => at >= sample.sentAt);
+      const until = answer ?? end;
+      if (sample.sentAt > to || until < from) continue;
+      waits.push({ sample, waitMs: until - sample.sentAt, answered: answer !== undefined });
     }
-    return longest;
+    return waits;
   }
 
-  /** Probes waiting at some time in [from, to], and how many of them were never answered. */
-  countBetween(from: number, to: number): { probes: number; unanswered: number } {
-    const overlapping = this.samples.filter((sample) => sample.sentAt <= to && (sample.answeredAt ?? Infinity) >= from);
-    return { probes: overlapping.length, unanswered: overlapping.filter((s) => s.answeredAt === undefined).length };
+  /** The longest of those waits: a lower bound on the longest event-loop stall around [from, to]. */
+  longestWaitMs(from: number, to: number): number {
+    return Math.max(0, ...this.waits(from, to).map((wait) => wait.waitMs));
+  }
+
+  /**
+   * The probes of those waits, how many timed out, and how many saw no answer to any probe before the end (Taza
+   * still blocked, or gone).
+   */
+  countBetween(from: number, to: number): { probes: number; timedOut: number; unanswered: number } {
+    const waits = this.waits(from, to);
+    return {
+      probes: waits.length,
+      timedOut: waits.filter((wait) => wait.sample.failedAt !== undefined).length,
+      unanswered: waits.filter((wait) => !wait.answered).length,
+    };
   }
 }
