@@ -3,9 +3,9 @@
  * cores), Taza and the peer (rss-feed-emitter) each in its own process against the same local feed farm, and prints
  * one table of Taza, peer, ratio, target and result. Writes bench/results/latest.json with the machine it ran on.
  *
- *   npm run bench                      the whole suite (about 12 minutes)
+ *   npm run bench                      the whole suite (about 17 minutes)
  *   npm run bench -- --quick           a smoke run: 30 s steady state, 2,000-feed scale, shorter peer timeout
- *   npm run bench -- --only steady,scale   some sections only (steady, scale, matching, startup, fetch)
+ *   npm run bench -- --only steady,scale   some sections only (steady, scale, matching, startup, fetch, hostile)
  *   npm run bench -- --no-build        use the existing dist/
  */
 import { execFileSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runFetchBench } from './fetch.js';
+import { HOSTILE_DEFAULTS, runHostile } from './hostile.js';
 import { round } from './lib/stats.js';
 import { renderTable, ratio, type Row } from './lib/table.js';
 import { ROOT } from './lib/taza.js';
@@ -21,7 +22,7 @@ import { runScale, SCALE_DEFAULTS } from './scale.js';
 import { runStartup, STARTUP_DEFAULTS } from './startup.js';
 import { runSteady, STEADY_DEFAULTS } from './steady.js';
 
-const SECTIONS = ['steady', 'scale', 'matching', 'startup', 'fetch'] as const;
+const SECTIONS = ['steady', 'scale', 'matching', 'startup', 'fetch', 'hostile'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -181,6 +182,9 @@ const scaleOptions = quick
   ? { ...SCALE_DEFAULTS, feeds: 2_000, hosts: 500, peerTimeoutMs: 60_000, tazaFirstCycleTimeoutMs: 120_000 }
   : SCALE_DEFAULTS;
 const startupOptions = quick ? { ...STARTUP_DEFAULTS, runs: 1 } : STARTUP_DEFAULTS;
+const hostileOptions = quick
+  ? { ...HOSTILE_DEFAULTS, feeds: 200, hosts: 50, durationMs: 60_000, publications: 5, firstLoadTimeoutMs: 60_000 }
+  : HOSTILE_DEFAULTS;
 
 const runners: Record<Section, () => Promise<{ rows: Row[]; details: unknown }>> = {
   steady: () => runSteady(steadyOptions),
@@ -188,6 +192,7 @@ const runners: Record<Section, () => Promise<{ rows: Row[]; details: unknown }>>
   matching: matchingRows,
   startup: () => runStartup(startupOptions),
   fetch: fetchRows,
+  hostile: () => runHostile(hostileOptions),
 };
 
 const rows: Row[] = [];

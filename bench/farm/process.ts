@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { HostileFeedStats } from './hostile.js';
 import type { FarmItem, FarmRequestRecord, FarmStats } from './index.js';
 
 export interface FarmProcess {
@@ -65,6 +66,39 @@ export async function spawnFarm(feeds: number, hosts: number): Promise<FarmProce
       )) as Omit<FarmItem, 'publishedAt'> & { publishedAt: string },
     resetStats: async () => {
       await call('POST', '/reset-stats');
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+export interface HostileFarmProcess {
+  port: number;
+  control: string;
+  feeds: Array<{ key: string; label: string; url: string }>;
+  pid: number;
+  stats(): Promise<HostileFeedStats[]>;
+  stop(): Promise<void>;
+}
+
+/** Starts hostile-serve.ts as a child process: its bodies (about 45 MB, one copy each) stay out of the bench's heap. */
+export async function spawnHostileFarm(kinds?: string[]): Promise<HostileFarmProcess> {
+  const serve = fileURLToPath(new URL('./hostile-serve.ts', import.meta.url));
+  const only = kinds === undefined ? [] : ['--only', kinds.join(',')];
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', serve, ...only], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  const info = JSON.parse(line) as { port: number; control: string; feeds: HostileFarmProcess['feeds'] };
+  return {
+    ...info,
+    pid: child.pid!,
+    stats: async () => {
+      const response = await fetch(`${info.control}/stats`);
+      if (!response.ok) throw new Error(`hostile farm GET /stats: ${response.status}`);
+      return (await response.json()) as HostileFeedStats[];
     },
     stop: async () => {
       child.kill('SIGTERM');
