@@ -2,7 +2,9 @@ import type { ParsedFeed } from '../core/feed.js';
 import { decodeBody } from './decode.js';
 import { findFeedLinks } from './feed-links.js';
 import { buildJsonFeed, isJsonFeed } from './json-feed.js';
-import { buildXmlFeed, parseXmlDocument } from './xml.js';
+import { ParseError } from './errors.js';
+import { buildXmlFeed } from './xml.js';
+import { readXml } from './xml-reader.js';
 
 export { decodeBody } from './decode.js';
 export { findFeedLinks } from './feed-links.js';
@@ -10,18 +12,7 @@ export { bodyFingerprint } from './fingerprint.js';
 export { parseFeedDate } from './dates.js';
 export { plainText } from './text.js';
 
-export type ParseErrorKind = 'empty' | 'html-page' | 'not-a-feed' | 'malformed';
-
-export class ParseError extends Error {
-  constructor(
-    readonly kind: ParseErrorKind,
-    message: string,
-    readonly feedLinks?: string[],
-  ) {
-    super(message);
-    this.name = 'ParseError';
-  }
-}
+export { ParseError, type ParseErrorKind } from './errors.js';
 
 export interface ParseOptions {
   /** The URL the body came from: relative links (items, advertised feeds) are resolved against it. */
@@ -55,18 +46,23 @@ function parseJson(text: string, baseUrl: string | undefined): ParsedFeed {
   return buildJsonFeed(value, baseUrl);
 }
 
+// Characters XML 1.0 forbids; real feeds contain them (pasted from word processors) and they are dropped.
+const INVALID_XML_CHARS =
+  // eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
+  /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 function parseXml(text: string, baseUrl: string | undefined): ParsedFeed {
-  let document: Record<string, unknown>;
-  try {
-    document = parseXmlDocument(text);
-  } catch (error) {
-    throw new ParseError('malformed', `the feed is not well-formed XML (${(error as Error).message})`);
-  }
-  const rootName = Object.keys(document)[0] ?? '';
-  if (rootName.toLowerCase() === 'html') throw htmlPageError(text, baseUrl);
+  // readXml throws ParseError('too-complex') itself, before building anything large.
+  const document = readXml(text.replace(INVALID_XML_CHARS, ''), baseUrl);
+  const root = document.roots[0];
+  if (!root) throw new ParseError('malformed', 'the feed is not well-formed XML (it has no root element)');
+  if (root.local === 'html') throw htmlPageError(text, baseUrl);
   const feed = buildXmlFeed(document, baseUrl);
   if (!feed)
-    throw new ParseError('not-a-feed', `the document is XML but not a feed (its root element is <${rootName}>)`);
+    throw new ParseError('not-a-feed', `the document is XML but not a feed (its root element is <${root.local}>)`);
+  // Markup broken badly enough to lose every item is reported as such; a feed that still gives items is kept.
+  if (feed.items.length === 0 && document.problems.length > 0)
+    throw new ParseError('malformed', `the feed is not well-formed XML (${document.problems[0]})`);
   return feed;
 }
 
