@@ -489,6 +489,8 @@ function atomFeed(doc: XmlDocument, root: XmlNode, baseUrl: string | undefined):
   const link = bare.atomLink(root, ATOM);
   const reading = new Reading(doc, baseUrl ?? link);
   let nodes = childrenOf(root, [...ATOM, ...OTHER], 'entry');
+  // Feeds that mix the formats put RSS-style <item>s in an Atom <feed>; they are read as entries.
+  if (nodes.length === 0) nodes = childrenOf(root, [...ATOM, ...OTHER], 'item');
   if (nodes.length === 0) nodes = strayItems(root, 'entry');
   const feedAuthor = first(root, ATOM, 'author', (child) => reading.person(child));
   return finish(doc, {
