@@ -2,6 +2,29 @@ import { DomUtils, parseDocument } from 'htmlparser2';
 import { tooComplex } from './errors.js';
 import { LIMITS } from './limits.js';
 
+/**
+ * Builds a long string from many small pieces with memory near the result's size: pieces are joined every
+ * thousand, where an array of millions of one-character strings, or a rope of concatenations, costs tens of bytes
+ * per piece.
+ */
+export class TextBuilder {
+  private parts: string[] = [];
+  private readonly chunks: string[] = [];
+
+  push(piece: string): void {
+    this.parts.push(piece);
+    if (this.parts.length >= 1_024) {
+      this.chunks.push(this.parts.join(''));
+      this.parts = [];
+    }
+  }
+
+  toString(): string {
+    if (this.chunks.length === 0) return this.parts.join('');
+    return this.chunks.join('') + this.parts.join('');
+  }
+}
+
 const XML_ENTITIES = new Map([
   ['amp', '&'],
   ['lt', '<'],
@@ -108,7 +131,7 @@ const NAME_START = /^[A-Za-z_:]/;
 export function decodeXml(raw: string, table?: EntityTable): string {
   let amp = raw.indexOf('&');
   if (amp === -1) return raw;
-  const parts: string[] = [];
+  const parts = new TextBuilder();
   let copied = 0;
   while (amp !== -1) {
     const found = reference(raw, amp, table);
@@ -119,6 +142,7 @@ export function decodeXml(raw: string, table?: EntityTable): string {
     }
     amp = raw.indexOf('&', found !== undefined ? copied : amp + 1);
   }
+  if (copied === 0) return raw;
   if (copied < raw.length) parts.push(raw.slice(copied));
-  return parts.join('');
+  return parts.toString();
 }

@@ -1,4 +1,5 @@
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
+import { TextBuilder } from './entities.js';
 import { LIMITS } from './limits.js';
 
 /**
@@ -68,7 +69,7 @@ function collapse(text: string): string {
 export function plainText(value: unknown): string {
   const raw = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
   if (!/[<&]/.test(raw)) return collapse(raw);
-  const parts: string[] = [];
+  const parts = new TextBuilder();
   // Inside <script> or <style>, whose content is never text a reader sees.
   let hidden: string | undefined;
   const tagName = (start: number, end: number) => raw.slice(start, end).toLowerCase();
@@ -96,7 +97,7 @@ export function plainText(value: unknown): string {
   );
   tokenizer.write(raw);
   tokenizer.end();
-  return collapse(parts.join(''));
+  return collapse(parts.toString());
 }
 
 /** A non-empty trimmed plain text, or undefined. */

@@ -87,7 +87,8 @@ interface Frame {
   readonly node: XmlNode | undefined;
   readonly scope: Map<string, string> | undefined;
   readonly budget: Budget;
-  readonly isItem: boolean;
+  /** This element is an item or inside one. */
+  readonly inItem: boolean;
 }
 
 const enum Char {
@@ -292,7 +293,8 @@ class Reader {
     const colon = key.indexOf(':');
     const local = colon === -1 ? key : key.slice(colon + 1);
     let keep = (parentFrame === undefined || parent !== undefined) && depth <= LIMITS.maxFieldDepth;
-    const isItem = keep && depth <= 3 && (local === 'item' || local === 'entry') && !parentFrame?.isItem;
+    // Items sit at depth 2 or 3; a feed wrapped in another element or two puts them deeper.
+    const isItem = keep && depth <= 5 && (local === 'item' || local === 'entry') && !parentFrame?.inItem;
     let budget: Budget;
     if (isItem) {
       budget = { left: LIMITS.maxNodesPerItem };
@@ -380,7 +382,7 @@ class Reader {
     }
     if (depth === 1) this.seenRoot = true;
     if (selfClosing) return index;
-    this.frames.push({ key, node, scope, budget, isItem });
+    this.frames.push({ key, node, scope, budget, inItem: isItem || (parentFrame?.inItem ?? false) });
     this.open.set(key, (this.open.get(key) ?? 0) + 1);
     return index;
   }
