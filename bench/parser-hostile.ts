@@ -36,6 +36,11 @@ const CASES: Record<string, () => string> = {
   'deep-html-cdata': () => rss(item(1, '<![CDATA[' + '<span>'.repeat(200_000) + 'deep text]]>')),
   /** Many sibling elements inside one item (2 million empty elements). */
   'wide-item': () => rss('<item><title>x</title>' + '<x/>'.repeat(3_500_000) + '</item>'),
+  /** 700,000 distinct element names, each opened and closed. */
+  'distinct-names': () =>
+    rss(
+      `<item><title>x</title>${Array.from({ length: 700_000 }, (_, index) => `<n${index}></n${index}>`).join('')}</item>`,
+    ),
   /** Close tags that close nothing. */
   'stray-closes': () => rss('<item><title>x</title><description>' + '</x>'.repeat(3_500_000) + '</description></item>'),
   /** Unterminated comments, CDATA and volatile elements (fingerprint and tokenizer worst cases). */

@@ -472,7 +472,10 @@ class Reader {
 
   private pop(contentEnd: number): void {
     const frame = this.frames.pop()!;
-    this.open.set(frame.key, this.open.get(frame.key)! - 1);
+    // Names no longer open are dropped, so a document of a million distinct names keeps a small map.
+    const count = this.open.get(frame.key)! - 1;
+    if (count === 0) this.open.delete(frame.key);
+    else this.open.set(frame.key, count);
     if (frame.node) frame.node.contentEnd = contentEnd;
   }
 }
