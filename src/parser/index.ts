@@ -1,8 +1,10 @@
+import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import type { ParsedFeed } from '../core/feed.js';
 import { decodeBody } from './decode.js';
 import { findFeedLinks } from './feed-links.js';
 import { buildJsonFeed, isJsonFeed } from './json-feed.js';
-import { ParseError } from './errors.js';
+import { ParseError, tooComplex } from './errors.js';
+import { LIMITS } from './limits.js';
 import { buildXmlFeed } from './xml.js';
 import { readXml } from './xml-reader.js';
 
@@ -67,12 +69,30 @@ function parseXml(text: string, baseUrl: string | undefined): ParsedFeed {
 }
 
 /**
+ * A body that is still gzip-compressed (a .xml.gz file, or a server that compressed twice or did not say so):
+ * inflated, within the same bound as a fetched body, so a small bomb cannot expand into memory.
+ */
+function inflated(body: Buffer): Buffer {
+  if (body[0] !== 0x1f || body[1] !== 0x8b) return body;
+  try {
+    return gunzipSync(body, { maxOutputLength: LIMITS.maxInflatedBytes, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch (error) {
+    if (error instanceof RangeError)
+      throw tooComplex(`its gzip-compressed body expands past ${LIMITS.maxInflatedBytes / 1024 / 1024} MiB`);
+    throw new ParseError(
+      'malformed',
+      `the body is gzip-compressed but cannot be inflated (${(error as Error).message})`,
+    );
+  }
+}
+
+/**
  * Reads RSS 0.9x/1.0/2.0, Atom 0.3/1.0, RDF and JSON Feed, choosing the format from the body (Content-Type is
  * only a charset hint). Every field comes back as plain text except `html`; dates are valid or absent.
  */
 export function parseFeed(body: Buffer, contentType?: string, options: ParseOptions = {}): ParsedFeed {
   // eslint-disable-next-line no-control-regex -- NUL padding before the document is exactly what is stripped
-  const text = decodeBody(body, contentType).replace(/^[\s\u0000\ufeff]+/, '');
+  const text = decodeBody(inflated(body), contentType).replace(/^[\s\u0000\ufeff]+/, '');
   if (text === '') throw new ParseError('empty', 'the server answered with an empty body');
   let feed: ParsedFeed;
   if (text.startsWith('{') || text.startsWith('[')) feed = parseJson(text, options.baseUrl);

@@ -22,6 +22,8 @@ export const LIMITS = {
   maxDeclaredEntityExpansion: 1_000_000,
   /** Entities a DTD may declare (the rest are ignored). */
   maxDeclaredEntities: 256,
+  /** A gzip-compressed body reaching the parser is inflated up to this size (the fetcher's default cap). */
+  maxInflatedBytes: 15 * 1024 * 1024,
   /** HTML nested deeper than this in an item's content is given as its plain text instead. */
   maxHtmlDepth: 256,
 } as const;

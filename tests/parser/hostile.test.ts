@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { describeError } from '../../src/pipeline/feed-health.js';
 import { bodyFingerprint, ParseError, parseFeed } from '../../src/parser/index.js';
@@ -11,8 +12,12 @@ const item = (index: number, extra = '') =>
 const parse = (text: string) => parseFeed(Buffer.from(text, 'utf8'));
 
 function parseError(text: string): ParseError {
+  return parseErrorOf(Buffer.from(text, 'utf8'));
+}
+
+function parseErrorOf(body: Buffer): ParseError {
   try {
-    parse(text);
+    parseFeed(body);
   } catch (error) {
     if (error instanceof ParseError) return error;
     throw error;
@@ -119,5 +124,16 @@ describe('reading costs work linear in the size, whatever the structure', () => 
     // A lazy regex rescans to the end for every unclosed <lastBuildDate>: quadratic, minutes at 15 MiB.
     const body = Buffer.from(rss('<lastBuildDate><!--<generator>'.repeat(200_000)));
     expect(bodyFingerprint(body)).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe('a body still gzip-compressed', () => {
+  it('is inflated within the fetch cap, and refused past it', () => {
+    expect(parseFeed(gzipSync(Buffer.from(rss(item(1))))).items).toHaveLength(1);
+    const bomb = gzipSync(Buffer.alloc(LIMITS.maxInflatedBytes + 1, 0x20));
+    expect(() => parseFeed(bomb)).toThrow(ParseError);
+    const error = parseErrorOf(bomb);
+    expect(error.kind).toBe('too-complex');
+    expect(error.message).toBe('feed too complex: its gzip-compressed body expands past 15 MiB');
   });
 });
