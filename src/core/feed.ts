@@ -24,6 +24,8 @@ export interface ParsedFeed {
   /** RSS `<ttl>` in minutes, a hint for the scheduler. */
   ttlMinutes?: number;
   items: ParsedItem[];
+  /** Items past the parser's cap (the first ones are kept); absent when the feed had no more. */
+  omittedItems?: number;
 }
 
 /** An item with its stable per-feed identity, as produced by the identify stage. */

@@ -39,15 +39,26 @@ export function decodeBody(body: Buffer, contentType?: string): string {
 
 function bomEncoding(body: Buffer): { encoding: string; length: number } | undefined {
   if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return { encoding: 'utf8', length: 3 };
+  // UTF-32 before UTF-16: FF FE 00 00 is UTF-32LE's BOM, not UTF-16LE's followed by a NUL.
+  if (body[0] === 0xff && body[1] === 0xfe && body[2] === 0 && body[3] === 0) return { encoding: 'utf32le', length: 4 };
+  if (body[0] === 0 && body[1] === 0 && body[2] === 0xfe && body[3] === 0xff) return { encoding: 'utf32be', length: 4 };
   if (body[0] === 0xff && body[1] === 0xfe) return { encoding: 'utf16le', length: 2 };
   if (body[0] === 0xfe && body[1] === 0xff) return { encoding: 'utf16be', length: 2 };
   return undefined;
 }
 
-/** `<?` written in UTF-16 without a BOM. */
+/**
+ * UTF-16 or UTF-32 without a BOM, told by where the zero bytes fall around the first character: `<` (or
+ * whitespace before it) is ASCII, so one of its bytes is zero in UTF-16 and three in UTF-32.
+ */
 function utf16WithoutBom(body: Buffer): string | undefined {
-  if (body[0] === 0x3c && body[1] === 0x00 && body[2] === 0x3f && body[3] === 0x00) return 'utf16le';
-  if (body[0] === 0x00 && body[1] === 0x3c && body[2] === 0x00 && body[3] === 0x3f) return 'utf16be';
+  if (body.length < 4) return undefined;
+  const [a, b, c, d] = [body[0]!, body[1]!, body[2]!, body[3]!];
+  const ascii = (byte: number) => byte === 0x3c || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+  if (ascii(a) && b === 0 && c === 0 && d === 0) return 'utf32le';
+  if (a === 0 && b === 0 && c === 0 && ascii(d)) return 'utf32be';
+  if (ascii(a) && b === 0 && c !== 0 && d === 0) return 'utf16le';
+  if (a === 0 && ascii(b) && c === 0 && d !== 0) return 'utf16be';
   return undefined;
 }
 
@@ -77,8 +88,23 @@ const SUPERSETS: Record<string, string[]> = {
   'iso-8859-5': ['windows-1251'],
 };
 
+// Labels that mean windows-1252 in practice (the WHATWG Encoding Standard maps them so): their bytes 0x80-0x9F
+// are curly quotes and dashes, never the C1 control characters ISO-8859-1 would read.
+const MEANS_WINDOWS_1252 = new Set([
+  'iso-8859-1',
+  'iso8859-1',
+  'iso_8859-1',
+  'latin1',
+  'l1',
+  'us-ascii',
+  'ascii',
+  'cp819',
+]);
+
 function withSupersets(name: string): string[] {
-  return [name, ...(SUPERSETS[name.toLowerCase()] ?? [])];
+  const lower = name.toLowerCase();
+  if (MEANS_WINDOWS_1252.has(lower)) return ['windows-1252'];
+  return [name, ...(SUPERSETS[lower] ?? [])];
 }
 
 // Legacy codepages by language, for undeclared non-UTF-8 feeds: the <language> element is readable in ASCII.

@@ -1,8 +1,12 @@
+import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import type { ParsedFeed } from '../core/feed.js';
 import { decodeBody } from './decode.js';
 import { findFeedLinks } from './feed-links.js';
 import { buildJsonFeed, isJsonFeed } from './json-feed.js';
-import { buildXmlFeed, parseXmlDocument } from './xml.js';
+import { ParseError, tooComplex } from './errors.js';
+import { LIMITS } from './limits.js';
+import { buildXmlFeed } from './xml.js';
+import { readXml } from './xml-reader.js';
 
 export { decodeBody } from './decode.js';
 export { findFeedLinks } from './feed-links.js';
@@ -10,18 +14,7 @@ export { bodyFingerprint } from './fingerprint.js';
 export { parseFeedDate } from './dates.js';
 export { plainText } from './text.js';
 
-export type ParseErrorKind = 'empty' | 'html-page' | 'not-a-feed' | 'malformed';
-
-export class ParseError extends Error {
-  constructor(
-    readonly kind: ParseErrorKind,
-    message: string,
-    readonly feedLinks?: string[],
-  ) {
-    super(message);
-    this.name = 'ParseError';
-  }
-}
+export { ParseError, type ParseErrorKind } from './errors.js';
 
 export interface ParseOptions {
   /** The URL the body came from: relative links (items, advertised feeds) are resolved against it. */
@@ -55,19 +48,42 @@ function parseJson(text: string, baseUrl: string | undefined): ParsedFeed {
   return buildJsonFeed(value, baseUrl);
 }
 
+// Characters XML 1.0 forbids; real feeds contain them (pasted from word processors) and they are dropped.
+const INVALID_XML_CHARS =
+  // eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
+  /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 function parseXml(text: string, baseUrl: string | undefined): ParsedFeed {
-  let document: Record<string, unknown>;
-  try {
-    document = parseXmlDocument(text);
-  } catch (error) {
-    throw new ParseError('malformed', `the feed is not well-formed XML (${(error as Error).message})`);
-  }
-  const rootName = Object.keys(document)[0] ?? '';
-  if (rootName.toLowerCase() === 'html') throw htmlPageError(text, baseUrl);
+  // readXml throws ParseError('too-complex') itself, before building anything large.
+  const document = readXml(text.replace(INVALID_XML_CHARS, ''), baseUrl);
+  const root = document.roots[0];
+  if (!root) throw new ParseError('malformed', 'the feed is not well-formed XML (it has no root element)');
+  if (root.local === 'html') throw htmlPageError(text, baseUrl);
   const feed = buildXmlFeed(document, baseUrl);
   if (!feed)
-    throw new ParseError('not-a-feed', `the document is XML but not a feed (its root element is <${rootName}>)`);
+    throw new ParseError('not-a-feed', `the document is XML but not a feed (its root element is <${root.local}>)`);
+  // Markup broken badly enough to lose every item is reported as such; a feed that still gives items is kept.
+  if (feed.items.length === 0 && document.problems.length > 0)
+    throw new ParseError('malformed', `the feed is not well-formed XML (${document.problems[0]})`);
   return feed;
+}
+
+/**
+ * A body that is still gzip-compressed (a .xml.gz file, or a server that compressed twice or did not say so):
+ * inflated, within the same bound as a fetched body, so a small bomb cannot expand into memory.
+ */
+function inflated(body: Buffer): Buffer {
+  if (body[0] !== 0x1f || body[1] !== 0x8b) return body;
+  try {
+    return gunzipSync(body, { maxOutputLength: LIMITS.maxInflatedBytes, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch (error) {
+    if (error instanceof RangeError)
+      throw tooComplex(`its gzip-compressed body expands past ${LIMITS.maxInflatedBytes / 1024 / 1024} MiB`);
+    throw new ParseError(
+      'malformed',
+      `the body is gzip-compressed but cannot be inflated (${(error as Error).message})`,
+    );
+  }
 }
 
 /**
@@ -76,7 +92,7 @@ function parseXml(text: string, baseUrl: string | undefined): ParsedFeed {
  */
 export function parseFeed(body: Buffer, contentType?: string, options: ParseOptions = {}): ParsedFeed {
   // eslint-disable-next-line no-control-regex -- NUL padding before the document is exactly what is stripped
-  const text = decodeBody(body, contentType).replace(/^[\s\u0000\ufeff]+/, '');
+  const text = decodeBody(inflated(body), contentType).replace(/^[\s\u0000\ufeff]+/, '');
   if (text === '') throw new ParseError('empty', 'the server answered with an empty body');
   let feed: ParsedFeed;
   if (text.startsWith('{') || text.startsWith('[')) feed = parseJson(text, options.baseUrl);

@@ -1,4 +1,5 @@
 import type { ParsedItem } from '../core/feed.js';
+import { boundedHtml } from './text.js';
 
 /** A ParsedItem's fields as the format readers find them: the optional ones possibly undefined or empty. */
 export interface ItemFields {
@@ -12,7 +13,8 @@ export interface ItemFields {
 }
 
 /**
- * The item, leaving out the optional fields that are absent, in the usual field order. Built by assignment, not
+ * The item, leaving out the optional fields that are absent, in the usual field order, its HTML bounded in depth
+ * (text.ts, boundedHtml). Built by assignment, not
  * with `...(guid ? { guid } : {})`: V8 copies literals with several such spreads on a slow path whose objects
  * outlive the young generation (about 1 KB per item), and at thousands of new feeds that garbage, freed only by
  * full collections, was most of the heap's growth.
@@ -22,7 +24,7 @@ export function parsedItem(fields: ItemFields): ParsedItem {
   if (fields.guid) item.guid = fields.guid;
   item.title = fields.title;
   if (fields.link) item.link = fields.link;
-  item.html = fields.html;
+  item.html = boundedHtml(fields.html);
   if (fields.author) item.author = fields.author;
   item.categories = fields.categories;
   if (fields.published) item.published = fields.published;

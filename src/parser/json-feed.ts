@@ -1,6 +1,7 @@
 import type { ParsedFeed, ParsedItem } from '../core/feed.js';
 import { parseFeedDate } from './dates.js';
 import { parsedItem } from './item.js';
+import { LIMITS } from './limits.js';
 import { optionalText, plainText } from './text.js';
 
 type JsonObject = Record<string, unknown>;
@@ -9,8 +10,10 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A string or number as text; blank strings count as absent so they never shadow the next source. */
 function text(value: unknown): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  const result = typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  return result?.trim() ? result : undefined;
 }
 
 function resolve(href: string | undefined, base: string | undefined): string | undefined {
@@ -30,21 +33,27 @@ export function isJsonFeed(value: unknown): value is JsonObject {
   );
 }
 
-function authorOf(item: JsonObject): string | undefined {
-  const authors = Array.isArray(item.authors) ? item.authors : isObject(item.author) ? [item.author] : [];
-  const names = authors
+function names(value: unknown): string | undefined {
+  const people = Array.isArray(value) ? value : isObject(value) ? [value] : [];
+  const found = people
     .filter(isObject)
-    .map((author) => text(author.name))
+    .map((person) => text(person.name)?.trim())
     .filter((name): name is string => !!name);
-  return names.length > 0 ? names.join(', ') : undefined;
+  return found.length > 0 ? found.join(', ') : undefined;
 }
 
-function jsonItem(item: JsonObject, base: string | undefined): ParsedItem {
+/** JSON Feed 1.1 `authors`, else 1.0 `author`, on the item, else on the feed. */
+function authorOf(item: JsonObject, feed: JsonObject): string | undefined {
+  return names(item.authors) ?? names(item.author) ?? names(feed.authors) ?? names(feed.author);
+}
+
+function jsonItem(item: JsonObject, feed: JsonObject, base: string | undefined): ParsedItem {
   const guid = text(item.id)?.trim();
   const link = resolve(text(item.url) ?? text(item.external_url), base);
-  const html = text(item.content_html) ?? escapeText(text(item.content_text)) ?? text(item.summary) ?? '';
-  const published = parseFeedDate(text(item.date_published) ?? text(item.date_modified));
-  const author = authorOf(item);
+  const html = text(item.content_html) ?? escapeText(text(item.content_text)) ?? escapeText(text(item.summary)) ?? '';
+  // An unreadable date_published does not hide a readable date_modified.
+  const published = parseFeedDate(text(item.date_published)) ?? parseFeedDate(text(item.date_modified));
+  const author = authorOf(item, feed);
   return parsedItem({
     guid,
     title: plainText(text(item.title) ?? ''),
@@ -64,12 +73,16 @@ function escapeText(value: string | undefined): string | undefined {
 export function buildJsonFeed(feed: JsonObject, baseUrl: string | undefined): ParsedFeed {
   const link = resolve(text(feed.home_page_url), baseUrl);
   const language = optionalText(text(feed.language));
-  const items = Array.isArray(feed.items) ? feed.items.filter(isObject) : [];
-  return {
+  const all = Array.isArray(feed.items) ? feed.items.filter(isObject) : [];
+  const items = all.slice(0, LIMITS.maxItems);
+  const parsed: ParsedFeed = {
     format: 'json',
     title: plainText(text(feed.title) ?? ''),
     ...(link ? { link } : {}),
     ...(language ? { language } : {}),
-    items: items.map((item) => jsonItem(item, link ?? baseUrl)),
+    // Relative item URLs are resolved against the feed URL first, as the spec says, then the home page.
+    items: items.map((item) => jsonItem(item, feed, baseUrl ?? link)),
   };
+  if (all.length > items.length) parsed.omittedItems = all.length - items.length;
+  return parsed;
 }
