@@ -15,8 +15,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 # .dockerignore lets only package*.json, the tsconfigs, src/ and commands/ through.
 COPY . .
-# The sqlite3 addon's compile leftovers (objects, static library, bundled SQLite source) are not needed at run time.
+# The sqlite3 addon's compile leftovers (objects, static library, bundled SQLite source) and the compiler's
+# incremental-build record (dist/*.tsbuildinfo) are not needed at run time.
 RUN npm run build \
+ && rm -f dist/*.tsbuildinfo \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf node_modules/sqlite3/build/Release/obj node_modules/sqlite3/build/Release/obj.target \
            node_modules/sqlite3/build/Release/*.a node_modules/sqlite3/deps

@@ -48,6 +48,7 @@ done
   cd "$WORK/build"
   npm ci --no-audit --no-fund
   npm run build
+  rm -f dist/*.tsbuildinfo
   npm prune --omit=dev --no-audit --no-fund
   rm -rf node_modules/sqlite3/build/Release/obj node_modules/sqlite3/build/Release/obj.target \
          node_modules/sqlite3/build/Release/*.a node_modules/sqlite3/deps
