@@ -52,9 +52,12 @@ COPY --from=build /app/dist ./dist
 USER node
 VOLUME ["/data"]
 EXPOSE 8080
-# Node 20 has fetch built in: no curl in the image. Reads HTTP_PORT so a changed port keeps the check right.
+# Node has fetch built in: no curl in the image. The check asks the container's own network address, the one a
+# published port (-p 8080:8080) forwards to, not 127.0.0.1: a server bound to loopback only (HTTP_HOST=127.0.0.1
+# from an .env) is unreachable from outside and must show as unhealthy. 127.0.0.1 only with no network at all
+# (--network none). Reads HTTP_PORT so a changed port keeps the check right.
 # (No --start-period: Taza answers within seconds, and the lint below predates that flag.)
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "const a=Object.values(require('os').networkInterfaces()).flat().find(i=>!i.internal&&i.family==='IPv4');fetch('http://'+(a?a.address:'127.0.0.1')+':'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/src/cli/main.js"]
 CMD ["run"]
