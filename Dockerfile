@@ -4,8 +4,10 @@
 # (the README explains it). .ci/image-check.sh reproduces the build steps below without Docker:
 # keep the two in step.
 
+# Node 24 LTS (Node 20 reached end of life in April 2026). Both stages on the same Node: the sqlite3 addon built in the
+# first is the one the second loads.
 # ---- build: dev dependencies, native tools for the sqlite3 addon, TypeScript compile ----
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 # python3, make and g++ build the sqlite3 addon when no prebuilt binary fits the architecture.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -24,7 +26,7 @@ RUN npm run build \
            node_modules/sqlite3/build/Release/*.a node_modules/sqlite3/deps
 
 # ---- runtime: production dependencies and the compiled code only ----
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ARG VERSION=0.1.0
 LABEL org.opencontainers.image.title="Taza" \
       org.opencontainers.image.description="Self-hosted news-alert bot for Discord and Telegram, with keyword matching for English and Urdu" \
@@ -32,7 +34,7 @@ LABEL org.opencontainers.image.title="Taza" \
       org.opencontainers.image.source="https://github.com/taza-bot/taza" \
       org.opencontainers.image.documentation="https://github.com/taza-bot/taza/blob/main/README.md" \
       org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.base.name="docker.io/library/node:20-bookworm-slim"
+      org.opencontainers.image.base.name="docker.io/library/node:24-bookworm-slim"
 # tini runs as PID 1: it forwards SIGTERM to node (so shutdown drains the outbox) and reaps zombies.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \

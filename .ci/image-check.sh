@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Checks the container image without a Docker engine (none runs on these machines):
 #   1. lints the Dockerfile (dockerfilelint from npm: hadolint is in neither npm nor Debian) and checks
-#      what Taza's image must have (non-root, /data volume, HEALTHCHECK, an init, both stages on Node 20 slim)
-#      and that .env.example, given to `docker run --env-file`, keeps the image's DATA_DIR and HTTP_HOST;
-#   2. reproduces the Dockerfile's steps in a clean temporary directory: the build context from the
-#      .dockerignore allow-list, `npm ci`, build, `npm prune --omit=dev`;
+#      what Taza's image must have (non-root, /data volume, HEALTHCHECK, an init, both stages on the same Node
+#      slim base) and that .env.example, given to `docker run --env-file`, keeps the image's DATA_DIR and HTTP_HOST;
+#   2. reproduces the Dockerfile's steps in a clean temporary directory, on the Node major of the base image
+#      (fetched with .ci/node.sh when the node on PATH is another): the build context from the .dockerignore
+#      allow-list, `npm ci`, build, `npm prune --omit=dev`;
 #   3. runs the runtime file set alone (package*.json, node_modules, dist) with the image's environment: --help,
 #      --version, `doctor` (which opens the SQLite store through the native addon), and `run` with the
 #      Dockerfile's own HEALTHCHECK command (which must pass, and fail once the server listens on loopback only),
@@ -23,11 +24,20 @@ step() { printf '\n== image-check: %s\n' "$*"; }
 fail() { printf 'image-check: FAILED: %s\n' "$*" >&2; exit 1; }
 
 cd "$ROOT"
+# shellcheck source=.ci/node.sh
+. "$ROOT/.ci/node.sh"
 
 step "lint the Dockerfile"
 npm exec --yes --package=dockerfilelint@1.8.0 -- dockerfilelint Dockerfile
 require() { grep -Eq "$1" Dockerfile || fail "Dockerfile: $2"; }
-[ "$(grep -Ec '^FROM node:20-bookworm-slim AS (build|runtime)$' Dockerfile)" = 2 ] || fail "Dockerfile: expected two stages, build and runtime, both FROM node:20-bookworm-slim"
+# The image's Node: one major, the same in both stages (the addon compiled in the first is loaded by the second).
+BASE="$(sed -n 's/^FROM \(node:[0-9][0-9]*-bookworm-slim\) AS build$/\1/p' Dockerfile)"
+[ -n "$BASE" ] && [ "$(grep -Ec "^FROM $BASE AS (build|runtime)\$" Dockerfile)" = 2 ] ||
+  fail "Dockerfile: expected two stages, build and runtime, both FROM the same node:<major>-bookworm-slim"
+NODE_MAJOR="${BASE#node:}"
+NODE_MAJOR="${NODE_MAJOR%%-*}"
+[ "$NODE_MAJOR" -ge 24 ] || fail "Dockerfile: $BASE is older than Node 24 LTS (Node 20 reached end of life in April 2026)"
+require "org\.opencontainers\.image\.base\.name=\"docker\.io/library/$BASE\"" "the base.name label must name $BASE"
 require '^USER node$' 'the runtime must run as the non-root user node'
 require '^VOLUME \["/data"\]$' '/data must be the volume'
 require 'DATA_DIR=/data' 'DATA_DIR must point at the volume'
@@ -37,7 +47,7 @@ require '^HEALTHCHECK .*' 'a HEALTHCHECK is required'
 require '^ENTRYPOINT \["/usr/bin/tini", "--"' 'tini must be PID 1 so SIGTERM reaches node'
 require 'org\.opencontainers\.image\.source' 'OCI labels are required'
 [ "$(awk '/^FROM .* AS runtime$/{r=1} r && /npm (ci|install)/' Dockerfile)" = "" ] || fail "Dockerfile: the runtime stage must not install packages with npm"
-echo "structure: ok"
+echo "structure: ok ($BASE)"
 
 # `docker run --env-file .env` (the README's recipe) puts every uncommented line of .env over the image's ENV,
 # an empty value included (Taza reads an empty value as unset, i.e. ./data and 127.0.0.1: wrong in the image).
@@ -46,6 +56,12 @@ for key in DATA_DIR HTTP_HOST; do
     fail ".env.example sets $key: copied to .env it overrides the image's $key with docker run --env-file (leave it commented out)"
 done
 echo ".env.example: leaves DATA_DIR and HTTP_HOST to the image"
+
+if [ "$(node_major)" != "$NODE_MAJOR" ]; then
+  step "fetch Node $NODE_MAJOR, the image's (node on PATH is $(node --version))"
+  use_node "$NODE_MAJOR"
+fi
+echo "node $(node --version)"
 
 step "build stage in $WORK/build (context = the .dockerignore allow-list)"
 mkdir -p "$WORK/build" "$WORK/runtime" "$WORK/data"
