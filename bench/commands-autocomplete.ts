@@ -8,7 +8,7 @@ import { PRESETS } from '../src/commands/presets.js';
 import type { CommandServices } from '../src/commands/services.js';
 import { parseTextArguments } from '../src/commands/text-arguments.js';
 import type { CommandDefinition } from '../src/commands/types.js';
-import type { FeedRecord, Subscription } from '../src/store/records.js';
+import type { FeedRecord, Subscription } from '../src/core/records.js';
 
 const SCOPES = 400;
 const PER_SCOPE = 50;

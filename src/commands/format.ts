@@ -1,6 +1,6 @@
 /** Shared wording for subscriptions, feeds and times in replies. */
 import type { Destination } from '../core/destination.js';
-import type { FeedRecord, Subscription } from '../store/records.js';
+import type { FeedRecord, Subscription } from '../core/records.js';
 import { bold, code, esc, link } from './markup.js';
 import type { CommandServices } from './services.js';
 

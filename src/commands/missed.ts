@@ -3,7 +3,7 @@
  * the outbox like any alert. Alert ids are the pipeline's (subscription + feed + item), so nothing is posted twice.
  */
 import { buildAlert, enqueueAlert } from '../pipeline/alert.js';
-import type { FeedRecord, Subscription } from '../store/records.js';
+import type { FeedRecord, Subscription } from '../core/records.js';
 import { matchItems } from './item-matches.js';
 import type { LoadedFeed } from './load-feed.js';
 import { compileQuery } from './subscriptions.js';

@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import { createNetworkPolicy, type NetworkPolicy, type Resolver } from '../fetcher/index.js';
 import type { Fetcher } from '../fetcher/types.js';
 import type { Logger } from '../log/logger.js';
-import type { PipelineDeps } from '../pipeline/process-feed.js';
+import type { PipelineDeps } from '../pipeline/deps.js';
 import type { FeedRegistry } from '../registry/feeds.js';
 import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { PRESETS, type Preset } from './presets.js';

@@ -5,7 +5,7 @@
 import { detectNewItems } from '../detector/index.js';
 import { formatDestination } from '../core/destination.js';
 import { parseQuery, type CompiledQuery } from '../matcher/index.js';
-import type { FeedRecord, Subscription } from '../store/records.js';
+import type { FeedRecord, Subscription } from '../core/records.js';
 import { UserError } from './errors.js';
 import { code } from './markup.js';
 import { loadFeed, type LoadedFeed } from './load-feed.js';

@@ -6,7 +6,7 @@
 import type Keyv from 'keyv';
 import type { FeedItem } from '../core/feed.js';
 import { seenKeys } from '../identify/index.js';
-import type { SeenRecord } from '../store/records.js';
+import type { SeenRecord } from '../core/records.js';
 
 /** 180 days: the issue asks for at least 90. */
 export const SEEN_TTL_MS = 180 * 86_400_000;

@@ -2,7 +2,7 @@
 import { shortHash } from '../core/hash.js';
 import type { Store } from '../store/open.js';
 import { allValues } from '../store/open.js';
-import type { FeedRecord } from '../store/records.js';
+import type { FeedRecord } from '../core/records.js';
 
 const FLUSH_BATCH = 500;
 

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
-import type { FeedRecord, OutboxEntry, SeenRecord, Subscription } from './records.js';
+import type { FeedRecord, OutboxEntry, SeenRecord, Subscription } from '../core/records.js';
 
 export interface Store {
   feeds: Keyv<FeedRecord>;

@@ -3,7 +3,7 @@
  * Discord (an attachment) and Telegram (a document); an import reports what it added and what it refused, and why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Subscription } from '../../src/store/records.js';
+import type { Subscription } from '../../src/core/records.js';
 import { testItem } from '../helpers/feed-server.js';
 import { slash } from './helpers/discord-user.js';
 import {

@@ -1,7 +1,7 @@
 /** A pipeline wired to a temporary store and a fetcher allowed to reach 127.0.0.1, for stage-level tests. */
 import { createFetcher, createNetworkPolicy } from '../../src/fetcher/index.js';
 import { Outbox } from '../../src/outbox/outbox.js';
-import type { PipelineDeps } from '../../src/pipeline/process-feed.js';
+import type { PipelineDeps } from '../../src/pipeline/deps.js';
 import { FeedRegistry } from '../../src/registry/feeds.js';
 import { SubscriptionRegistry } from '../../src/registry/subscriptions.js';
 import { captureLogger } from './logger.js';

@@ -8,7 +8,8 @@ import { createFetcher, createNetworkPolicy } from '../../../src/fetcher/index.j
 import type { Logger } from '../../../src/log/logger.js';
 import { DeliveryWorker } from '../../../src/outbox/delivery.js';
 import { Outbox } from '../../../src/outbox/outbox.js';
-import { processFeed, type PipelineDeps } from '../../../src/pipeline/process-feed.js';
+import type { PipelineDeps } from '../../../src/pipeline/deps.js';
+import { processFeed } from '../../../src/pipeline/process-feed.js';
 import { FeedRegistry } from '../../../src/registry/feeds.js';
 import { SubscriptionRegistry } from '../../../src/registry/subscriptions.js';
 import { renderDiscord, renderTelegram } from '../../../src/render/index.js';

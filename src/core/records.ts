@@ -1,6 +1,6 @@
 /** The data model: one record type per keyv namespace. Plain JSON (dates as ISO strings) so every backend stores it alike. */
-import type { Alert } from '../core/alert.js';
-import type { Destination } from '../core/destination.js';
+import type { Alert } from './alert.js';
+import type { Destination } from './destination.js';
 
 export interface FeedError {
   kind: string;
