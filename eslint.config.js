@@ -14,11 +14,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/sinks/discord/**', 'src/sinks/telegram/**', 'tests/**', 'bench/**'],
+    files: ['src/platforms/discord/**', 'src/platforms/telegram/**', 'tests/**', 'bench/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['src/cli/**', 'src/sinks/console/**', 'bench/**', 'tests/**'],
+    files: ['src/cli/**', 'src/platforms/console/**', 'bench/**', 'tests/**'],
     rules: { 'no-console': 'off' },
   },
 );

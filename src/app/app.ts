@@ -17,7 +17,7 @@ import { FeedRegistry } from '../registry/feeds.js';
 import { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { HostLimiter } from '../scheduler/host-limiter.js';
 import { Poller } from '../scheduler/poller.js';
-import type { Sink } from '../sinks/sink.js';
+import type { Sink } from '../outbox/sink.js';
 import { startHttpServer, type HttpServer } from '../observability/http-server.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { healthProbe, readinessProbe } from '../observability/probes.js';

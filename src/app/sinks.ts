@@ -6,13 +6,13 @@ import type { Config } from '../config/schema.js';
 import type { Platform } from '../core/destination.js';
 import type { Logger } from '../log/logger.js';
 import { renderConsole, renderDiscord, renderTelegram } from '../render/index.js';
-import { createConsoleSink } from '../sinks/console/index.js';
-import type { Sink } from '../sinks/sink.js';
+import { createConsoleSink } from '../platforms/console/index.js';
+import type { Sink } from '../outbox/sink.js';
 
 export async function createSinks(config: Config, logger: Logger): Promise<Partial<Record<Platform, Sink>>> {
   const sinks: Partial<Record<Platform, Sink>> = { console: createConsoleSink({ render: renderConsole }) };
   if (config.DISCORD_TOKEN) {
-    const { createDiscordSink } = await import('../sinks/discord/index.js');
+    const { createDiscordSink } = await import('../platforms/discord/index.js');
     sinks.discord = createDiscordSink({
       token: config.DISCORD_TOKEN,
       apiBase: config.DISCORD_API_BASE,
@@ -21,7 +21,7 @@ export async function createSinks(config: Config, logger: Logger): Promise<Parti
     });
   }
   if (config.TELEGRAM_TOKEN) {
-    const { createTelegramSink } = await import('../sinks/telegram/index.js');
+    const { createTelegramSink } = await import('../platforms/telegram/index.js');
     sinks.telegram = createTelegramSink({
       token: config.TELEGRAM_TOKEN,
       apiRoot: config.TELEGRAM_API_ROOT,

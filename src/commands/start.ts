@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { Platform } from '../core/destination.js';
-import type { Sink } from '../sinks/sink.js';
+import type { Sink } from '../outbox/sink.js';
 import { loadCommands } from './registry.js';
 import { createCommandServices, type CommandServices, type ServiceInputs } from './services.js';
 import type { CommandDefinition } from './types.js';
@@ -35,9 +35,9 @@ export async function startCommandLayer(inputs: CommandLayerInputs): Promise<Com
   const discord = inputs.sinks.discord;
   if (discord && 'client' in discord) {
     try {
-      const { startDiscordCommands } = await import('../sinks/discord/commands.js');
+      const { startDiscordCommands } = await import('../platforms/discord/commands.js');
       const handle = await startDiscordCommands({
-        sink: discord as import('../sinks/discord/index.js').DiscordSink,
+        sink: discord as import('../platforms/discord/index.js').DiscordSink,
         commands,
         services,
         guildId: inputs.config.DISCORD_GUILD_ID,
@@ -55,9 +55,9 @@ export async function startCommandLayer(inputs: CommandLayerInputs): Promise<Com
   const telegram = inputs.sinks.telegram;
   if (telegram && 'bot' in telegram) {
     try {
-      const { startTelegramCommands } = await import('../sinks/telegram/commands.js');
+      const { startTelegramCommands } = await import('../platforms/telegram/commands.js');
       const handle = await startTelegramCommands({
-        sink: telegram as import('../sinks/telegram/index.js').TelegramSink,
+        sink: telegram as import('../platforms/telegram/index.js').TelegramSink,
         commands,
         services,
         apiRoot: inputs.config.TELEGRAM_API_ROOT,

@@ -6,7 +6,7 @@
 import type { Alert } from '../core/alert.js';
 import { formatDestination, type Destination, type Platform } from '../core/destination.js';
 import type { Logger } from '../log/logger.js';
-import { DeliveryError, type Sink } from '../sinks/sink.js';
+import { DeliveryError, type Sink } from './sink.js';
 import type { OutboxEntry } from '../core/records.js';
 import { buildDigest } from './digest.js';
 import type { Outbox } from './outbox.js';

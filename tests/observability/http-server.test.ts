@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startHttpServer, type HttpServer, type ProbeReport } from '../../src/observability/http-server.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { healthProbe, readinessProbe } from '../../src/observability/probes.js';
-import { DeliveryError } from '../../src/sinks/sink.js';
+import { DeliveryError } from '../../src/outbox/sink.js';
 import { captureLogger } from '../helpers/logger.js';
 import { makeAlert } from '../helpers/alerts.js';
 import { sampleValue } from './prom-text.js';

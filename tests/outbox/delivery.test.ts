@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/core/alert.js';
 import { DeliveryWorker, type DeliveryHooks } from '../../src/outbox/delivery.js';
 import { Outbox } from '../../src/outbox/outbox.js';
-import { DeliveryError, type Sink } from '../../src/sinks/sink.js';
+import { DeliveryError, type Sink } from '../../src/outbox/sink.js';
 import { condition, makeAlert } from '../helpers/alerts.js';
 import { captureLogger } from '../helpers/logger.js';
 import { tempStore } from '../helpers/store.js';

@@ -2,13 +2,13 @@ import { once } from 'node:events';
 import { Events } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/core/alert.js';
-import { DeliveryError } from '../../src/sinks/sink.js';
+import { DeliveryError } from '../../src/outbox/sink.js';
 import {
   createDiscordSink,
   discordNonce,
   type DiscordMessage,
   type DiscordSink,
-} from '../../src/sinks/discord/index.js';
+} from '../../src/platforms/discord/index.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.js';
 import { capturingLogger, makeAlert, rejection } from './helpers.js';
 

@@ -1,6 +1,6 @@
 /** Turns what grammY throws into the outbox's three cases, and bounds each API call in time. */
 import { GrammyError, HttpError, type Transformer } from 'grammy';
-import { DeliveryError } from '../sink.js';
+import { DeliveryError } from '../../outbox/sink.js';
 
 /** Thrown by the timeout transformer; a hung request is a transient failure. */
 export class TelegramTimeoutError extends Error {

@@ -1,6 +1,6 @@
 /** Turns what discord.js's REST client throws into the outbox's cases. */
 import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
-import { DeliveryError } from '../sink.js';
+import { DeliveryError } from '../../outbox/sink.js';
 
 /** Discord's answers that mean "this channel will not take messages from the bot until a person acts". */
 const CHANNEL_GONE: Partial<Record<number, string>> = {

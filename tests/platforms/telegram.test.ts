@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/core/alert.js';
-import { DeliveryError } from '../../src/sinks/sink.js';
+import { DeliveryError } from '../../src/outbox/sink.js';
 import {
   createTelegramSink,
   type TelegramMessage,
   type TelegramSink,
   type TelegramSinkOptions,
-} from '../../src/sinks/telegram/index.js';
+} from '../../src/platforms/telegram/index.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { capturingLogger, makeAlert, rejection } from './helpers.js';
 

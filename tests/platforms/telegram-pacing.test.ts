@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TelegramPacer } from '../../src/sinks/telegram/pacing.js';
+import { TelegramPacer } from '../../src/platforms/telegram/pacing.js';
 
 /** Runs a send that records its start time (fake clock) and finishes immediately. */
 function recorder() {

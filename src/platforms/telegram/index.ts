@@ -7,7 +7,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError } from 'grammy';
 import type { Alert } from '../../core/alert.js';
 import type { TelegramMessage } from '../../render/index.js';
-import { DeliveryError, type ConnectionState, type Sink, type SinkLogger } from '../sink.js';
+import { DeliveryError, type ConnectionState, type Sink, type SinkLogger } from '../../outbox/sink.js';
 import { requestTimeout, toDeliveryError } from './errors.js';
 import { TELEGRAM_LIMITS, TelegramPacer, type PacingLimits } from './pacing.js';
 

@@ -8,7 +8,7 @@ import { Client, Events, GatewayIntentBits, Routes, Status } from 'discord.js';
 import type { Alert } from '../../core/alert.js';
 import { shortHash } from '../../core/hash.js';
 import type { DiscordMessage } from '../../render/index.js';
-import { DeliveryError, type ConnectionState, type Sink, type SinkLogger } from '../sink.js';
+import { DeliveryError, type ConnectionState, type Sink, type SinkLogger } from '../../outbox/sink.js';
 import { toDeliveryError } from './errors.js';
 
 export type { DiscordMessage, SinkLogger };
