@@ -1,8 +1,13 @@
 /** `edit id:<id> keywords:<query>`: changes a subscription's keywords. */
-import { describeQuery, MAX_QUERY_CHARS } from '../src/matcher/index.js';
-import { code, esc } from '../src/commands/markup.js';
-import { compileQuery, ownSubscription } from '../src/commands/subscriptions.js';
-import { defineCommand } from '../src/commands/types.js';
+import {
+  code,
+  compileQuery,
+  defineCommand,
+  describeQuery,
+  esc,
+  MAX_QUERY_CHARS,
+  ownSubscription,
+} from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'edit',

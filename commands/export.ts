@@ -1,6 +1,5 @@
 /** `export`: an OPML file of this server's or chat's subscriptions, with their keywords. */
-import { writeOpml } from '../src/commands/opml.js';
-import { defineCommand } from '../src/commands/types.js';
+import { defineCommand, writeOpml } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'export',

@@ -1,7 +1,5 @@
 /** `feeds`: health of the feeds this server or chat uses: last success, last error, next check. */
-import { feedName, relativeTime } from '../src/commands/format.js';
-import { esc, link } from '../src/commands/markup.js';
-import { defineCommand } from '../src/commands/types.js';
+import { defineCommand, esc, feedName, link, relativeTime } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'feeds',

@@ -1,10 +1,5 @@
 /** `import file:<OPML>`: adds each feed of an OPML file, validated like subscribe, and reports what was refused. */
-import { UserError } from '../src/commands/errors.js';
-import { feedLine } from '../src/commands/format.js';
-import { code, esc } from '../src/commands/markup.js';
-import { readOpml } from '../src/commands/opml.js';
-import { addSubscription } from '../src/commands/subscriptions.js';
-import { defineCommand } from '../src/commands/types.js';
+import { addSubscription, code, defineCommand, esc, feedLine, readOpml, UserError } from '../src/chat/mod.js';
 
 const MAX_FILE_BYTES = 512 * 1024;
 

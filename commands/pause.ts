@@ -1,8 +1,5 @@
 /** `pause id:<id>`: stops posting for a subscription; items that arrive meanwhile are not posted later. */
-import { code } from '../src/commands/markup.js';
-import { UserError } from '../src/commands/errors.js';
-import { ownSubscription } from '../src/commands/subscriptions.js';
-import { defineCommand } from '../src/commands/types.js';
+import { code, defineCommand, ownSubscription, UserError } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'pause',

@@ -1,11 +1,18 @@
 /** `preview feed:<url | preset> keywords:<query>`: a dry run over the feed's current items. Nothing is saved. */
-import { describeQuery, MAX_QUERY_CHARS } from '../src/matcher/index.js';
-import { resolveFeedSource } from '../src/commands/feed-source.js';
-import { formatItem, matchItems } from '../src/commands/item-matches.js';
-import { loadFeed } from '../src/commands/load-feed.js';
-import { bold, code, esc, link } from '../src/commands/markup.js';
-import { compileQuery } from '../src/commands/subscriptions.js';
-import { defineCommand } from '../src/commands/types.js';
+import {
+  bold,
+  code,
+  compileQuery,
+  defineCommand,
+  describeQuery,
+  esc,
+  formatItem,
+  link,
+  loadFeed,
+  matchItems,
+  MAX_QUERY_CHARS,
+  resolveFeedSource,
+} from '../src/chat/mod.js';
 
 const SHOW_MATCHES = 5;
 const SHOW_MISSES = 3;

@@ -2,12 +2,7 @@
  * `resume id:<id> [missed:yes]`: starts a paused subscription again. What arrived while paused is not posted,
  * unless `missed` asks for the matching items published during the pause that are still in the feed.
  */
-import { code } from '../src/commands/markup.js';
-import { UserError } from '../src/commands/errors.js';
-import { loadFeed } from '../src/commands/load-feed.js';
-import { enqueueMissed } from '../src/commands/missed.js';
-import { ownSubscription } from '../src/commands/subscriptions.js';
-import { defineCommand } from '../src/commands/types.js';
+import { code, defineCommand, enqueueMissed, loadFeed, ownSubscription, UserError } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'resume',

@@ -1,10 +1,17 @@
 /** `subscribe feed:<url | preset | site | news:…> keywords:<query> [channel]`: validate, fetch, baseline, save, sample. */
-import { describeQuery, MAX_QUERY_CHARS } from '../src/matcher/index.js';
-import { formatSample } from '../src/commands/item-matches.js';
-import { code, esc, link } from '../src/commands/markup.js';
-import { feedLine } from '../src/commands/format.js';
-import { addSubscription, checkQuota, compileQuery } from '../src/commands/subscriptions.js';
-import { defineCommand } from '../src/commands/types.js';
+import {
+  addSubscription,
+  checkQuota,
+  code,
+  compileQuery,
+  defineCommand,
+  describeQuery,
+  esc,
+  feedLine,
+  formatSample,
+  link,
+  MAX_QUERY_CHARS,
+} from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'subscribe',

@@ -1,8 +1,5 @@
 /** `unsubscribe id:<id>`: removes one of this server's/chat's subscriptions. */
-import { code } from '../src/commands/markup.js';
-import { feedName } from '../src/commands/format.js';
-import { ownSubscription, removeSubscription } from '../src/commands/subscriptions.js';
-import { defineCommand } from '../src/commands/types.js';
+import { code, defineCommand, feedName, ownSubscription, removeSubscription } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'unsubscribe',

@@ -2,7 +2,7 @@
  * The composition root: opens the store, builds every stage and starts the poller, the delivery worker
  * and the platform sinks. The only module that knows all the others.
  */
-import { startCommandLayer } from '../commands/start.js';
+import { startCommandLayer } from '../chat/start.js';
 import type { Config } from '../config/schema.js';
 import { readSubscriptionsFile } from '../config/subscriptions-file.js';
 import type { Destination, Platform } from '../core/destination.js';

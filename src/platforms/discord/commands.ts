@@ -20,12 +20,12 @@ import {
   type CommandInteractionOption,
   type Interaction,
 } from 'discord.js';
-import { suggest } from '../../commands/autocomplete.js';
-import { splitText } from '../../commands/markup.js';
-import type { RawOptionValue } from '../../commands/options.js';
-import { refusal, runCommand } from '../../commands/run.js';
-import type { CommandServices } from '../../commands/services.js';
-import type { AttachmentValue, CommandDefinition, OptionType, Reply } from '../../commands/types.js';
+import { suggest } from '../../chat/autocomplete.js';
+import { splitText } from '../../chat/reply/markup.js';
+import type { RawOptionValue } from '../../chat/options.js';
+import { refusal, runCommand } from '../../chat/run.js';
+import type { CommandServices } from '../../chat/services.js';
+import type { AttachmentValue, CommandDefinition, OptionType, Reply } from '../../chat/definition.js';
 import type { DiscordSink, SinkLogger } from './index.js';
 
 export interface DiscordCommandOptions {

@@ -7,12 +7,12 @@
  */
 import { InputFile, type Bot, type Context } from 'grammy';
 import type { Chat, Message } from 'grammy/types';
-import { UserError } from '../../commands/errors.js';
-import { code, esc, splitText, toTelegramHtml } from '../../commands/markup.js';
-import { refusal, runCommand } from '../../commands/run.js';
-import type { CommandServices } from '../../commands/services.js';
-import { parseTextArguments } from '../../commands/text-arguments.js';
-import type { AttachmentValue, CommandDefinition, CommandTarget, Reply } from '../../commands/types.js';
+import { UserError } from '../../chat/reply/errors.js';
+import { code, esc, splitText, toTelegramHtml } from '../../chat/reply/markup.js';
+import { refusal, runCommand } from '../../chat/run.js';
+import type { CommandServices } from '../../chat/services.js';
+import { parseTextArguments } from '../../chat/text-arguments.js';
+import type { AttachmentValue, CommandDefinition, CommandTarget, Reply } from '../../chat/definition.js';
 import type { SinkLogger, TelegramSink } from './index.js';
 
 export interface TelegramCommandOptions {

@@ -3,7 +3,7 @@
  * never started (tests call checkNow), the delivery worker, the real Discord and Telegram sinks against the fakes,
  * the command layer on both, the local feed server and a web server for non-feeds.
  */
-import { startCommandLayer, type CommandLayer } from '../../../src/commands/start.js';
+import { startCommandLayer, type CommandLayer } from '../../../src/chat/start.js';
 import { createFetcher, createNetworkPolicy } from '../../../src/fetcher/index.js';
 import type { Logger } from '../../../src/log/logger.js';
 import { DeliveryWorker } from '../../../src/outbox/delivery.js';

@@ -2,9 +2,9 @@
  * Option values as the adapters deliver them, checked once against the definition (required, unknown, type,
  * length) so every handler can trust what it reads.
  */
-import { UserError } from './errors.js';
-import { code } from './markup.js';
-import type { AttachmentValue, CommandDefinition, OptionDefinition } from './types.js';
+import { UserError } from './reply/errors.js';
+import { code } from './reply/markup.js';
+import type { AttachmentValue, CommandDefinition, OptionDefinition } from './definition.js';
 
 export type RawOptionValue = string | number | boolean | AttachmentValue;
 

@@ -6,10 +6,10 @@
  * - named, `keywords:bitcoin etf`: the value runs to the next `option:` of this command.
  * A leading `@channelname` (or a -100… chat id) names the chat to act on instead of the current one.
  */
-import { UserError } from './errors.js';
-import { code } from './markup.js';
+import { UserError } from './reply/errors.js';
+import { code } from './reply/markup.js';
 import type { RawOptionValue } from './options.js';
-import type { CommandDefinition } from './types.js';
+import type { CommandDefinition } from './definition.js';
 
 export interface TextArguments {
   values: Map<string, RawOptionValue>;

@@ -6,11 +6,11 @@ import { buildAlert, enqueueAlert } from '../pipeline/alert.js';
 import type { FeedRecord, Subscription } from '../core/records.js';
 import { matchItems } from './item-matches.js';
 import type { LoadedFeed } from './load-feed.js';
-import { compileQuery } from './subscriptions.js';
-import type { CommandServices } from './services.js';
+import { compileQuery } from './rules.js';
+import type { SubscriptionServices } from './services.js';
 
 export async function enqueueMissed(
-  services: CommandServices,
+  services: SubscriptionServices,
   subscription: Subscription,
   feed: FeedRecord,
   loaded: LoadedFeed,

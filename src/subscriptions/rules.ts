@@ -6,12 +6,11 @@ import { detectNewItems } from '../detector/index.js';
 import { formatDestination } from '../core/destination.js';
 import { parseQuery, type CompiledQuery } from '../matcher/index.js';
 import type { FeedRecord, Subscription } from '../core/records.js';
-import { UserError } from './errors.js';
-import { code } from './markup.js';
+import { UserError } from '../chat/reply/errors.js';
+import { code } from '../chat/reply/markup.js';
 import { loadFeed, type LoadedFeed } from './load-feed.js';
 import { resolveFeedSource, type FeedSource } from './feed-source.js';
-import type { CommandServices } from './services.js';
-import type { CommandTarget } from './types.js';
+import type { SubscriptionServices, SubscriptionTarget } from './services.js';
 
 export function compileQuery(query: string): CompiledQuery {
   const parsed = parseQuery(query);
@@ -19,7 +18,7 @@ export function compileQuery(query: string): CompiledQuery {
   return parsed.query;
 }
 
-export function checkQuota(services: CommandServices, target: CommandTarget, adding = 1): void {
+export function checkQuota(services: SubscriptionServices, target: SubscriptionTarget, adding = 1): void {
   const count = services.subscriptions.byScope(target.scope).length;
   if (count + adding > services.quota) {
     throw new UserError(
@@ -32,7 +31,12 @@ function sameQuery(a: string, b: string): boolean {
   return a.trim().replace(/\s+/g, ' ').toLowerCase() === b.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-function checkDuplicate(services: CommandServices, target: CommandTarget, feedUrl: string, query: string): void {
+function checkDuplicate(
+  services: SubscriptionServices,
+  target: SubscriptionTarget,
+  feedUrl: string,
+  query: string,
+): void {
   const feed = services.feeds.findByUrl(feedUrl);
   if (!feed) return;
   const where = formatDestination(target.destination);
@@ -46,7 +50,7 @@ function checkDuplicate(services: CommandServices, target: CommandTarget, feedUr
 }
 
 /** Records the current items as seen (the silent baseline) and saves the feed, or refreshes a feed already polled. */
-async function baseline(services: CommandServices, loaded: LoadedFeed): Promise<FeedRecord> {
+async function baseline(services: SubscriptionServices, loaded: LoadedFeed): Promise<FeedRecord> {
   const now = services.now();
   const existing = services.feeds.findByUrl(loaded.url);
   if (existing) {
@@ -90,8 +94,8 @@ export interface AddedSubscription {
 }
 
 export async function addSubscription(
-  services: CommandServices,
-  request: { feed: string; query: string; target: CommandTarget; createdBy?: string; paused?: boolean },
+  services: SubscriptionServices,
+  request: { feed: string; query: string; target: SubscriptionTarget; createdBy?: string; paused?: boolean },
 ): Promise<AddedSubscription> {
   compileQuery(request.query);
   checkQuota(services, request.target);
@@ -133,7 +137,7 @@ export async function addSubscription(
 
 /** Deletes a subscription; its feed too when nothing else uses it, so the poller stops fetching it. */
 export async function removeSubscription(
-  services: CommandServices,
+  services: SubscriptionServices,
   subscription: Subscription,
 ): Promise<{ feedRemoved: boolean }> {
   await services.subscriptions.remove(subscription.id);
@@ -143,7 +147,7 @@ export async function removeSubscription(
 }
 
 /** The subscription with this id in this server/chat; a specific refusal for an unknown id or another's id. */
-export function ownSubscription(services: CommandServices, target: CommandTarget, id: string): Subscription {
+export function ownSubscription(services: SubscriptionServices, target: SubscriptionTarget, id: string): Subscription {
   const wanted = id.trim().toLowerCase();
   const subscription = services.subscriptions.get(wanted);
   if (!subscription)

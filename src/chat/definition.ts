@@ -3,7 +3,8 @@
  * adapter turns it into a slash command, the Telegram adapter parses `/name args` into the same options, and both
  * call the same handler with a CommandContext and send back the Reply it returns.
  */
-import type { Destination, Platform } from '../core/destination.js';
+import type { Platform } from '../core/destination.js';
+import type { SubscriptionTarget } from '../subscriptions/services.js';
 import type { OptionValues } from './options.js';
 import type { CommandServices } from './services.js';
 
@@ -46,12 +47,7 @@ export interface CommandDefinition {
 }
 
 /** Where a command acts: whose subscriptions (scope) and where new alerts go (destination). */
-export interface CommandTarget {
-  /** A Discord guild id or a Telegram chat id. */
-  scope: string;
-  destination: Destination;
-  /** How replies name the scope: "this server", "this chat", "@mychannel". */
-  label: string;
+export interface CommandTarget extends SubscriptionTarget {
   /** How replies name the destination: a Discord channel mention, "this chat", "@mychannel". */
   destinationLabel: string;
 }
@@ -81,7 +77,7 @@ export interface ReplyFile {
 export interface Reply {
   /** False for a refusal or an error: shown privately where the platform can, and nothing was changed. */
   ok: boolean;
-  /** The text in Taza's small markup (see markup.ts): **bold**, `code`, backslash escapes. */
+  /** The text in Taza's small markup (see reply/markup.ts): **bold**, `code`, backslash escapes. */
   text: string;
   file?: ReplyFile;
 }

@@ -7,9 +7,9 @@ import type { FeedItem, ParsedFeed } from '../core/feed.js';
 import { checkUrlAllowed, FetchError } from '../fetcher/index.js';
 import { identifyItems } from '../identify/index.js';
 import { ParseError, parseFeed } from '../parser/index.js';
-import { UserError } from './errors.js';
-import { code } from './markup.js';
-import type { CommandServices } from './services.js';
+import { UserError } from '../chat/reply/errors.js';
+import { code } from '../chat/reply/markup.js';
+import type { SubscriptionServices } from './services.js';
 
 export interface LoadedFeed {
   /** The feed's URL (the advertised feed when a site URL was given). */
@@ -53,7 +53,7 @@ function fetchProblem(error: FetchError, url: string): UserError {
 }
 
 async function fetchOnce(
-  services: CommandServices,
+  services: SubscriptionServices,
   url: string,
 ): Promise<{ body: Buffer; contentType?: string; finalUrl: string }> {
   try {
@@ -83,7 +83,7 @@ function parseProblem(error: ParseError, url: string): UserError {
 }
 
 /** Fetch, parse and identify; a site page is followed once to the first feed it advertises. */
-export async function loadFeed(services: CommandServices, url: string): Promise<LoadedFeed> {
+export async function loadFeed(services: SubscriptionServices, url: string): Promise<LoadedFeed> {
   let current = url;
   let discoveredFrom: string | undefined;
   for (let hop = 0; ; hop++) {

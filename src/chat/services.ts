@@ -1,33 +1,15 @@
-/** What command handlers may use: the registries, the pipeline's stores and settings, the fetcher and the poller. */
+/** What command handlers may use: the subscription rules' services, built once from the app's parts. */
 import type { Config } from '../config/schema.js';
-import { createNetworkPolicy, type NetworkPolicy, type Resolver } from '../fetcher/index.js';
+import { createNetworkPolicy, type Resolver } from '../fetcher/index.js';
 import type { Fetcher } from '../fetcher/types.js';
 import type { Logger } from '../log/logger.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import type { FeedRegistry } from '../registry/feeds.js';
 import type { SubscriptionRegistry } from '../registry/subscriptions.js';
-import { PRESETS, type Preset } from './presets.js';
+import { PRESETS, type Preset } from '../subscriptions/presets.js';
+import type { SubscriptionServices } from '../subscriptions/services.js';
 
-export interface CommandServices {
-  feeds: FeedRegistry;
-  subscriptions: SubscriptionRegistry;
-  /** The pipeline's dependencies: the seen set (baselines), the outbox (resume with missed items), settings. */
-  pipeline: PipelineDeps;
-  /** Fetches for subscribe/preview/import (the app's fetcher: same limits and private-network rule). */
-  fetcher: Fetcher;
-  /** The configured ALLOW_PRIVATE_NETWORKS policy, checked before fetching to answer with a clear reason. */
-  networkPolicy: NetworkPolicy;
-  resolver?: Resolver;
-  /** Runs one feed check now through the poller (sharing its per-host limits). */
-  checkNow(feedId: string): Promise<void>;
-  /** Tells the poller a feed was added. */
-  wake(): void;
-  /** Most subscriptions one server or chat may have (SUBSCRIPTION_QUOTA). */
-  quota: number;
-  presets: readonly Preset[];
-  logger: Logger;
-  now(): Date;
-}
+export type CommandServices = SubscriptionServices;
 
 export interface ServiceInputs {
   config: Pick<Config, 'ALLOW_PRIVATE_NETWORKS' | 'SUBSCRIPTION_QUOTA'>;

@@ -1,8 +1,8 @@
 /** Feed inputs (presets, news: searches, URLs, bare sites) and OPML, without any network. */
 import { describe, expect, it } from 'vitest';
-import { resolveFeedSource } from '../../src/commands/feed-source.js';
-import { readOpml, writeOpml } from '../../src/commands/opml.js';
-import { findPreset, newsSearchUrl, PRESETS } from '../../src/commands/presets.js';
+import { resolveFeedSource } from '../../src/subscriptions/feed-source.js';
+import { readOpml, writeOpml } from '../../src/subscriptions/opml.js';
+import { findPreset, newsSearchUrl, PRESETS } from '../../src/subscriptions/presets.js';
 
 describe('the preset catalog', () => {
   it("has the mission's sources, each with a unique key and an https feed URL", () => {

@@ -6,9 +6,9 @@
 import type { Config } from '../config/schema.js';
 import type { Platform } from '../core/destination.js';
 import type { Sink } from '../outbox/sink.js';
-import { loadCommands } from './registry.js';
+import { loadCommands } from './loader.js';
 import { createCommandServices, type CommandServices, type ServiceInputs } from './services.js';
-import type { CommandDefinition } from './types.js';
+import type { CommandDefinition } from './definition.js';
 
 export interface CommandLayerInputs extends Omit<ServiceInputs, 'config'> {
   config: ServiceInputs['config'] & Pick<Config, 'DISCORD_GUILD_ID' | 'TELEGRAM_API_ROOT'>;

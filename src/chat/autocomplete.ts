@@ -2,7 +2,7 @@
  * Autocomplete suggestions, computed from memory only (no I/O), so an adapter can answer inside Discord's
  * 3-second deadline: presets and the feeds this server already uses for `feed`, this server's subscriptions for `id`.
  */
-import type { AutocompleteSource } from './types.js';
+import type { AutocompleteSource } from './definition.js';
 import type { CommandServices } from './services.js';
 
 export interface Suggestion {

@@ -1,5 +1,5 @@
 /** How a command is written on each platform, for help and for hints in refusals. */
-import type { CommandContext, CommandDefinition } from './types.js';
+import type { CommandContext, CommandDefinition } from './definition.js';
 
 type ChatPlatform = CommandContext['platform'];
 

@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/commands/errors.js';
-import { code, esc, splitText, toTelegramHtml } from '../../src/commands/markup.js';
-import { validateOptions } from '../../src/commands/options.js';
-import { checkDefinition, loadCommands } from '../../src/commands/registry.js';
-import { parseTextArguments } from '../../src/commands/text-arguments.js';
-import { defineCommand, type CommandDefinition } from '../../src/commands/types.js';
-import { formatExample, usageLine } from '../../src/commands/usage.js';
+import { UserError } from '../../src/chat/reply/errors.js';
+import { code, esc, splitText, toTelegramHtml } from '../../src/chat/reply/markup.js';
+import { validateOptions } from '../../src/chat/options.js';
+import { checkDefinition, loadCommands } from '../../src/chat/loader.js';
+import { parseTextArguments } from '../../src/chat/text-arguments.js';
+import { defineCommand, type CommandDefinition } from '../../src/chat/definition.js';
+import { formatExample, usageLine } from '../../src/chat/usage.js';
 
 const subscribe = defineCommand({
   name: 'subscribe',
@@ -54,7 +54,7 @@ describe('the command registry', () => {
   it('adding a command is adding a file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'taza-commands-'));
     try {
-      const types = new URL('../../src/commands/types.ts', import.meta.url).href;
+      const types = new URL('../../src/chat/mod.ts', import.meta.url).href;
       writeFileSync(
         join(dir, 'ping.ts'),
         `import { defineCommand } from '${types}';\nexport default defineCommand({ name: 'ping', description: 'Answers pong', access: 'everyone', options: [], examples: [{}], handler: async () => ({ ok: true, text: 'pong' }) });\n`,

@@ -3,10 +3,10 @@
  * reply (logged at info: it is the user's mistake); anything else is Taza's fault, logged as an error, and the
  * user gets a short apology instead of a stack trace.
  */
-import { UserError } from './errors.js';
+import { UserError } from './reply/errors.js';
 import { validateOptions, type RawOptionValue } from './options.js';
 import type { CommandServices } from './services.js';
-import type { CommandContext, CommandDefinition, CommandTarget, Reply } from './types.js';
+import type { CommandContext, CommandDefinition, CommandTarget, Reply } from './definition.js';
 
 export interface Invocation {
   platform: CommandContext['platform'];

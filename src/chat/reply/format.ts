@@ -1,8 +1,8 @@
 /** Shared wording for subscriptions, feeds and times in replies. */
-import type { Destination } from '../core/destination.js';
-import type { FeedRecord, Subscription } from '../core/records.js';
+import type { Destination } from '../../core/destination.js';
+import type { FeedRecord, Subscription } from '../../core/records.js';
 import { bold, code, esc, link } from './markup.js';
-import type { CommandServices } from './services.js';
+import type { FeedRegistry } from '../../registry/feeds.js';
 
 /** "3 min ago", "in 2 h", "just now". */
 export function relativeTime(iso: string | undefined, now: Date): string {
@@ -64,12 +64,12 @@ export function subscriptionState(subscription: Subscription, feed: FeedRecord |
 
 /** One subscription in a list: id, feed, keywords, destination, state, last alert. */
 export function subscriptionEntry(
-  services: CommandServices,
+  feeds: Pick<FeedRegistry, 'get'>,
   subscription: Subscription,
   now: Date,
   here?: Destination,
 ): string {
-  const feed = services.feeds.get(subscription.feedId);
+  const feed = feeds.get(subscription.feedId);
   return [
     `${code(subscription.id)} ${feedName(feed)}`,
     `  keywords: ${code(subscription.query)} → ${destinationLabel(subscription.destination, here)}`,

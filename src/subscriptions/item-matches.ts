@@ -2,9 +2,9 @@
 import type { FeedItem } from '../core/feed.js';
 import { matchQuery, type CompiledQuery, type MatchResult } from '../matcher/index.js';
 import { htmlToText, summarize } from '../summarizer/index.js';
-import { bold, code, esc, link } from './markup.js';
+import { bold, code, esc, link } from '../chat/reply/markup.js';
 import type { LoadedFeed } from './load-feed.js';
-import type { CommandServices } from './services.js';
+import type { SubscriptionServices } from './services.js';
 
 export interface ItemMatch {
   item: FeedItem;
@@ -31,7 +31,7 @@ export function matchItems(loaded: LoadedFeed, query: CompiledQuery): ItemMatch[
 }
 
 /** An item as it would be posted: title, link, what matched and the summary, in reply markup. */
-export function formatItem(services: CommandServices, loaded: LoadedFeed, match: ItemMatch): string {
+export function formatItem(services: SubscriptionServices, loaded: LoadedFeed, match: ItemMatch): string {
   const { item, result } = match;
   const summary = summarize({ title: item.title, html: item.html, language: loaded.parsed.language }, result.terms, {
     maxSentences: services.pipeline.settings.summaryMaxSentences,
@@ -51,7 +51,7 @@ export function formatItem(services: CommandServices, loaded: LoadedFeed, match:
 }
 
 /** The sample subscribe replies with: the newest matching item, or how many items there are and that none match. */
-export function formatSample(services: CommandServices, loaded: LoadedFeed, query: CompiledQuery): string {
+export function formatSample(services: SubscriptionServices, loaded: LoadedFeed, query: CompiledQuery): string {
   const matches = matchItems(loaded, query);
   const newest = matches.find((m) => m.result.matched);
   if (!newest)
