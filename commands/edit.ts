@@ -1,7 +1,7 @@
 /** `edit id:<id> keywords:<query>`: changes a subscription's keywords. */
 import {
+  changeQuery,
   code,
-  compileQuery,
   defineCommand,
   describeQuery,
   esc,
@@ -34,13 +34,7 @@ export default defineCommand({
   examples: [{ id: 'k3x9qa', keywords: 'bitcoin, crypto council, کرپٹو کونسل' }],
   async handler(ctx) {
     const subscription = ownSubscription(ctx.services, ctx.target, ctx.options.string('id'));
-    const query = ctx.options.string('keywords');
-    const compiled = compileQuery(query);
-    await ctx.services.subscriptions.save({ ...subscription, query });
-    ctx.services.logger.info(
-      { event: 'subscription.edited', subscriptionId: subscription.id, scope: subscription.scope },
-      'subscription keywords changed by command',
-    );
+    const compiled = await changeQuery(ctx.services, subscription, ctx.options.string('keywords'));
     return {
       ok: true,
       text: `✓ ${code(subscription.id)} now looks for: ${esc(describeQuery(compiled))}\n(was ${code(subscription.query)})`,

@@ -19,17 +19,7 @@ export default defineCommand({
   async handler(ctx) {
     const subscription = ownSubscription(ctx.services, ctx.target, ctx.options.string('id'));
     const name = feedName(ctx.services.feeds.get(subscription.feedId));
-    const { feedRemoved } = await removeSubscription(ctx.services, subscription);
-    ctx.services.logger.info(
-      {
-        event: 'subscription.removed',
-        subscriptionId: subscription.id,
-        scope: subscription.scope,
-        feedRemoved,
-        source: 'command',
-      },
-      'subscription removed by command',
-    );
+    await removeSubscription(ctx.services, subscription);
     return { ok: true, text: `✓ Removed ${code(subscription.id)} (${name}, keywords ${code(subscription.query)}).` };
   },
 });

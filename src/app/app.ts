@@ -5,7 +5,7 @@
 import { startCommandLayer } from '../chat/start.js';
 import type { Config } from '../config/schema.js';
 import { readSubscriptionsFile } from '../config/subscriptions-file.js';
-import type { Destination, Platform } from '../core/destination.js';
+import type { Platform } from '../core/destination.js';
 import { createFetcher, createNetworkPolicy } from '../fetcher/index.js';
 import type { Fetcher } from '../fetcher/types.js';
 import type { Logger } from '../log/logger.js';
@@ -22,6 +22,7 @@ import { startHttpServer, type HttpServer } from '../observability/http-server.j
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { healthProbe, readinessProbe } from '../observability/probes.js';
 import { openStore, type Store } from '../store/open.js';
+import { moveDestination, pauseDestination } from '../subscriptions/rules.js';
 import { seedFromFile } from './seed.js';
 import { createSinks } from './sinks.js';
 import { userAgent } from './version.js';
@@ -84,8 +85,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     digestThreshold: config.DIGEST_THRESHOLD,
     hooks: {
       ...metrics.deliveryHooks(),
-      onPermanentFailure: (destination, reason) => pauseDestination(subscriptions, destination, reason),
-      onMoved: (from, to) => moveDestination(subscriptions, from, to),
+      onPermanentFailure: async (destination, reason) => {
+        await pauseDestination(subscriptions, destination, reason, new Date());
+      },
+      onMoved: async (from, to) => {
+        await moveDestination(subscriptions, from, to);
+      },
     },
   });
   const limiter = new HostLimiter({
@@ -184,22 +189,4 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       return stopping;
     },
   };
-}
-
-async function pauseDestination(
-  subscriptions: SubscriptionRegistry,
-  destination: Destination,
-  reason: string,
-): Promise<void> {
-  const at = new Date().toISOString();
-  for (const subscription of subscriptions.byDestination(destination)) {
-    if (!subscription.paused) await subscriptions.save({ ...subscription, paused: { reason, at, by: 'delivery' } });
-  }
-}
-
-async function moveDestination(subscriptions: SubscriptionRegistry, from: Destination, to: Destination): Promise<void> {
-  for (const subscription of subscriptions.byDestination(from)) {
-    const scope = subscription.scope === from.id ? to.id : subscription.scope;
-    await subscriptions.save({ ...subscription, destination: to, scope });
-  }
 }

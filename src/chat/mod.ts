@@ -12,12 +12,14 @@ export { describeQuery, MAX_QUERY_CHARS } from '../matcher/index.js';
 export { resolveFeedSource } from '../subscriptions/feed-source.js';
 export { formatItem, formatSample, matchItems } from '../subscriptions/item-matches.js';
 export { loadFeed } from '../subscriptions/load-feed.js';
-export { enqueueMissed } from '../subscriptions/missed.js';
 export { readOpml, writeOpml } from '../subscriptions/opml.js';
+export { compileQuery } from '../subscriptions/query.js';
 export {
   addSubscription,
+  changeQuery,
   checkQuota,
-  compileQuery,
   ownSubscription,
+  pauseSubscription,
   removeSubscription,
+  resumeSubscription,
 } from '../subscriptions/rules.js';

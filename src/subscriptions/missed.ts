@@ -6,7 +6,7 @@ import { buildAlert, enqueueAlert } from '../pipeline/alert.js';
 import type { FeedRecord, Subscription } from '../core/records.js';
 import { matchItems } from './item-matches.js';
 import type { LoadedFeed } from './load-feed.js';
-import { compileQuery } from './rules.js';
+import { compileQuery } from './query.js';
 import type { SubscriptionServices } from './services.js';
 
 export async function enqueueMissed(
