@@ -1,85 +1,59 @@
 /**
- * Starts the command layer on every connected chat platform: loads commands/, builds the services, and hands
- * both to each platform adapter (loaded only when its sink exists, so the core never loads discord.js or grammY).
- * A platform whose commands cannot be registered is logged and skipped; alerts keep flowing.
+ * The command layer: the commands loaded from commands/ and the services they use, served on every chat platform
+ * that has a command adapter. Built with the app (loading the command files), started once the platforms have
+ * connected. A platform whose commands cannot be registered is logged and skipped; alerts keep flowing.
  */
-import type { Config } from '../config/schema.js';
-import type { Platform } from '../core/destination.js';
-import type { Sink } from '../outbox/sink.js';
-import { loadCommands } from './loader.js';
-import { createCommandServices, type CommandServices, type ServiceInputs } from './services.js';
+import type { Logger } from '../log/logger.js';
+import type { CommandAdapter } from './adapter.js';
 import type { CommandDefinition } from './definition.js';
-
-export interface CommandLayerInputs extends Omit<ServiceInputs, 'config'> {
-  config: ServiceInputs['config'] & Pick<Config, 'DISCORD_GUILD_ID' | 'TELEGRAM_API_ROOT'>;
-  sinks: Partial<Record<Platform, Sink>>;
-  /** Defaults to the commands/ folder. */
-  commandsDir?: string;
-}
+import { loadCommands } from './loader.js';
+import type { CommandServices } from './services.js';
 
 export interface CommandLayer {
   commands: readonly CommandDefinition[];
   services: CommandServices;
-  /** The platforms whose commands are registered and listened to. */
-  platforms: Platform[];
+  /** The platforms whose commands are registered and answered (after start). */
+  platforms: Array<CommandAdapter['platform']>;
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startCommandLayer(inputs: CommandLayerInputs): Promise<CommandLayer> {
+export async function createCommandLayer(inputs: {
+  services: CommandServices;
+  adapters: readonly CommandAdapter[];
+  logger: Logger;
+  /** Defaults to the commands/ folder. */
+  commandsDir?: string;
+}): Promise<CommandLayer> {
   const commands = await loadCommands(inputs.commandsDir);
-  const services = createCommandServices(inputs);
-  const logger = inputs.logger;
-  const stops: Array<() => void | Promise<void>> = [];
-  const platforms: Platform[] = [];
-
-  const discord = inputs.sinks.discord;
-  if (discord && 'client' in discord) {
-    try {
-      const { startDiscordCommands } = await import('../platforms/discord/commands.js');
-      const handle = await startDiscordCommands({
-        sink: discord as import('../platforms/discord/index.js').DiscordSink,
-        commands,
-        services,
-        guildId: inputs.config.DISCORD_GUILD_ID,
-        logger: logger.child({ platform: 'discord' }),
-      });
-      stops.push(handle.stop);
-      platforms.push('discord');
-    } catch (error) {
-      logger.error(
-        { event: 'commands.failed', platform: 'discord', err: error },
-        'could not start Discord commands; alerts still flow',
-      );
-    }
-  }
-  const telegram = inputs.sinks.telegram;
-  if (telegram && 'bot' in telegram) {
-    try {
-      const { startTelegramCommands } = await import('../platforms/telegram/commands.js');
-      const handle = await startTelegramCommands({
-        sink: telegram as import('../platforms/telegram/index.js').TelegramSink,
-        commands,
-        services,
-        apiRoot: inputs.config.TELEGRAM_API_ROOT,
-        logger: logger.child({ platform: 'telegram' }),
-      });
-      stops.push(handle.stop);
-      platforms.push('telegram');
-    } catch (error) {
-      logger.error(
-        { event: 'commands.failed', platform: 'telegram', err: error },
-        'could not start Telegram commands; alerts still flow',
-      );
-    }
-  }
-  if (platforms.length > 0)
-    logger.info({ event: 'commands.started', platforms, commands: commands.map((c) => c.name) }, 'chat commands ready');
+  const { services, logger } = inputs;
+  const started: CommandAdapter[] = [];
+  const platforms: CommandLayer['platforms'] = [];
   return {
     commands,
     services,
     platforms,
+    async start() {
+      for (const adapter of inputs.adapters) {
+        try {
+          await adapter.start(commands, services);
+          started.push(adapter);
+          platforms.push(adapter.platform);
+        } catch (error) {
+          logger.error(
+            { event: 'commands.failed', platform: adapter.platform, err: error },
+            `could not start ${adapter.platform === 'discord' ? 'Discord' : 'Telegram'} commands; alerts still flow`,
+          );
+        }
+      }
+      if (platforms.length > 0)
+        logger.info(
+          { event: 'commands.started', platforms, commands: commands.map((c) => c.name) },
+          'chat commands ready',
+        );
+    },
     async stop() {
-      for (const stop of stops) await stop();
+      for (const adapter of started.splice(0)) await adapter.stop();
     },
   };
 }

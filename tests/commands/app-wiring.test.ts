@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type App } from '../../src/app/app.js';
+import { startApp, type App } from '../../src/app/build.js';
 import { loadConfig } from '../../src/config/load.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
@@ -40,7 +40,7 @@ describe('the command layer inside startApp', () => {
       TELEGRAM_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
     });
-    app = await startApp(config, captureLogger('warn').logger);
+    app = await startApp(config, { logger: captureLogger('warn').logger });
   });
   afterAll(async () => {
     await app.stop();

@@ -8,7 +8,7 @@ import {
   discordNonce,
   type DiscordMessage,
   type DiscordSink,
-} from '../../src/platforms/discord/index.js';
+} from '../../src/platforms/discord/sink.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.js';
 import { capturingLogger, makeAlert, rejection } from './helpers.js';
 

@@ -6,7 +6,7 @@ import {
   type TelegramMessage,
   type TelegramSink,
   type TelegramSinkOptions,
-} from '../../src/platforms/telegram/index.js';
+} from '../../src/platforms/telegram/sink.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { capturingLogger, makeAlert, rejection } from './helpers.js';
 

@@ -26,7 +26,8 @@ import type { RawOptionValue } from '../../chat/options.js';
 import { refusal, runCommand } from '../../chat/run.js';
 import type { CommandServices } from '../../chat/services.js';
 import type { AttachmentValue, CommandDefinition, OptionType, Reply } from '../../chat/definition.js';
-import type { DiscordSink, SinkLogger } from './index.js';
+import type { CommandAdapter } from '../../chat/adapter.js';
+import type { DiscordSink, SinkLogger } from './sink.js';
 
 export interface DiscordCommandOptions {
   sink: DiscordSink;
@@ -101,7 +102,25 @@ function attachmentValue(option: CommandInteractionOption, maxBytes: number): At
   };
 }
 
-export async function startDiscordCommands(options: DiscordCommandOptions): Promise<{ stop(): void }> {
+/** The command adapter the Discord platform module hands to the app. */
+export function discordCommands(
+  sink: DiscordSink,
+  options: Omit<DiscordCommandOptions, 'sink' | 'commands' | 'services'>,
+): CommandAdapter {
+  let running: { stop(): void } | undefined;
+  return {
+    platform: 'discord',
+    async start(commands, services) {
+      running = await startDiscordCommands({ ...options, sink, commands, services });
+    },
+    async stop() {
+      running?.stop();
+      running = undefined;
+    },
+  };
+}
+
+async function startDiscordCommands(options: DiscordCommandOptions): Promise<{ stop(): void }> {
   const { client } = options.sink;
   const byName = new Map(options.commands.map((c) => [c.name, c]));
   const logger = options.logger;

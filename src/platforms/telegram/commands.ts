@@ -13,7 +13,8 @@ import { refusal, runCommand } from '../../chat/run.js';
 import type { CommandServices } from '../../chat/services.js';
 import { parseTextArguments } from '../../chat/text-arguments.js';
 import type { AttachmentValue, CommandDefinition, CommandTarget, Reply } from '../../chat/definition.js';
-import type { SinkLogger, TelegramSink } from './index.js';
+import type { CommandAdapter } from '../../chat/adapter.js';
+import type { SinkLogger, TelegramSink } from './sink.js';
 
 export interface TelegramCommandOptions {
   sink: TelegramSink;
@@ -41,7 +42,25 @@ export async function registerTelegramCommands(bot: Bot, commands: readonly Comm
   await bot.api.setMyCommands(list(true), { scope: { type: 'all_chat_administrators' } });
 }
 
-export async function startTelegramCommands(options: TelegramCommandOptions): Promise<{ stop(): void }> {
+/** The command adapter the Telegram platform module hands to the app. */
+export function telegramCommands(
+  sink: TelegramSink,
+  options: Omit<TelegramCommandOptions, 'sink' | 'commands' | 'services'>,
+): CommandAdapter {
+  let running: { stop(): void } | undefined;
+  return {
+    platform: 'telegram',
+    async start(commands, services) {
+      running = await startTelegramCommands({ ...options, sink, commands, services });
+    },
+    async stop() {
+      running?.stop();
+      running = undefined;
+    },
+  };
+}
+
+async function startTelegramCommands(options: TelegramCommandOptions): Promise<{ stop(): void }> {
   const { bot } = options.sink;
   const byName = new Map(options.commands.map((c) => [c.name, c]));
   const logger = options.logger;

@@ -1,27 +1,23 @@
 /**
- * Everything the command tests need, in-process: a temporary store, the registries and pipeline, a poller that is
- * never started (tests call checkNow), the delivery worker, the real Discord and Telegram sinks against the fakes,
- * the command layer on both, the local feed server and a web server for non-feeds.
+ * Everything the command tests need, in-process: the app as buildApp() wires it (temporary data directory, a
+ * fetcher allowed to reach 127.0.0.1, the real Discord and Telegram platforms against the fakes) and started
+ * without polling (tests check feeds when they want), the local feed server and a web server for non-feeds.
  */
-import { startCommandLayer, type CommandLayer } from '../../../src/chat/start.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp, type App } from '../../../src/app/build.js';
+import { loadConfig } from '../../../src/config/load.js';
 import { createFetcher, createNetworkPolicy } from '../../../src/fetcher/index.js';
-import type { Logger } from '../../../src/log/logger.js';
-import { DeliveryWorker } from '../../../src/outbox/delivery.js';
-import { Outbox } from '../../../src/outbox/outbox.js';
-import type { PipelineDeps } from '../../../src/pipeline/deps.js';
-import { processFeed } from '../../../src/pipeline/process-feed.js';
-import { FeedRegistry } from '../../../src/registry/feeds.js';
-import { SubscriptionRegistry } from '../../../src/registry/subscriptions.js';
+import { createDiscordPlatform } from '../../../src/platforms/discord/index.js';
+import type { DiscordSink } from '../../../src/platforms/discord/sink.js';
+import { createTelegramPlatform } from '../../../src/platforms/telegram/index.js';
+import type { TelegramSink } from '../../../src/platforms/telegram/sink.js';
 import { renderDiscord, renderTelegram } from '../../../src/render/index.js';
-import { HostLimiter } from '../../../src/scheduler/host-limiter.js';
-import { Poller } from '../../../src/scheduler/poller.js';
-import { createDiscordSink, type DiscordSink } from '../../../src/platforms/discord/index.js';
-import { createTelegramSink, type TelegramSink } from '../../../src/platforms/telegram/index.js';
 import { startFakeDiscord, type FakeDiscord } from '../../fakes/discord.js';
 import { startFakeTelegram, type FakeTelegram } from '../../fakes/telegram.js';
 import { startFeedServer, type FeedServer } from '../../helpers/feed-server.js';
 import { captureLogger } from '../../helpers/logger.js';
-import { tempStore } from '../../helpers/store.js';
 import { startTestWeb, type TestWeb } from './web.js';
 
 export const GUILD_A = '100000000000000001';
@@ -41,16 +37,14 @@ export const CHANNEL_NAME = 'tazanews';
 export const CHANNEL_WITHOUT_BOT = -1003000002;
 
 export interface Harness {
+  app: App;
   discord: FakeDiscord;
   telegram: FakeTelegram;
   feedServer: FeedServer;
   web: TestWeb;
-  pipeline: PipelineDeps;
-  feeds: FeedRegistry;
-  subscriptions: SubscriptionRegistry;
-  outbox: Outbox;
-  poller: Poller;
-  layer: CommandLayer;
+  feeds: App['feeds'];
+  subscriptions: App['subscriptions'];
+  outbox: App['outbox'];
   logs: ReturnType<typeof captureLogger>;
   discordSink: DiscordSink;
   telegramSink: TelegramSink;
@@ -64,39 +58,9 @@ export interface Harness {
 export async function startHarness(options: { quota?: number; fetchTimeoutMs?: number } = {}): Promise<Harness> {
   const feedServer = await startFeedServer();
   const web = await startTestWeb();
-  const env = await tempStore();
+  const dir = mkdtempSync(join(tmpdir(), 'taza-harness-'));
   const logs = captureLogger('info');
-  const logger: Logger = logs.logger;
-  const feeds = await FeedRegistry.load(env.store);
-  const subscriptions = await SubscriptionRegistry.load(env.store);
-  const outbox = await Outbox.load(env.store);
-  const policy = ['127.0.0.0/8'];
-  const pipeline: PipelineDeps = {
-    store: env.store,
-    feeds,
-    subscriptions,
-    outbox,
-    fetcher: createFetcher({
-      userAgent: 'Taza-test',
-      networkPolicy: createNetworkPolicy(policy),
-      totalTimeoutMs: options.fetchTimeoutMs ?? 3000,
-    }),
-    logger,
-    settings: {
-      pollIntervalMs: 300_000,
-      minPollIntervalMs: 60_000,
-      maxItemAgeMs: 3 * 86_400_000,
-      summaryMaxSentences: 3,
-      summaryMaxChars: 500,
-    },
-  };
-  const poller = new Poller({
-    feeds,
-    logger,
-    limiter: new HostLimiter({ globalConcurrency: 8, perHostConcurrency: 8, perHostGapMs: 0 }),
-    check: (id) => processFeed(pipeline, id),
-  });
-
+  const logger = logs.logger;
   const discord = await startFakeDiscord({
     guilds: [
       {
@@ -120,77 +84,68 @@ export async function startHarness(options: { quota?: number; fetchTimeoutMs?: n
       { id: CHANNEL_WITHOUT_BOT, type: 'channel', title: 'No bot here', username: 'nobothere', admins: [ADMIN_USER] },
     ],
   });
-  const discordSink = createDiscordSink({
+  const config = loadConfig({
+    DATA_DIR: dir,
+    HTTP_PORT: '0',
+    ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
+    SUBSCRIPTION_QUOTA: String(options.quota ?? 50),
+    DIGEST_THRESHOLD: '0',
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+  });
+  const discordPlatform = createDiscordPlatform({
     token: discord.token,
     apiBase: discord.apiBase,
     render: renderDiscord,
     logger,
   });
-  const telegramSink = createTelegramSink({
+  const telegramPlatform = createTelegramPlatform({
     token: telegram.token,
     apiRoot: telegram.apiRoot,
     render: renderTelegram,
     logger,
     pacing: { perChatGapMs: 0 },
   });
-  await Promise.all([discordSink.start(), telegramSink.start()]);
-  const sinks = { discord: discordSink, telegram: telegramSink };
   let settled: () => void = () => undefined;
-  const delivery = new DeliveryWorker({
-    outbox,
-    sinks,
+  const app = await buildApp(config, {
     logger,
-    digestThreshold: 0,
-    hooks: { onPermanentFailure: async () => undefined, onMoved: async () => undefined, onSettled: () => settled() },
+    fetcher: createFetcher({
+      userAgent: 'Taza-test',
+      networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS),
+      totalTimeoutMs: options.fetchTimeoutMs ?? 3000,
+    }),
+    platforms: [discordPlatform, telegramPlatform],
+    onDeliverySettled: () => settled(),
   });
-  delivery.start();
-  const layer = await startCommandLayer({
-    config: {
-      ALLOW_PRIVATE_NETWORKS: policy,
-      SUBSCRIPTION_QUOTA: options.quota ?? 50,
-      DISCORD_GUILD_ID: undefined,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-    },
-    feeds,
-    subscriptions,
-    pipeline,
-    poller,
-    logger,
-    sinks,
-  });
+  await app.start({ polling: false });
   return {
+    app,
     discord,
     telegram,
     feedServer,
     web,
-    pipeline,
-    feeds,
-    subscriptions,
-    outbox,
-    poller,
-    layer,
+    feeds: app.feeds,
+    subscriptions: app.subscriptions,
+    outbox: app.outbox,
     logs,
-    discordSink,
-    telegramSink,
+    discordSink: discordPlatform.sink,
+    telegramSink: telegramPlatform.sink,
     async check(url) {
-      const feed = feeds.findByUrl(url);
+      const feed = app.feeds.findByUrl(url);
       if (!feed) throw new Error(`no feed for ${url}`);
-      await poller.checkNow(feed.id);
+      await app.poller.checkNow(feed.id);
     },
     drained() {
       return new Promise<void>((resolve) => {
         settled = () => {
-          if (outbox.depth() === 0) resolve();
+          if (app.outbox.depth() === 0) resolve();
         };
         settled();
       });
     },
     async close() {
-      await layer.stop();
-      await delivery.stop();
-      await Promise.allSettled([discordSink.stop(), telegramSink.stop()]);
+      await app.stop();
       await Promise.all([discord.close(), telegram.close(), feedServer.close(), web.close()]);
-      await env.cleanup();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
