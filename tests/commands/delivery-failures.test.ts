@@ -3,9 +3,9 @@
  * subscription rules (pauseDestination, moveDestination), and the admins see the result in /list.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testItem } from '../helpers/feed-server.js';
-import { ADMIN_USER, GROUP, OTHER_GROUP, startHarness, type Harness } from './helpers/harness.js';
-import { tgCommand } from './helpers/telegram-user.js';
+import { testItem } from '../support/feed-server.js';
+import { ADMIN_USER, GROUP, OTHER_GROUP, startHarness, type Harness } from '../support/harness.js';
+import { tgCommand } from '../support/telegram-user.js';
 
 describe('delivery failures through the app', () => {
   let h: Harness;

@@ -1,8 +1,8 @@
 /** Every command through the real discord.js client against the fake Discord: as an admin and as a member. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testItem } from '../helpers/feed-server.js';
-import { autocomplete, slash, startSlash, type SlashValue } from './helpers/discord-user.js';
-import { CHANNEL_A, CHANNEL_A2, GUILD_A, startHarness, type Harness } from './helpers/harness.js';
+import { testItem } from '../support/feed-server.js';
+import { autocomplete, slash, startSlash, type SlashValue } from '../support/discord-user.js';
+import { CHANNEL_A, CHANNEL_A2, GUILD_A, startHarness, type Harness } from '../support/harness.js';
 
 describe('commands on Discord', () => {
   let h: Harness;

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
-import { startFeedServer, testItem, type FeedServer } from '../helpers/feed-server.js';
-import { runTaza } from '../helpers/taza-process.js';
+import { startFeedServer, testItem, type FeedServer } from '../support/feed-server.js';
+import { runTaza } from '../support/taza-process.js';
 
 const GUILD = '1300000000000000001';
 const NEWS_CHANNEL = '1300000000000000002';

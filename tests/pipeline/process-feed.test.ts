@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processFeed } from '../../src/pipeline/process-feed.js';
 import { FAILURES_BEFORE_NOTICE } from '../../src/pipeline/feed-health.js';
 import { withPause } from '../../src/subscriptions/rules.js';
-import { startFeedServer, testItem, type FeedServer } from '../helpers/feed-server.js';
-import { testPipeline } from '../helpers/pipeline.js';
+import { startFeedServer, testItem, type FeedServer } from '../support/feed-server.js';
+import { testPipeline } from '../support/pipeline.js';
 
 describe('the pipeline, one feed check at a time', () => {
   let server: FeedServer;

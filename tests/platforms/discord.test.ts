@@ -10,7 +10,9 @@ import {
   type DiscordSink,
 } from '../../src/platforms/discord/sink.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.js';
-import { capturingLogger, makeAlert, rejection } from './helpers.js';
+import { makeAlert } from '../support/alerts.js';
+import { captureLogger, LEVEL } from '../support/logger.js';
+import { rejection } from '../support/wait.js';
 
 const GUILD = '1300000000000000001';
 const NEWS = '1300000000000000002';
@@ -32,7 +34,7 @@ const render = (alert: Alert): DiscordMessage => ({
 describe('Discord sink through the fake Discord', () => {
   let fake: FakeDiscord;
   let sink: DiscordSink;
-  let logs: ReturnType<typeof capturingLogger>;
+  let logs: ReturnType<typeof captureLogger>;
   const posts = () => fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${NEWS}/messages`);
 
   beforeEach(async () => {
@@ -48,7 +50,7 @@ describe('Discord sink through the fake Discord', () => {
         },
       ],
     });
-    logs = capturingLogger();
+    logs = captureLogger();
     sink = createDiscordSink({
       token: fake.token,
       apiBase: fake.apiBase,
@@ -67,16 +69,14 @@ describe('Discord sink through the fake Discord', () => {
   it('connects through the gateway and posts one alert as one embed message in the right channel', async () => {
     expect(sink.state()).toBe('connected');
     expect(sink.client.guilds.cache.get(GUILD)?.name).toBe('Newsroom');
-    const alert = makeAlert({ platform: 'discord', id: NEWS });
+    const alert = makeAlert({ to: { platform: 'discord', id: NEWS } });
     await sink.send(alert);
 
     expect(fake.messages(OTHER)).toHaveLength(0);
     const [message] = fake.messages(NEWS);
     expect(fake.messages(NEWS)).toHaveLength(1);
     expect(message!.body).toMatchObject({
-      embeds: [
-        { title: 'Story number 1', url: 'https://news.example.org/story/1', description: 'Summary of story 1.' },
-      ],
+      embeds: [{ title: 'Story 1', url: 'https://news.example/1', description: 'Summary of story 1.' }],
       allowed_mentions: { parse: [] },
       nonce: discordNonce(alert.id),
       enforce_nonce: true,
@@ -96,24 +96,24 @@ describe('Discord sink through the fake Discord', () => {
       requestTimeoutMs: TIMEOUT_MS,
     });
     await loud.start();
-    await loud.send(makeAlert({ platform: 'discord', id: NEWS }));
+    await loud.send(makeAlert({ to: { platform: 'discord', id: NEWS } }));
     await loud.stop();
     expect(fake.messages(NEWS)[0]!.body.allowed_mentions).toEqual({ parse: [] });
   });
 
   it('sending the same alert twice creates one message (nonce + enforce_nonce)', async () => {
-    const alert = makeAlert({ platform: 'discord', id: NEWS });
+    const alert = makeAlert({ to: { platform: 'discord', id: NEWS } });
     await sink.send(alert);
     await sink.send(alert);
     expect(posts()).toHaveLength(2);
     expect(fake.messages(NEWS)).toHaveLength(1);
-    await sink.send(makeAlert({ platform: 'discord', id: NEWS }, 2));
+    await sink.send(makeAlert({ to: { platform: 'discord', id: NEWS }, n: 2 }));
     expect(fake.messages(NEWS)).toHaveLength(2);
   });
 
   it('waits out a 429 for its Retry-After and then delivers exactly once', async () => {
     fake.inject(`POST /channels/${NEWS}/messages`, { type: 'rate-limit', retryAfter: 0.5 }, { times: 1 });
-    await sink.send(makeAlert({ platform: 'discord', id: NEWS }));
+    await sink.send(makeAlert({ to: { platform: 'discord', id: NEWS } }));
     const [limited, retried] = posts();
     expect(limited!.status).toBe(429);
     expect(retried!.status).toBe(200);
@@ -123,30 +123,28 @@ describe('Discord sink through the fake Discord', () => {
 
   it('retries two 5xx answers and delivers once', async () => {
     fake.inject(`POST /channels/${NEWS}/messages`, { type: 'server-error', status: 502 }, { times: 2 });
-    await sink.send(makeAlert({ platform: 'discord', id: NEWS }));
+    await sink.send(makeAlert({ to: { platform: 'discord', id: NEWS } }));
     expect(posts().map((r) => r.status)).toEqual([502, 502, 200]);
     expect(fake.messages(NEWS)).toHaveLength(1);
   });
 
   it('reports 5xx that outlast discord.js retries as transient', async () => {
     fake.inject(`POST /channels/${NEWS}/messages`, { type: 'server-error', status: 503 });
-    const error = await rejection(sink.send(makeAlert({ platform: 'discord', id: NEWS })));
+    const error = await rejection(sink.send(makeAlert({ to: { platform: 'discord', id: NEWS } })));
     expect(error).toBeInstanceOf(DeliveryError);
     expect(error).toMatchObject({ kind: 'transient', details: { status: 503 } });
   });
 
   it('fails a hung request as transient after the timeout, and the next send works', async () => {
     const hang = fake.inject(`POST /channels/${NEWS}/messages`, { type: 'hang' });
-    const error = await rejection(sink.send(makeAlert({ platform: 'discord', id: NEWS })));
+    const error = await rejection(sink.send(makeAlert({ to: { platform: 'discord', id: NEWS } })));
     expect(error).toBeInstanceOf(DeliveryError);
     expect((error as DeliveryError).kind).toBe('transient');
     expect((error as DeliveryError).message).toContain(`${TIMEOUT_MS} ms`);
     expect(hang.hits).toBeGreaterThanOrEqual(1);
     hang.remove();
-    await sink.send(makeAlert({ platform: 'discord', id: NEWS }, 2));
-    expect(fake.messages(NEWS).map((m) => (m.body.embeds as Array<{ title: string }>)[0]!.title)).toEqual([
-      'Story number 2',
-    ]);
+    await sink.send(makeAlert({ to: { platform: 'discord', id: NEWS }, n: 2 }));
+    expect(fake.messages(NEWS).map((m) => (m.body.embeds as Array<{ title: string }>)[0]!.title)).toEqual(['Story 2']);
   });
 
   it.each([
@@ -155,7 +153,7 @@ describe('Discord sink through the fake Discord', () => {
     ['unknown-channel', /Unknown Channel/],
   ] as const)('maps %s to a permanent error with a clear reason, without retrying', async (type, reason) => {
     fake.inject(`POST /channels/${NEWS}/messages`, { type });
-    const error = await rejection(sink.send(makeAlert({ platform: 'discord', id: NEWS })));
+    const error = await rejection(sink.send(makeAlert({ to: { platform: 'discord', id: NEWS } })));
     expect(error).toBeInstanceOf(DeliveryError);
     expect((error as DeliveryError).kind).toBe('permanent');
     expect((error as DeliveryError).message).toMatch(reason);
@@ -163,7 +161,7 @@ describe('Discord sink through the fake Discord', () => {
   });
 
   it('treats a channel the bot does not know as permanent (real 404 Unknown Channel from the fake)', async () => {
-    const error = await rejection(sink.send(makeAlert({ platform: 'discord', id: '1399999999999999999' })));
+    const error = await rejection(sink.send(makeAlert({ to: { platform: 'discord', id: '1399999999999999999' } })));
     expect(error).toMatchObject({ kind: 'permanent', details: { status: 404 } });
   });
 
@@ -176,28 +174,28 @@ describe('Discord sink through the fake Discord', () => {
     await resumed;
     expect(sink.state()).toBe('connected');
     expect(fake.requests.some((r) => r.kind === 'gateway' && r.op === 6)).toBe(true);
-    await sink.send(makeAlert({ platform: 'discord', id: NEWS }));
+    await sink.send(makeAlert({ to: { platform: 'discord', id: NEWS } }));
     expect(fake.messages(NEWS)).toHaveLength(1);
-    expect(logs.entries.some((e) => e.level === 'warn' && /reconnecting/.test(e.msg))).toBe(true);
+    expect(logs.lines.some((line) => line.level === LEVEL.warn && /reconnecting/.test(String(line.msg)))).toBe(true);
   });
 
   it('is stopped after stop(), refuses sends as transient, and stop is idempotent', async () => {
     await sink.stop();
     await sink.stop();
     expect(sink.state()).toBe('stopped');
-    const error = await rejection(sink.send(makeAlert({ platform: 'discord', id: NEWS })));
+    const error = await rejection(sink.send(makeAlert({ to: { platform: 'discord', id: NEWS } })));
     expect(error).toMatchObject({ kind: 'transient' });
     expect(fake.messages(NEWS)).toHaveLength(0);
   });
 
   it('never logs the token, even through failures, drops and debug output', async () => {
     fake.inject(`POST /channels/${NEWS}/messages`, { type: 'missing-access' }, { times: 1 });
-    await rejection(sink.send(makeAlert({ platform: 'discord', id: NEWS })));
+    await rejection(sink.send(makeAlert({ to: { platform: 'discord', id: NEWS } })));
     const resumed = once(sink.client, Events.ShardResume);
     fake.dropGateway();
     await resumed;
-    await sink.send(makeAlert({ platform: 'discord', id: NEWS }, 2));
-    expect(logs.entries.length).toBeGreaterThan(5);
+    await sink.send(makeAlert({ to: { platform: 'discord', id: NEWS }, n: 2 }));
+    expect(logs.lines.length).toBeGreaterThan(5);
     expect(logs.text()).not.toContain(fake.token);
   });
 });
@@ -205,7 +203,7 @@ describe('Discord sink through the fake Discord', () => {
 describe('Discord sink start-up', () => {
   it('fails start() clearly when Discord rejects the token', async () => {
     const fake = await startFakeDiscord();
-    const logs = capturingLogger();
+    const logs = captureLogger();
     const sink = createDiscordSink({
       token: 'wrong.token.value-that-is-long',
       apiBase: fake.apiBase,

@@ -8,7 +8,9 @@ import {
   type TelegramSinkOptions,
 } from '../../src/platforms/telegram/sink.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
-import { capturingLogger, makeAlert, rejection } from './helpers.js';
+import { makeAlert } from '../support/alerts.js';
+import { captureLogger, LEVEL } from '../support/logger.js';
+import { rejection } from '../support/wait.js';
 
 const PRIVATE = 5000001;
 const GROUP = -4000001;
@@ -20,12 +22,12 @@ const render = (alert: Alert): TelegramMessage => ({
   parse_mode: 'HTML',
   link_preview_options: { is_disabled: true },
 });
-const toChat = (chatId: number, n = 1) => makeAlert({ platform: 'telegram', id: String(chatId) }, n);
+const toChat = (chatId: number, n = 1) => makeAlert({ to: { platform: 'telegram', id: String(chatId) }, n });
 
 describe('Telegram sink through the fake Bot API', () => {
   let fake: FakeTelegram;
   let sink: TelegramSink;
-  let logs: ReturnType<typeof capturingLogger>;
+  let logs: ReturnType<typeof captureLogger>;
   const sends = () => fake.requests.filter((r) => r.method === 'sendMessage');
   const createSink = (extra: Partial<TelegramSinkOptions> = {}) =>
     createTelegramSink({
@@ -46,7 +48,7 @@ describe('Telegram sink through the fake Bot API', () => {
         { id: SUPERGROUP, type: 'supergroup', title: 'News room' },
       ],
     });
-    logs = capturingLogger();
+    logs = captureLogger();
     sink = createSink();
     await sink.start();
   });
@@ -63,7 +65,7 @@ describe('Telegram sink through the fake Bot API', () => {
     expect(fake.messages(PRIVATE)).toHaveLength(0);
     expect(fake.messages(SUPERGROUP)).toHaveLength(1);
     expect(fake.messages(SUPERGROUP)[0]).toMatchObject({
-      text: '<b>Story number 1</b>\nSummary of story 1.\n<a href="https://news.example.org/story/1">Read</a>',
+      text: '<b>Story 1</b>\nSummary of story 1.\n<a href="https://news.example/1">Read</a>',
       parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },
     });
@@ -104,7 +106,7 @@ describe('Telegram sink through the fake Bot API', () => {
     expect(error).toMatchObject({ kind: 'transient', message: expect.stringContaining(`${TIMEOUT_MS} ms`) });
     hang.remove();
     await sink.send(toChat(PRIVATE, 2));
-    expect(fake.messages(PRIVATE).map((m) => m.text)).toEqual([expect.stringContaining('Story number 2')]);
+    expect(fake.messages(PRIVATE).map((m) => m.text)).toEqual([expect.stringContaining('Story 2')]);
   });
 
   it('fails as transient when the Bot API cannot be reached', async () => {
@@ -194,7 +196,7 @@ describe('Telegram sink pacing and start-up', () => {
     await Promise.all(Array.from({ length: 40 }, (_, i) => sink.send(toChat(PRIVATE, i + 1))));
     await sink.stop();
     const delivered = fake.messages(PRIVATE);
-    expect(delivered.map((m) => m.text!.match(/Story number (\d+)/)![1])).toEqual(
+    expect(delivered.map((m) => m.text!.match(/Story (\d+)/)![1])).toEqual(
       Array.from({ length: 40 }, (_, i) => String(i + 1)),
     );
     const received = fake.requests.filter((r) => r.method === 'sendMessage').map((r) => r.at);
@@ -204,7 +206,7 @@ describe('Telegram sink pacing and start-up', () => {
 
   it('fails start() clearly on a bad token, without logging it', async () => {
     fake = await startFakeTelegram();
-    const logs = capturingLogger();
+    const logs = captureLogger();
     const badToken = '7000000001:AAWrongTokenWrongTokenWrongToken123';
     const sink = createTelegramSink({ token: badToken, apiRoot: fake.apiRoot, render, logger: logs.logger });
     const error = await rejection(sink.start());
@@ -216,7 +218,7 @@ describe('Telegram sink pacing and start-up', () => {
 
   it('never logs the token, through failures and polling', async () => {
     fake = await startFakeTelegram({ chats: [{ id: GROUP, type: 'group', title: 'G' }] });
-    const logs = capturingLogger();
+    const logs = captureLogger();
     const sink = createTelegramSink({
       token: fake.token,
       apiRoot: fake.apiRoot,
@@ -231,7 +233,7 @@ describe('Telegram sink pacing and start-up', () => {
     fake.inject('sendMessage', { type: 'hang' }, { times: 1 });
     await rejection(sink.send(toChat(GROUP, 2)));
     await sink.stop();
-    expect(logs.entries.filter((e) => e.level === 'warn')).toHaveLength(2);
+    expect(logs.lines.filter((line) => line.level === LEVEL.warn)).toHaveLength(2);
     expect(logs.text()).not.toContain(fake.token);
     expect(logs.text()).not.toContain(fake.token.split(':')[1]);
   });

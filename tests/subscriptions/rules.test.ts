@@ -4,7 +4,7 @@ import type { Destination } from '../../src/core/destination.js';
 import type { Subscription } from '../../src/core/records.js';
 import { SubscriptionRegistry } from '../../src/registry/subscriptions.js';
 import { moveDestination, pauseDestination, withPause } from '../../src/subscriptions/rules.js';
-import { tempStore } from '../helpers/store.js';
+import { tempStore } from '../support/store.js';
 
 const GROUP: Destination = { platform: 'telegram', id: '-100555' };
 const OTHER: Destination = { platform: 'telegram', id: '-100777' };

@@ -2,7 +2,7 @@
  * Acts as a Discord member: dispatches INTERACTION_CREATE through the fake gateway (discord.js handles it for
  * real) and waits for the answer the fake received: the reply, or the edit of a deferred reply.
  */
-import type { FakeDiscord } from '../../fakes/discord.js';
+import type { FakeDiscord } from '../fakes/discord.js';
 import { CHANNEL_A, CHANNEL_B, GUILD_A, GUILD_B } from './harness.js';
 
 export type SlashValue =

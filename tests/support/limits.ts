@@ -7,8 +7,8 @@ import {
   TELEGRAM_LIMITS,
   type TelegramMessage,
   telegramLength,
-} from '../../../src/render/index.js';
-import { parseTelegramHtml } from './telegram-html.js';
+} from '../../src/render/index.js';
+import { checkTelegramHtml, TAZA_WRITES } from './telegram-html.js';
 
 const isHttpUrl = (value: string) => /^https?:\/\//.test(value) && URL.canParse(value);
 
@@ -47,7 +47,9 @@ export function expectDiscordWithinLimits(message: DiscordMessage): void {
 /** Asserts limits and well-formed HTML; returns the text as Telegram shows it. */
 export function expectTelegramWithinLimits(message: TelegramMessage): string {
   expect(message.parse_mode).toBe('HTML');
-  const visible = parseTelegramHtml(message.text);
+  const check = checkTelegramHtml(message.text, TAZA_WRITES);
+  if (!check.ok) throw new Error(`${check.description}: ${message.text.slice(0, 200)}`);
+  const visible = check.plainText;
   expect(telegramLength(message.text)).toBe(visible.length);
   expect(visible.length).toBeGreaterThan(0);
   expect(visible.length).toBeLessThanOrEqual(TELEGRAM_LIMITS.text);

@@ -1,5 +1,5 @@
 /** Acts as a Telegram user: pushes a message update to the fake Bot API and waits for Taza's final answer. */
-import type { FakeTelegram, TelegramRequest } from '../../fakes/telegram.js';
+import type { FakeTelegram, TelegramRequest } from '../fakes/telegram.js';
 
 export interface Sender {
   chat: number;
