@@ -9,10 +9,10 @@ import type { OptionValues } from './options.js';
 import type { CommandServices } from './services.js';
 
 /**
- * string/integer/boolean are typed values; `channel` chooses where alerts go (a Discord channel, a Telegram channel
+ * string/boolean are typed values; `channel` chooses where alerts go (a Discord channel, a Telegram channel
  * named as @name) and is consumed by the adapter into `ctx.target`; `attachment` is an uploaded file.
  */
-export type OptionType = 'string' | 'integer' | 'boolean' | 'channel' | 'attachment';
+export type OptionType = 'string' | 'boolean' | 'channel' | 'attachment';
 
 /** Where autocomplete suggestions come from: presets and feeds in use, or this server's/chat's subscriptions. */
 export type AutocompleteSource = 'feed' | 'subscription';

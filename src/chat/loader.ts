@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { CommandDefinition } from './definition.js';
 
 /** commands/ next to src/ (also in dist/, where this file is dist/src/chat/loader.js). */
-export const COMMANDS_DIR = fileURLToPath(new URL('../../commands/', import.meta.url));
+const COMMANDS_DIR = fileURLToPath(new URL('../../commands/', import.meta.url));
 
 const NAME = /^[a-z][a-z0-9_]{0,31}$/;
 

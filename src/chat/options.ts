@@ -9,7 +9,7 @@ import type { AttachmentValue, CommandDefinition, OptionDefinition } from './def
 export type RawOptionValue = string | number | boolean | AttachmentValue;
 
 /** A string longer than this is refused even when the option sets no maxLength. */
-export const DEFAULT_MAX_LENGTH = 1000;
+const DEFAULT_MAX_LENGTH = 1000;
 
 export class OptionValues {
   constructor(private readonly values: ReadonlyMap<string, RawOptionValue>) {}
@@ -46,12 +46,6 @@ function convert(option: OptionDefinition, value: RawOptionValue): RawOptionValu
       if (TRUE.has(text) || text === option.name) return true;
       if (FALSE.has(text)) return false;
       throw new UserError(`${label} must be yes or no, not ${code(String(value))}.`);
-    }
-    case 'integer': {
-      const number = typeof value === 'number' ? value : Number(String(value).trim());
-      if (!Number.isInteger(number))
-        throw new UserError(`${label} must be a whole number, not ${code(String(value))}.`);
-      return number;
     }
     case 'attachment':
       if (typeof value !== 'object') throw new UserError(`${label} must be an attached file.`);

@@ -32,7 +32,7 @@ export interface FeedRecord {
   /** False until the first successful fetch, which records the items already there without alerting. */
   baselineTaken: boolean;
   disabled?: { reason: string; at: string };
-  /** Fetch the article page for summaries (issue "Summaries": optional full text). */
+  /** Summarize from the article page when an item carries only a snippet (the subscriptions file's `fullText`). */
   fullText?: boolean;
   createdAt: string;
 }

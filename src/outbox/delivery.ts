@@ -65,11 +65,6 @@ export class DeliveryWorker {
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  /** Resolves when nothing is pending or in flight (used by `taza check`-style one-shot runs and tests). */
-  idle(): boolean {
-    return this.inFlight.size === 0 && this.options.outbox.depth() === 0;
-  }
-
   /** Looks at every destination and starts a send wherever one is due and none is in flight. */
   kick(): void {
     if (this.stopped) return;

@@ -5,10 +5,10 @@
  */
 import type { FeedItem, ParsedFeed } from '../core/feed.js';
 import { detectNewItems } from '../detector/index.js';
-import { FetchError, type FetchResult } from '../fetcher/types.js';
+import type { FetchResult } from '../fetcher/types.js';
 import { identifyItems } from '../identify/index.js';
 import type { Logger } from '../log/logger.js';
-import { bodyFingerprint, ParseError, parseFeed } from '../parser/index.js';
+import { bodyFingerprint, parseFeed } from '../parser/index.js';
 import { nextCheckDelayMs, shouldForceRefresh, shouldSpread } from '../scheduler/policy.js';
 import type { FeedRecord } from '../core/records.js';
 import { htmlToText } from '../summarizer/index.js';
@@ -245,5 +245,3 @@ async function finishSuccess(
   if (durableChange) await deps.feeds.save(feed);
   else deps.feeds.saveLater(feed);
 }
-
-export { FetchError, ParseError };

@@ -98,6 +98,6 @@ export class FeedRegistry {
   }
 }
 
-export function feedIdFor(url: string): string {
+function feedIdFor(url: string): string {
   return shortHash('feed', url).slice(0, 16);
 }

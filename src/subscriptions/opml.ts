@@ -5,7 +5,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
-export const TAZA_OPML_NS = 'https://taza.invalid/ns/opml/1';
+const TAZA_OPML_NS = 'https://taza.invalid/ns/opml/1';
 
 export interface OpmlEntry {
   url: string;

@@ -95,7 +95,7 @@ const NEWS_EDITIONS: Record<string, { hl: string; gl: string; ceid: string }> = 
   ar: { hl: 'ar', gl: 'EG', ceid: 'EG:ar' },
 };
 
-export const NEWS_LANGUAGES = Object.keys(NEWS_EDITIONS);
+const NEWS_LANGUAGES = Object.keys(NEWS_EDITIONS);
 
 /**
  * `news:crypto council lang:ur` → a Google News RSS search URL for that query in that edition.

@@ -3,12 +3,8 @@ import { Events } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/core/alert.js';
 import { DeliveryError } from '../../src/outbox/sink.js';
-import {
-  createDiscordSink,
-  discordNonce,
-  type DiscordMessage,
-  type DiscordSink,
-} from '../../src/platforms/discord/sink.js';
+import { createDiscordSink, discordNonce, type DiscordSink } from '../../src/platforms/discord/sink.js';
+import type { DiscordMessage } from '../../src/render/index.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.js';
 import { makeAlert } from '../support/alerts.js';
 import { captureLogger, LEVEL } from '../support/logger.js';

@@ -1,12 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/core/alert.js';
 import { DeliveryError } from '../../src/outbox/sink.js';
-import {
-  createTelegramSink,
-  type TelegramMessage,
-  type TelegramSink,
-  type TelegramSinkOptions,
-} from '../../src/platforms/telegram/sink.js';
+import { createTelegramSink, type TelegramSink, type TelegramSinkOptions } from '../../src/platforms/telegram/sink.js';
+import type { TelegramMessage } from '../../src/render/index.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { makeAlert } from '../support/alerts.js';
 import { captureLogger, LEVEL } from '../support/logger.js';

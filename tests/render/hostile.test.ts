@@ -1,4 +1,7 @@
-/** The hostile items: each must render safely and readably on Discord, Telegram and the console. */
+/**
+ * Hostile and awkward items (mentions, markup and HTML in a title, a very long article, an item with only a link,
+ * a summary that is all boilerplate): each must render safely and readably on Discord, Telegram and the console.
+ */
 import { describe, expect, it } from 'vitest';
 import { renderConsole, renderDiscord, renderTelegram } from '../../src/render/index.js';
 import { expectDiscordWithinLimits, expectTelegramWithinLimits } from '../support/limits.js';

@@ -39,14 +39,14 @@ export function feedName(feed: FeedRecord | undefined, fallback = '(unknown feed
   return feed ? bold(feed.title || feed.url) : esc(fallback);
 }
 
-export function feedState(feed: FeedRecord | undefined): string | undefined {
+function feedState(feed: FeedRecord | undefined): string | undefined {
   if (!feed) return 'feed missing';
   if (feed.disabled) return `feed disabled: ${esc(feed.disabled.reason)}`;
   if (feed.failures > 0 && feed.lastError) return `feed failing (${feed.failures}×): ${esc(feed.lastError.message)}`;
   return undefined;
 }
 
-export function subscriptionState(subscription: Subscription, feed: FeedRecord | undefined, now: Date): string {
+function subscriptionState(subscription: Subscription, feed: FeedRecord | undefined, now: Date): string {
   const parts: string[] = [];
   if (subscription.paused) {
     const why =

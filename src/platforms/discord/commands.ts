@@ -27,7 +27,8 @@ import { refusal, runCommand } from '../../chat/run.js';
 import type { CommandServices } from '../../chat/services.js';
 import type { AttachmentValue, CommandDefinition, OptionType, Reply } from '../../chat/definition.js';
 import type { CommandAdapter } from '../../chat/adapter.js';
-import type { DiscordSink, SinkLogger } from './sink.js';
+import type { SinkLogger } from '../../outbox/sink.js';
+import type { DiscordSink } from './sink.js';
 
 export interface DiscordCommandOptions {
   sink: DiscordSink;
@@ -44,7 +45,6 @@ export interface DiscordCommandOptions {
 
 const OPTION_TYPES: Record<OptionType, ApplicationCommandOptionType> = {
   string: ApplicationCommandOptionType.String,
-  integer: ApplicationCommandOptionType.Integer,
   boolean: ApplicationCommandOptionType.Boolean,
   channel: ApplicationCommandOptionType.Channel,
   attachment: ApplicationCommandOptionType.Attachment,
@@ -54,7 +54,7 @@ const MESSAGE_LIMIT = 2000;
 const ADMIN_PERMISSIONS = PermissionFlagsBits.ManageGuild;
 
 /** The application command JSON for one definition (what Discord's bulk overwrite takes). */
-export function toSlashCommand(definition: CommandDefinition): Record<string, unknown> {
+function toSlashCommand(definition: CommandDefinition): Record<string, unknown> {
   return {
     type: 1,
     name: definition.name,
@@ -73,7 +73,7 @@ export function toSlashCommand(definition: CommandDefinition): Record<string, un
   };
 }
 
-export async function registerDiscordCommands(
+async function registerDiscordCommands(
   client: Client,
   commands: readonly CommandDefinition[],
   guildId?: string,

@@ -11,8 +11,6 @@ import type { DiscordMessage } from '../../render/index.js';
 import { DeliveryError, type ConnectionState, type Sink, type SinkLogger } from '../../outbox/sink.js';
 import { toDeliveryError } from './errors.js';
 
-export type { DiscordMessage, SinkLogger };
-
 export interface DiscordSinkOptions {
   token: string;
   /** REST base without the version, e.g. https://discord.com/api (discord.js appends /v10). */

@@ -14,7 +14,8 @@ import type { CommandServices } from '../../chat/services.js';
 import { parseTextArguments } from '../../chat/text-arguments.js';
 import type { AttachmentValue, CommandDefinition, CommandTarget, Reply } from '../../chat/definition.js';
 import type { CommandAdapter } from '../../chat/adapter.js';
-import type { SinkLogger, TelegramSink } from './sink.js';
+import type { SinkLogger } from '../../outbox/sink.js';
+import type { TelegramSink } from './sink.js';
 
 export interface TelegramCommandOptions {
   sink: TelegramSink;
@@ -32,7 +33,7 @@ const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/
 const ADMIN_STATUSES = new Set(['creator', 'administrator']);
 
 /** setMyCommands: read-only commands for everyone, all of them in private chats and for group administrators. */
-export async function registerTelegramCommands(bot: Bot, commands: readonly CommandDefinition[]): Promise<void> {
+async function registerTelegramCommands(bot: Bot, commands: readonly CommandDefinition[]): Promise<void> {
   const list = (all: boolean) =>
     commands
       .filter((c) => all || c.access === 'everyone')

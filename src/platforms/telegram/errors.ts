@@ -3,7 +3,7 @@ import { GrammyError, HttpError, type Transformer } from 'grammy';
 import { DeliveryError } from '../../outbox/sink.js';
 
 /** Thrown by the timeout transformer; a hung request is a transient failure. */
-export class TelegramTimeoutError extends Error {
+class TelegramTimeoutError extends Error {
   constructor(method: string, ms: number) {
     super(`Telegram did not answer ${method} within ${ms} ms`);
     this.name = 'TelegramTimeoutError';

@@ -11,8 +11,6 @@ import { DeliveryError, type ConnectionState, type Sink, type SinkLogger } from 
 import { requestTimeout, toDeliveryError } from './errors.js';
 import { TELEGRAM_LIMITS, TelegramPacer, type PacingLimits } from './pacing.js';
 
-export type { SinkLogger, TelegramMessage };
-
 export interface TelegramSinkOptions {
   token: string;
   /** Bot API root without a trailing slash, e.g. https://api.telegram.org. */
