@@ -1,5 +1,5 @@
 /** `import file:<OPML>`: adds each feed of an OPML file, validated like subscribe, and reports what was refused. */
-import { addSubscription, code, defineCommand, esc, feedLine, readOpml, UserError } from '../src/chat/mod.js';
+import { addSubscription, code, defineCommand, esc, feedLine, plural, readOpml, UserError } from '../src/chat/mod.js';
 
 const MAX_FILE_BYTES = 512 * 1024;
 
@@ -46,11 +46,15 @@ export default defineCommand({
       }
     }
     const lines = [
-      `Imported ${added.length} of ${opml.entries.length} feeds into ${ctx.target.label}, posting to ${ctx.target.destinationLabel}.`,
+      `Imported ${added.length} of ${plural(opml.entries.length, 'feed')} into ${ctx.target.label}, posting to ${ctx.target.destinationLabel}.`,
     ];
     if (added.length) lines.push('', 'Added:', ...added);
     if (refused.length) lines.push('', 'Refused:', ...refused);
-    if (opml.skipped) lines.push('', esc(`${opml.skipped} outline(s) without a feed URL were skipped.`));
+    if (opml.skipped)
+      lines.push(
+        '',
+        esc(`${plural(opml.skipped, 'outline')} without a feed URL ${opml.skipped === 1 ? 'was' : 'were'} skipped.`),
+      );
     return { ok: added.length > 0 || refused.length === 0, text: lines.join('\n') };
   },
 });

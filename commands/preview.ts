@@ -11,6 +11,7 @@ import {
   loadFeed,
   matchItems,
   MAX_QUERY_CHARS,
+  plural,
   resolveFeedSource,
 } from '../src/chat/mod.js';
 
@@ -54,7 +55,7 @@ export default defineCommand({
     const lines = [
       `Preview of ${bold(loaded.parsed.title || loaded.url)} (${link(loaded.url)}), nothing saved.`,
       `Keywords: ${esc(describeQuery(compiled))}`,
-      `${hits.length} of ${matches.length} current items match.`,
+      `${hits.length} of ${plural(matches.length, 'current item')} ${hits.length === 1 ? 'matches' : 'match'}.`,
     ];
     for (const hit of hits.slice(0, SHOW_MATCHES)) lines.push('', `● ${formatItem(ctx.services, loaded, hit)}`);
     if (hits.length > SHOW_MATCHES) lines.push('', `…and ${hits.length - SHOW_MATCHES} more.`);

@@ -2,7 +2,7 @@
  * `resume id:<id> [missed:yes]`: starts a paused subscription again. What arrived while paused is not posted,
  * unless `missed` asks for the matching items published during the pause that are still in the feed.
  */
-import { code, defineCommand, ownSubscription, resumeSubscription } from '../src/chat/mod.js';
+import { code, defineCommand, ownSubscription, plural, resumeSubscription } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'resume',
@@ -35,7 +35,7 @@ export default defineCommand({
         ? 'Items that arrived while it was paused are not posted (add missed:yes to get them).'
         : missed === 0
           ? 'No matching items were published while it was paused.'
-          : `Posting ${missed} matching item${missed === 1 ? '' : 's'} published while it was paused.`;
+          : `Posting ${plural(missed, 'matching item')} published while it was paused.`;
     return { ok: true, text: `▶ Resumed ${code(subscription.id)}. ${note}` };
   },
 });

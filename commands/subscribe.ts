@@ -11,6 +11,7 @@ import {
   formatSample,
   link,
   MAX_QUERY_CHARS,
+  plural,
 } from '../src/chat/mod.js';
 
 export default defineCommand({
@@ -59,7 +60,7 @@ export default defineCommand({
     if (added.loaded.discoveredFrom)
       lines.push(`(${link(added.loaded.discoveredFrom)} is a web page; Taza found its feed and uses that.)`);
     lines.push(
-      `The ${added.loaded.items.length} items already in the feed will not be posted; new matching items will.`,
+      `The ${plural(added.loaded.items.length, 'item')} already in the feed will not be posted; new matching items will.`,
       '',
       formatSample(ctx.services, added.loaded, compiled),
     );

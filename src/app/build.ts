@@ -8,7 +8,7 @@ import type { PlatformAdapter } from '../chat/adapter.js';
 import { createCommandServices } from '../chat/services.js';
 import { createCommandLayer, type CommandLayer } from '../chat/start.js';
 import type { Config } from '../config/schema.js';
-import { readSubscriptionsFile } from '../config/subscriptions-file.js';
+import { DEFAULT_SUBSCRIPTIONS_FILE, readSubscriptionsFile } from '../config/subscriptions-file.js';
 import type { Platform } from '../core/destination.js';
 import { createFetcher, createNetworkPolicy, type Resolver } from '../fetcher/index.js';
 import type { Fetcher } from '../fetcher/types.js';
@@ -256,6 +256,7 @@ async function assemble(config: Config, overrides: AppOverrides, logger: Logger,
         },
         'Taza is running',
       );
+      if (subscriptions.all().length === 0) logger.info({ event: 'app.no-subscriptions' }, noSubscriptionsHint(app));
     },
     stop() {
       stopping ??= (async () => {
@@ -273,4 +274,15 @@ async function assemble(config: Config, overrides: AppOverrides, logger: Logger,
     },
   };
   return app;
+}
+
+/** What a new user can do next when Taza has nothing to watch. */
+function noSubscriptionsHint(app: App): string {
+  const file = app.config.TAZA_CONFIG ?? `${DEFAULT_SUBSCRIPTIONS_FILE} (or the file TAZA_CONFIG names)`;
+  const chats = app.commands.platforms.map((p) => (p === 'discord' ? 'a Discord server' : 'a Telegram chat'));
+  const command =
+    chats.length > 0
+      ? `send /subscribe in ${chats.join(' or ')}`
+      : 'set DISCORD_TOKEN or TELEGRAM_TOKEN and send /subscribe in a server or chat';
+  return `no subscriptions yet: list feeds and keywords in ${file}, or ${command}`;
 }

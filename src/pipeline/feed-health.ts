@@ -80,7 +80,7 @@ export async function noteFailure(
       updated,
       'failing',
       `⚠ Feed failing: ${feed.title ?? feed.url}`,
-      `${feed.url} failed ${failures} times in a row: ${reason}`,
+      `${feed.url} failed ${failures === 1 ? 'once' : `${failures} times in a row`}: ${reason}`,
       now,
     );
   }

@@ -54,8 +54,14 @@ export function formatItem(services: SubscriptionServices, loaded: LoadedFeed, m
 export function formatSample(services: SubscriptionServices, loaded: LoadedFeed, query: CompiledQuery): string {
   const matches = matchItems(loaded, query);
   const newest = matches.find((m) => m.result.matched);
-  if (!newest)
-    return `None of the current ${loaded.items.length} items match; Taza will post the next new one that does.`;
+  if (!newest) {
+    const none =
+      loaded.items.length === 1
+        ? 'The one current item does not match'
+        : `None of the current ${loaded.items.length} items match`;
+    return `${none}; Taza will post the next new one that does.`;
+  }
   const count = matches.filter((m) => m.result.matched).length;
-  return `Sample: the newest of the ${count} current items that would have matched (it is not posted):\n${formatItem(services, loaded, newest)}`;
+  const which = count === 1 ? 'the one current item' : `the newest of the ${count} current items`;
+  return `Sample: ${which} that would have matched (it is not posted):\n${formatItem(services, loaded, newest)}`;
 }

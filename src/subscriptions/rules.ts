@@ -8,6 +8,7 @@ import { formatDestination, type Destination } from '../core/destination.js';
 import type { CompiledQuery } from '../matcher/index.js';
 import type { FeedRecord, Subscription } from '../core/records.js';
 import { UserError } from '../chat/reply/errors.js';
+import { plural } from '../chat/reply/format.js';
 import { code } from '../chat/reply/markup.js';
 import { loadFeed, type LoadedFeed } from './load-feed.js';
 import { enqueueMissed } from './missed.js';
@@ -20,7 +21,7 @@ export function checkQuota(services: SubscriptionServices, target: SubscriptionT
   const count = services.subscriptions.byScope(target.scope).length;
   if (count + adding > services.quota) {
     throw new UserError(
-      `${target.label} already has ${count} subscriptions; the limit is ${services.quota}. Remove some with /unsubscribe first.`,
+      `${target.label} already has ${plural(count, 'subscription')}; the limit is ${services.quota}. Remove some with /unsubscribe first.`,
     );
   }
 }

@@ -65,7 +65,7 @@ describe('commands on Discord', () => {
     expect(answer.content).toContain(
       `✓ Subscribed \`${subscription!.id}\`: **Test feed crypto** (<${feedUrl}>) → <#${CHANNEL_A}>`,
     );
-    expect(answer.content).toContain('Sample: the newest of the 1 current items that would have matched');
+    expect(answer.content).toContain('Sample: the one current item that would have matched');
     expect(answer.content).toContain('Pakistan forms a Crypto Council');
     expect(h.feeds.findByUrl(feedUrl)).toMatchObject({ baselineTaken: true, title: 'Test feed crypto' });
   });
@@ -102,7 +102,7 @@ describe('commands on Discord', () => {
 
     const preview = await slash(h.discord, 'preview', { feed: feedUrl, keywords: 'cricket' }, { admin: false });
     expect(preview.ephemeral).toBe(false);
-    expect(preview.content).toContain('1 of 2 current items match');
+    expect(preview.content).toContain('1 of 2 current items matches');
     expect(preview.content).toContain('Cricket scores from Lahore');
     expect(preview.content).toMatch(/○ Pakistan forms a Crypto Council: .+/);
 

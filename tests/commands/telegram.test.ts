@@ -89,7 +89,7 @@ describe('commands on Telegram', () => {
     expect(list.text).toContain('2 subscriptions in this chat');
     expect(list.text).toContain('<code>crypto council, بٹ کوائن</code>');
     const preview = await tgCommand(h.telegram, `/preview ${feedUrl} cricket`, member);
-    expect(preview.text).toContain('1 of 2 current items match');
+    expect(preview.text).toContain('1 of 2 current items matches');
     const feeds = await tgCommand(h.telegram, '/feeds', member);
     expect(feeds.text).toContain('1 feed used in this chat');
     const help = await tgCommand(h.telegram, '/help', member);

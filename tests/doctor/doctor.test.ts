@@ -99,7 +99,7 @@ describe('taza doctor', () => {
     expect(line(`Telegram chat ${GROUP}`)).toBe(
       `✓ Telegram chat ${GROUP}: "Crypto watchers" (supergroup): the bot can post (member)`,
     );
-    expect(line('feed ')).toBe(`✓ feed ${feeds.url('news')}: 200, rss, 1 items ("Test feed news")`);
+    expect(line('feed ')).toBe(`✓ feed ${feeds.url('news')}: 200, rss, 1 item ("Test feed news")`);
     expect(lines.at(-1)).toBe('All checks passed.');
   });
 

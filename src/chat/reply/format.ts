@@ -4,6 +4,11 @@ import type { FeedRecord, Subscription } from '../../core/records.js';
 import { bold, code, esc, link } from './markup.js';
 import type { FeedRegistry } from '../../registry/feeds.js';
 
+/** A count with its noun in the right number: "1 subscription", "3 subscriptions", "0 items". */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
 /** "3 min ago", "in 2 h", "just now". */
 export function relativeTime(iso: string | undefined, now: Date): string {
   if (!iso) return 'never';
