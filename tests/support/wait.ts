@@ -19,3 +19,11 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   }
   throw new Error('expected the promise to reject, but it resolved');
 }
+
+/**
+ * Resolves after every callback already due has run (one turn of the event loop): what a promise chain would do
+ * next has happened. Not a wait for time.
+ */
+export function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,8 +1,9 @@
 /**
  * The Discord sink: a discord.js Client (Guilds intent only) whose gateway gives the connection state, and whose
- * REST client posts each alert to its channel id. discord.js waits out 429s itself and retries 5xx and timeouts
- * a few times; every create carries a nonce derived from the alert id with enforce_nonce, so a repeated create
- * (a retry after a lost answer, or a resend after a crash) returns the first message instead of posting twice.
+ * REST client posts each alert to its channel id. discord.js waits out short 429s itself (a longer one goes back to
+ * the outbox as transient, with its Retry-After) and retries 5xx and timeouts a few times; every create carries a
+ * nonce derived from the alert id with enforce_nonce, so a repeated create (a retry after a lost answer, or a resend
+ * after a crash) returns the first message instead of posting twice.
  */
 import { Client, Events, GatewayIntentBits, Routes, Status } from 'discord.js';
 import type { Alert } from '../../core/alert.js';
@@ -19,6 +20,11 @@ export interface DiscordSinkOptions {
   logger?: SinkLogger;
   /** A REST request unanswered for this long is aborted (and retried by discord.js, then transient). Default 15 s. */
   requestTimeoutMs?: number;
+  /**
+   * A rate limit on posting longer than this is not waited out inside send(): it fails as transient with
+   * retryAfterMs, and the outbox waits instead while other channels move on. Default 60 s.
+   */
+  maxRetryAfterMs?: number;
 }
 
 export interface DiscordSink extends Sink {
@@ -26,6 +32,9 @@ export interface DiscordSink extends Sink {
   /** The discord.js client, for the command layer to listen for interactions on. */
   readonly client: Client;
 }
+
+/** The REST route alerts are posted on, as discord.js names it in rate-limit data. */
+const MESSAGES_ROUTE = '/channels/:id/messages';
 
 /** Discord accepts nonces of at most 25 characters; the digest is 24 and the same for every resend of one alert. */
 export function discordNonce(alertId: string): string {
@@ -35,11 +44,16 @@ export function discordNonce(alertId: string): string {
 export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
   const logger = options.logger;
   const timeoutMs = options.requestTimeoutMs ?? 15_000;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   const redact = (text: string) => text.split(options.token).join('[redacted]');
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
-    rest: { api: options.apiBase, timeout: timeoutMs },
+    rest: {
+      api: options.apiBase,
+      timeout: timeoutMs,
+      rejectOnRateLimit: (limit) => limit.route === MESSAGES_ROUTE && limit.retryAfter > maxRetryAfterMs,
+    },
   });
   let phase: 'idle' | 'starting' | 'ready' | 'stopped' = 'idle';
 

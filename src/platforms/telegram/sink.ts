@@ -22,6 +22,11 @@ export interface TelegramSinkOptions {
   requestTimeoutMs?: number;
   /** A `retry_after` longer than this is not waited for inside send(): it fails as transient with retryAfterMs. Default 60 s. */
   maxRetryAfterSeconds?: number;
+  /**
+   * How often a 5xx answer is retried inside send(), with growing pauses (3 s, 6 s, …), before it fails as transient
+   * and the outbox retries with its own backoff. Default 2.
+   */
+  serverErrorRetries?: number;
 }
 
 export interface TelegramSink extends Sink {
@@ -32,19 +37,19 @@ export interface TelegramSink extends Sink {
   startPolling(): Promise<void>;
 }
 
-const SERVER_ERROR_RETRIES = 2;
-
 export function createTelegramSink(options: TelegramSinkOptions): TelegramSink {
   const logger = options.logger;
   const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
   const redact = redactor(options.token);
+  const serverErrorRetries = options.serverErrorRetries ?? 2;
   // A long poll holds the request for 30 s, so grammY's own timeout must sit above it; sends use requestTimeout.
   const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot, timeoutSeconds: 60 } });
   bot.api.config.use(requestTimeout(requestTimeoutMs));
   bot.api.config.use(
     autoRetry({
-      maxRetryAttempts: SERVER_ERROR_RETRIES,
+      maxRetryAttempts: serverErrorRetries,
       maxDelaySeconds: options.maxRetryAfterSeconds ?? 60,
+      rethrowInternalServerErrors: serverErrorRetries === 0,
       // Network errors and timeouts go straight back to the outbox, which retries with its own backoff.
       rethrowHttpErrors: true,
     }),
