@@ -1,6 +1,6 @@
 /**
  * Taza's commands as Telegram bot commands: `/name args` and `/name@botname args` in messages are parsed into the
- * definitions' options (src/commands/text-arguments.ts). In groups only administrators may change subscriptions
+ * definitions' options (src/chat/text-arguments.ts). In groups only administrators may change subscriptions
  * (getChatMember: creator or administrator; an anonymous admin writing as the group counts); in a private chat the
  * user manages that chat, and may manage a channel by naming it (`/subscribe @channel …`) when they administer it
  * and the bot can post there. Files travel as documents (export sends one; import reads the attached or replied one).
