@@ -4,6 +4,7 @@
  * - No cycles between folders: each can be read, tested and changed with only what it depends on.
  * - discord.js and grammY only under src/platforms/discord and src/platforms/telegram, and only the composition
  *   root (src/app) imports a platform module: the core never sees an adapter's types.
+ * - src/chat/mod.ts, the one module command files import, offers exactly what they use.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -159,5 +160,27 @@ describe('the folders of src/', () => {
       .filter((edge) => !edge.file.startsWith('src/platforms/') && !edge.file.startsWith('src/app/'))
       .map((edge) => `${edge.file} imports ${edge.specifier}`);
     expect(reaching).toEqual([]);
+  });
+
+  it('offer commands/ exactly what its files import from src/chat/mod.ts', () => {
+    const namesIn = (path: string, keep: (node: ts.ImportDeclaration | ts.ExportDeclaration) => boolean) => {
+      const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest);
+      return source.statements.flatMap((statement) => {
+        if (!ts.isImportDeclaration(statement) && !ts.isExportDeclaration(statement)) return [];
+        if (!keep(statement)) return [];
+        const clause = ts.isImportDeclaration(statement)
+          ? statement.importClause?.namedBindings
+          : statement.exportClause;
+        return clause && (ts.isNamedImports(clause) || ts.isNamedExports(clause))
+          ? clause.elements.map((element) => element.name.text)
+          : [];
+      });
+    };
+    const offered = namesIn(join(ROOT, 'src/chat/mod.ts'), () => true).sort();
+    const used = sourceFiles(join(ROOT, 'commands')).flatMap((path) =>
+      namesIn(path, (node) => (node.moduleSpecifier as ts.StringLiteral | undefined)?.text === '../src/chat/mod.js'),
+    );
+    expect(offered.length).toBeGreaterThan(10);
+    expect(offered).toEqual([...new Set(used)].sort());
   });
 });
