@@ -70,7 +70,7 @@ export interface App {
    * their commands and the delivery worker.
    */
   start(options?: { polling?: boolean }): Promise<void>;
-  /** Stops what was started and closes the store. Idempotent. */
+  /** Stops what was started (also after a start() that failed) and closes the store. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -92,10 +92,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   }
 }
 
-/** buildApp, then App.start. */
+/** buildApp, then App.start; what started is stopped again (and the store closed) if start-up fails. */
 export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const app = await buildApp(config, overrides);
-  await app.start();
+  try {
+    await app.start();
+  } catch (error) {
+    await app.stop();
+    throw error;
+  }
   return app;
 }
 
@@ -214,9 +219,6 @@ async function assemble(config: Config, overrides: AppOverrides, logger: Logger,
         ready: readinessProbe(sinks),
         metrics,
         logger,
-      }).catch(async (error: unknown) => {
-        await store.close();
-        throw error;
       });
 
       // Polling starts before the platforms log in: what it finds waits in the outbox until they are connected.

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../../src/app/build.js';
+import { createServer } from 'node:net';
+import { buildApp, startApp, type App } from '../../src/app/build.js';
 import { loadConfig } from '../../src/config/load.js';
 import { startFakeTelegram } from '../fakes/telegram.js';
 import { captureLogger } from '../support/logger.js';
@@ -61,5 +62,21 @@ describe('start-up', () => {
     const logs = await start({ TAZA_CONFIG: file });
     expect(logs.lines.some((line) => line.event === 'app.started')).toBe(true);
     expect(logs.lines.some((line) => line.event === 'app.no-subscriptions')).toBe(false);
+  });
+
+  it('fails with the reason when the HTTP port is taken, having stopped what it started', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    const logs = captureLogger('info');
+    try {
+      const config = loadConfig({ DATA_DIR: dir, HTTP_PORT: String(port) });
+      await expect(startApp(config, { logger: logs.logger })).rejects.toThrow(
+        `HTTP_PORT ${port} on 127.0.0.1 is already in use`,
+      );
+      expect(logs.lines.map((line) => line.event)).toContain('app.stopped');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });

@@ -90,7 +90,6 @@ export async function startHarness(options: { quota?: number; fetchTimeoutMs?: n
     ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
     SUBSCRIPTION_QUOTA: String(options.quota ?? 50),
     DIGEST_THRESHOLD: '0',
-    TELEGRAM_API_ROOT: telegram.apiRoot,
   });
   const discordPlatform = createDiscordPlatform({
     token: discord.token,
