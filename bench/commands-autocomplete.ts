@@ -3,12 +3,12 @@
  * suggest() for a server at the default quota (50 subscriptions) in an instance with 20,000 subscriptions, and
  * the Telegram argument parser. Run: npx tsx bench/commands-autocomplete.ts
  */
-import { suggest } from '../src/commands/autocomplete.js';
-import { PRESETS } from '../src/commands/presets.js';
-import type { CommandServices } from '../src/commands/services.js';
-import { parseTextArguments } from '../src/commands/text-arguments.js';
-import type { CommandDefinition } from '../src/commands/types.js';
-import type { FeedRecord, Subscription } from '../src/store/records.js';
+import { suggest } from '../src/chat/autocomplete.js';
+import { PRESETS } from '../src/subscriptions/presets.js';
+import type { CommandServices } from '../src/chat/services.js';
+import { parseTextArguments } from '../src/chat/text-arguments.js';
+import type { CommandDefinition } from '../src/chat/definition.js';
+import type { FeedRecord, Subscription } from '../src/core/records.js';
 
 const SCOPES = 400;
 const PER_SCOPE = 50;

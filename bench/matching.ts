@@ -16,8 +16,8 @@
 import { pathToFileURL } from 'node:url';
 import { MatchIndex, parseQuery, prepareItem, type CompiledQuery, type MatchInput } from '../src/matcher/index.js';
 import { matchPreparedIfMatched } from '../src/matcher/evaluate.js';
-// The corpus reader written for the matcher's tests (fast-xml-parser, independent of src/parser).
-import { allCorpusItems } from '../tests/matcher/corpus-feeds.js';
+// The tests' corpus reader: the real feeds, read by src/parser as Taza reads them.
+import { allCorpusItems } from '../tests/support/corpus.js';
 
 const SUBSCRIPTIONS = 10_000;
 const ITEMS = 1_000;

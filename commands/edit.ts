@@ -1,8 +1,13 @@
 /** `edit id:<id> keywords:<query>`: changes a subscription's keywords. */
-import { describeQuery, MAX_QUERY_CHARS } from '../src/matcher/index.js';
-import { code, esc } from '../src/commands/markup.js';
-import { compileQuery, ownSubscription } from '../src/commands/subscriptions.js';
-import { defineCommand } from '../src/commands/types.js';
+import {
+  changeQuery,
+  code,
+  defineCommand,
+  describeQuery,
+  esc,
+  MAX_QUERY_CHARS,
+  ownSubscription,
+} from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'edit',
@@ -29,13 +34,7 @@ export default defineCommand({
   examples: [{ id: 'k3x9qa', keywords: 'bitcoin, crypto council, کرپٹو کونسل' }],
   async handler(ctx) {
     const subscription = ownSubscription(ctx.services, ctx.target, ctx.options.string('id'));
-    const query = ctx.options.string('keywords');
-    const compiled = compileQuery(query);
-    await ctx.services.subscriptions.save({ ...subscription, query });
-    ctx.services.logger.info(
-      { event: 'subscription.edited', subscriptionId: subscription.id, scope: subscription.scope },
-      'subscription keywords changed by command',
-    );
+    const compiled = await changeQuery(ctx.services, subscription, ctx.options.string('keywords'));
     return {
       ok: true,
       text: `✓ ${code(subscription.id)} now looks for: ${esc(describeQuery(compiled))}\n(was ${code(subscription.query)})`,

@@ -1,6 +1,5 @@
 /** `export`: an OPML file of this server's or chat's subscriptions, with their keywords. */
-import { writeOpml } from '../src/commands/opml.js';
-import { defineCommand } from '../src/commands/types.js';
+import { defineCommand, plural, writeOpml } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'export',
@@ -25,7 +24,7 @@ export default defineCommand({
     const name = `taza-${ctx.platform}-${ctx.target.scope.replace(/[^\w-]/g, '')}.opml`;
     return {
       ok: true,
-      text: `✓ ${entries.length} subscription${entries.length === 1 ? '' : 's'} exported. Use /import with this file to copy them to another server or chat.`,
+      text: `✓ ${plural(entries.length, 'subscription')} exported. Use /import with this file to copy them to another server or chat.`,
       file: { name, content: Buffer.from(opml, 'utf8') },
     };
   },

@@ -1,7 +1,5 @@
 /** `feeds`: health of the feeds this server or chat uses: last success, last error, next check. */
-import { feedName, relativeTime } from '../src/commands/format.js';
-import { esc, link } from '../src/commands/markup.js';
-import { defineCommand } from '../src/commands/types.js';
+import { defineCommand, esc, feedName, link, plural, relativeTime } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'feeds',
@@ -16,15 +14,15 @@ export default defineCommand({
     for (const s of services.subscriptions.byScope(ctx.target.scope))
       counts.set(s.feedId, (counts.get(s.feedId) ?? 0) + 1);
     if (counts.size === 0) return { ok: true, text: `${ctx.target.label} uses no feeds yet. Add one with /subscribe.` };
-    const lines = [`${counts.size} feed${counts.size === 1 ? '' : 's'} used in ${ctx.target.label}:`];
+    const lines = [`${plural(counts.size, 'feed')} used in ${ctx.target.label}:`];
     for (const [feedId, count] of counts) {
       const feed = services.feeds.get(feedId);
       if (!feed) {
-        lines.push(`⚠ ${esc(feedId)}: this feed's record is missing (${count} subscriptions)`);
+        lines.push(`⚠ ${esc(feedId)}: this feed's record is missing (${plural(count, 'subscription')})`);
         continue;
       }
       const icon = feed.disabled ? '⛔' : feed.failures > 0 ? '⚠' : '✅';
-      lines.push(`${icon} ${feedName(feed)} ${link(feed.url)} · ${count} subscription${count === 1 ? '' : 's'}`);
+      lines.push(`${icon} ${feedName(feed)} ${link(feed.url)} · ${plural(count, 'subscription')}`);
       lines.push(
         `  last success: ${relativeTime(feed.lastSuccessAt, now)} · next check: ${feed.disabled ? 'none (stopped)' : relativeTime(feed.nextCheckAt, now)}`,
       );

@@ -1,8 +1,5 @@
 /** `help [command]`: every command with an example (including Urdu keywords), or one command in detail. */
-import { UserError } from '../src/commands/errors.js';
-import { bold, code, esc } from '../src/commands/markup.js';
-import { formatExample, usageLine } from '../src/commands/usage.js';
-import { defineCommand } from '../src/commands/types.js';
+import { bold, code, defineCommand, esc, formatExample, usageLine, UserError } from '../src/chat/mod.js';
 
 const KEYWORDS_HELP = [
   bold('Keywords'),

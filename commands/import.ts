@@ -1,10 +1,5 @@
 /** `import file:<OPML>`: adds each feed of an OPML file, validated like subscribe, and reports what was refused. */
-import { UserError } from '../src/commands/errors.js';
-import { feedLine } from '../src/commands/format.js';
-import { code, esc } from '../src/commands/markup.js';
-import { readOpml } from '../src/commands/opml.js';
-import { addSubscription } from '../src/commands/subscriptions.js';
-import { defineCommand } from '../src/commands/types.js';
+import { addSubscription, code, defineCommand, esc, feedLine, plural, readOpml, UserError } from '../src/chat/mod.js';
 
 const MAX_FILE_BYTES = 512 * 1024;
 
@@ -51,11 +46,15 @@ export default defineCommand({
       }
     }
     const lines = [
-      `Imported ${added.length} of ${opml.entries.length} feeds into ${ctx.target.label}, posting to ${ctx.target.destinationLabel}.`,
+      `Imported ${added.length} of ${plural(opml.entries.length, 'feed')} into ${ctx.target.label}, posting to ${ctx.target.destinationLabel}.`,
     ];
     if (added.length) lines.push('', 'Added:', ...added);
     if (refused.length) lines.push('', 'Refused:', ...refused);
-    if (opml.skipped) lines.push('', esc(`${opml.skipped} outline(s) without a feed URL were skipped.`));
+    if (opml.skipped)
+      lines.push(
+        '',
+        esc(`${plural(opml.skipped, 'outline')} without a feed URL ${opml.skipped === 1 ? 'was' : 'were'} skipped.`),
+      );
     return { ok: added.length > 0 || refused.length === 0, text: lines.join('\n') };
   },
 });

@@ -1,6 +1,5 @@
 /** `list`: this server's or chat's subscriptions with their id, feed, keywords, destination, state and last alert. */
-import { subscriptionEntry } from '../src/commands/format.js';
-import { defineCommand } from '../src/commands/types.js';
+import { defineCommand, plural, subscriptionEntry } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'list',
@@ -19,12 +18,13 @@ export default defineCommand({
         ok: true,
         text: `There are no subscriptions in ${ctx.target.label} yet. Add one with /subscribe (send /help subscribe for examples).`,
       };
-    const header = `${subscriptions.length} subscription${subscriptions.length === 1 ? '' : 's'} in ${ctx.target.label} (limit ${services.quota}):`;
+    const header = `${plural(subscriptions.length, 'subscription')} in ${ctx.target.label} (limit ${services.quota}):`;
     return {
       ok: true,
-      text: [header, ...subscriptions.map((s) => subscriptionEntry(services, s, now, ctx.target.destination))].join(
-        '\n',
-      ),
+      text: [
+        header,
+        ...subscriptions.map((s) => subscriptionEntry(services.feeds, s, now, ctx.target.destination)),
+      ].join('\n'),
     };
   },
 });

@@ -1,8 +1,5 @@
 /** `pause id:<id>`: stops posting for a subscription; items that arrive meanwhile are not posted later. */
-import { code } from '../src/commands/markup.js';
-import { UserError } from '../src/commands/errors.js';
-import { ownSubscription } from '../src/commands/subscriptions.js';
-import { defineCommand } from '../src/commands/types.js';
+import { code, defineCommand, ownSubscription, pauseSubscription } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'pause',
@@ -21,15 +18,7 @@ export default defineCommand({
   examples: [{ id: 'k3x9qa' }],
   async handler(ctx) {
     const subscription = ownSubscription(ctx.services, ctx.target, ctx.options.string('id'));
-    if (subscription.paused)
-      throw new UserError(`${code(subscription.id)} is already paused. Use /resume to start it again.`);
-    const at = ctx.services.now().toISOString();
-    const who = ctx.user.name ? `paused by ${ctx.user.name}` : 'paused by an admin';
-    await ctx.services.subscriptions.save({ ...subscription, paused: { reason: who, at, by: 'user' } });
-    ctx.services.logger.info(
-      { event: 'subscription.paused', subscriptionId: subscription.id, scope: subscription.scope },
-      'subscription paused by command',
-    );
+    await pauseSubscription(ctx.services, subscription, ctx.user.name);
     return { ok: true, text: `⏸ Paused ${code(subscription.id)}. Nothing is posted for it until /resume.` };
   },
 });

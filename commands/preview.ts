@@ -1,11 +1,19 @@
 /** `preview feed:<url | preset> keywords:<query>`: a dry run over the feed's current items. Nothing is saved. */
-import { describeQuery, MAX_QUERY_CHARS } from '../src/matcher/index.js';
-import { resolveFeedSource } from '../src/commands/feed-source.js';
-import { formatItem, matchItems } from '../src/commands/item-matches.js';
-import { loadFeed } from '../src/commands/load-feed.js';
-import { bold, code, esc, link } from '../src/commands/markup.js';
-import { compileQuery } from '../src/commands/subscriptions.js';
-import { defineCommand } from '../src/commands/types.js';
+import {
+  bold,
+  code,
+  compileQuery,
+  defineCommand,
+  describeQuery,
+  esc,
+  formatItem,
+  link,
+  loadFeed,
+  matchItems,
+  MAX_QUERY_CHARS,
+  plural,
+  resolveFeedSource,
+} from '../src/chat/mod.js';
 
 const SHOW_MATCHES = 5;
 const SHOW_MISSES = 3;
@@ -47,7 +55,7 @@ export default defineCommand({
     const lines = [
       `Preview of ${bold(loaded.parsed.title || loaded.url)} (${link(loaded.url)}), nothing saved.`,
       `Keywords: ${esc(describeQuery(compiled))}`,
-      `${hits.length} of ${matches.length} current items match.`,
+      `${hits.length} of ${plural(matches.length, 'current item')} ${hits.length === 1 ? 'matches' : 'match'}.`,
     ];
     for (const hit of hits.slice(0, SHOW_MATCHES)) lines.push('', `● ${formatItem(ctx.services, loaded, hit)}`);
     if (hits.length > SHOW_MATCHES) lines.push('', `…and ${hits.length - SHOW_MATCHES} more.`);

@@ -1,10 +1,18 @@
 /** `subscribe feed:<url | preset | site | news:…> keywords:<query> [channel]`: validate, fetch, baseline, save, sample. */
-import { describeQuery, MAX_QUERY_CHARS } from '../src/matcher/index.js';
-import { formatSample } from '../src/commands/item-matches.js';
-import { code, esc, link } from '../src/commands/markup.js';
-import { feedLine } from '../src/commands/format.js';
-import { addSubscription, checkQuota, compileQuery } from '../src/commands/subscriptions.js';
-import { defineCommand } from '../src/commands/types.js';
+import {
+  addSubscription,
+  checkQuota,
+  code,
+  compileQuery,
+  defineCommand,
+  describeQuery,
+  esc,
+  feedLine,
+  formatSample,
+  link,
+  MAX_QUERY_CHARS,
+  plural,
+} from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'subscribe',
@@ -52,7 +60,7 @@ export default defineCommand({
     if (added.loaded.discoveredFrom)
       lines.push(`(${link(added.loaded.discoveredFrom)} is a web page; Taza found its feed and uses that.)`);
     lines.push(
-      `The ${added.loaded.items.length} items already in the feed will not be posted; new matching items will.`,
+      `The ${plural(added.loaded.items.length, 'item')} already in the feed will not be posted; new matching items will.`,
       '',
       formatSample(ctx.services, added.loaded, compiled),
     );

@@ -1,8 +1,5 @@
 /** `unsubscribe id:<id>`: removes one of this server's/chat's subscriptions. */
-import { code } from '../src/commands/markup.js';
-import { feedName } from '../src/commands/format.js';
-import { ownSubscription, removeSubscription } from '../src/commands/subscriptions.js';
-import { defineCommand } from '../src/commands/types.js';
+import { code, defineCommand, feedName, ownSubscription, removeSubscription } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'unsubscribe',
@@ -22,17 +19,7 @@ export default defineCommand({
   async handler(ctx) {
     const subscription = ownSubscription(ctx.services, ctx.target, ctx.options.string('id'));
     const name = feedName(ctx.services.feeds.get(subscription.feedId));
-    const { feedRemoved } = await removeSubscription(ctx.services, subscription);
-    ctx.services.logger.info(
-      {
-        event: 'subscription.removed',
-        subscriptionId: subscription.id,
-        scope: subscription.scope,
-        feedRemoved,
-        source: 'command',
-      },
-      'subscription removed by command',
-    );
+    await removeSubscription(ctx.services, subscription);
     return { ok: true, text: `✓ Removed ${code(subscription.id)} (${name}, keywords ${code(subscription.query)}).` };
   },
 });

@@ -22,9 +22,9 @@ const NEEDED = [
   [1n << 14n, 'Embed Links'],
 ] as const;
 const ADMINISTRATOR = 1n << 3n;
-export const DISCORD_INVITE_PERMISSIONS = NEEDED.reduce((sum, [bit]) => sum | bit, 0n).toString();
+const DISCORD_INVITE_PERMISSIONS = NEEDED.reduce((sum, [bit]) => sum | bit, 0n).toString();
 
-export function discordInviteUrl(applicationId: string): string {
+function discordInviteUrl(applicationId: string): string {
   return `https://discord.com/oauth2/authorize?client_id=${applicationId}&scope=bot+applications.commands&permissions=${DISCORD_INVITE_PERMISSIONS}`;
 }
 

@@ -13,6 +13,7 @@ import { FeedRegistry } from '../registry/feeds.js';
 import { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { allValues, openStore } from '../store/open.js';
 import { userAgent } from '../app/version.js';
+import { plural } from '../chat/reply/format.js';
 import { checkDiscord, checkTelegram, type CheckResult } from './doctor-platforms.js';
 
 export const DOCTOR_HELP = `Usage: taza doctor
@@ -76,7 +77,7 @@ export async function runDoctor(
     report({
       ok: true,
       label: 'subscriptions file',
-      detail: `${file.path}: ${file.subscriptions.length} subscriptions`,
+      detail: `${file.path}: ${plural(file.subscriptions.length, 'subscription')}`,
     });
 
   // What the store holds plus what the file will add at the next start.
@@ -111,7 +112,7 @@ export async function runDoctor(
       report({
         ok: true,
         label: 'store',
-        detail: `${store.location} answers (${feeds.all().length} feeds, ${subscriptions.all().length} subscriptions, ${pending} alerts pending)`,
+        detail: `${store.location} answers (${plural(feeds.all().length, 'feed')}, ${plural(subscriptions.all().length, 'subscription')}, ${plural(pending, 'alert')} pending)`,
       });
       for (const feed of feeds.all()) {
         if (feed.disabled && subscriptions.byFeed(feed.id).length > 0) {
@@ -158,7 +159,7 @@ export async function runDoctor(
         report({
           ok: false,
           label: name,
-          detail: `${ids.length} destinations are on ${name} but ${name.toUpperCase()}_TOKEN is not set`,
+          detail: `${plural(ids.length, 'destination')} ${ids.length === 1 ? 'is' : 'are'} on ${name} but ${name.toUpperCase()}_TOKEN is not set`,
           fix: `set ${name.toUpperCase()}_TOKEN (see the README)`,
         });
       continue;
@@ -167,7 +168,10 @@ export async function runDoctor(
       const paused = result.destination ? (destinations.get(result.destination)?.paused ?? 0) : 0;
       report(
         paused > 0
-          ? { ...result, detail: `${result.detail} (${paused} subscriptions here are paused after a delivery error)` }
+          ? {
+              ...result,
+              detail: `${result.detail} (${plural(paused, 'subscription')} here ${paused === 1 ? 'is' : 'are'} paused after a delivery error)`,
+            }
           : result,
       );
     }
@@ -187,7 +191,7 @@ export async function runDoctor(
       detail: 'no subscriptions yet (subscribe with a chat command or the subscriptions file)',
     });
 
-  write(failed === 0 ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.`);
+  write(failed === 0 ? 'All checks passed.' : `${plural(failed, 'check')} failed.`);
   const code = failed === 0 ? 0 : 1;
   // A store client that never connected (Redis, Postgres) keeps retrying and would hold the process open after
   // the report. The timer is unref'd: it only fires when something such as that is still keeping Node alive.
@@ -204,7 +208,7 @@ async function checkFeed(fetcher: Fetcher, url: string): Promise<CheckResult> {
     return {
       ok: true,
       label,
-      detail: `${result.status}, ${feed.format}, ${feed.items.length} items${feed.title ? ` ("${feed.title}")` : ''}`,
+      detail: `${result.status}, ${feed.format}, ${plural(feed.items.length, 'item')}${feed.title ? ` ("${feed.title}")` : ''}`,
     };
   } catch (error) {
     const problem = describeError(error, new Date());

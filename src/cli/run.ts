@@ -1,8 +1,7 @@
 /** `taza run`: starts the bot and stops it cleanly on SIGINT/SIGTERM. */
-import { startApp } from '../app/app.js';
+import { startApp } from '../app/build.js';
 import { applyAliasesFile } from '../config/aliases-file.js';
 import { loadConfig } from '../config/load.js';
-import { createLogger } from '../log/logger.js';
 
 export const RUN_HELP = `Usage: taza run
 
@@ -13,12 +12,8 @@ subscriptions file (TAZA_CONFIG, default ./taza.config.json). Stops cleanly on C
 export async function runBot(_args: string[]): Promise<number> {
   const config = loadConfig();
   applyAliasesFile(config);
-  const logger = createLogger({
-    level: config.LOG_LEVEL,
-    pretty: config.PRETTY_LOGS,
-    secrets: [config.DISCORD_TOKEN, config.TELEGRAM_TOKEN],
-  });
-  const app = await startApp(config, logger);
+  const app = await startApp(config);
+  const { logger } = app;
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       logger.info({ event: 'app.signal', signal }, 'shutting down');

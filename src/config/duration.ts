@@ -7,11 +7,3 @@ export function parseDuration(text: string): number | undefined {
   const unit = (match[2] ?? 's').toLowerCase();
   return Math.round(Number(match[1]) * UNIT_MS[unit]!);
 }
-
-export function formatDuration(ms: number): string {
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}

@@ -11,7 +11,7 @@ export class ConfigError extends Error {
 }
 
 /** The environment wins over `.env`, as in every twelve-factor tool. */
-export function readEnvironment(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Record<string, string> {
+function readEnvironment(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Record<string, string> {
   const merged: Record<string, string> = {};
   if (existsSync(envFile)) Object.assign(merged, parseEnv(readFileSync(envFile, 'utf8')));
   for (const [key, value] of Object.entries(env)) if (value !== undefined) merged[key] = value;

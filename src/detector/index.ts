@@ -6,10 +6,10 @@
 import type Keyv from 'keyv';
 import type { FeedItem } from '../core/feed.js';
 import { seenKeys } from '../identify/index.js';
-import type { SeenRecord } from '../store/records.js';
+import type { SeenRecord } from '../core/records.js';
 
-/** 180 days: the issue asks for at least 90. */
-export const SEEN_TTL_MS = 180 * 86_400_000;
+/** 180 days: at least 90 are needed so that an item that drops out of a feed and comes back is still known. */
+const SEEN_TTL_MS = 180 * 86_400_000;
 
 export interface NewItem {
   item: FeedItem;

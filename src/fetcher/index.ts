@@ -21,9 +21,8 @@ import {
 import { FetchError, type Fetcher, type FetchRequest, type FetchResult } from './types.js';
 
 export * from './types.js';
-export { checkUrlAllowed, createNetworkPolicy, systemResolver } from './network-policy.js';
-export type { NetworkPolicy, Resolver, ResolvedAddress } from './network-policy.js';
-export { parseRetryAfter } from './response-headers.js';
+export { checkUrlAllowed, createNetworkPolicy } from './network-policy.js';
+export type { NetworkPolicy, Resolver } from './network-policy.js';
 
 export interface FetcherOptions {
   userAgent: string;

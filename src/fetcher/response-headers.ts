@@ -17,7 +17,7 @@ function cacheDirectives(headers: IncomingHttpHeaders): Map<string, string> {
 }
 
 /** Retry-After as ms from `now`: either delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;

@@ -29,7 +29,7 @@ function guidCounts(items: ParsedItem[]): Map<string, number> {
 }
 
 /** True when more than 5% of the items have an empty guid or one shared with another item. */
-export function guidsAreUnreliable(items: ParsedItem[]): boolean {
+function guidsAreUnreliable(items: ParsedItem[]): boolean {
   if (items.length === 0) return false;
   const counts = guidCounts(items);
   const bad = items.filter((item) => {

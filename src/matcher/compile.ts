@@ -8,7 +8,7 @@ import { DEFAULT_FIELDS, FIELD_NAMES, segmentsKey, segmentsOf, type QueryWord, t
 import { parseSyntax, SyntaxProblem, type RawNode } from './syntax.js';
 
 export const MAX_QUERY_CHARS = 500;
-export const MAX_QUERY_TERMS = 50;
+const MAX_QUERY_TERMS = 50;
 
 /** A pattern restricted to fields; the index shares equal atoms between subscriptions. */
 export interface Atom {

@@ -10,7 +10,7 @@
 import { isArabicScript, isPluralOf, takesPlural } from './words.js';
 
 export const WORD = 0;
-export const JOINED = 1;
+const JOINED = 1;
 
 export interface Segment {
   kind: typeof WORD | typeof JOINED;

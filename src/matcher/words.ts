@@ -126,21 +126,9 @@ export function takesPlural(word: string): boolean {
 }
 
 /**
- * The singular forms a token may be the plural of: bitcoins -> bitcoin, taxes -> tax (and taxe),
- * policies -> policy. A query word w with plural forms matches a token t when t === w or w is one of these.
+ * Does token t match the query word w, allowing English plural forms: t is w with s or es added, or w ending in y
+ * with ies for the y (bitcoins -> bitcoin, taxes -> tax, policies -> policy).
  */
-export function singularsOf(token: string): string[] {
-  const n = token.length;
-  if (n < 2 || token.charCodeAt(n - 1) !== 115 /* s */) return [];
-  const out = [token.slice(0, -1)];
-  if (n > 2 && token.charCodeAt(n - 2) === 101 /* e */) {
-    out.push(token.slice(0, -2));
-    if (token.charCodeAt(n - 3) === 105 /* i */) out.push(token.slice(0, -3) + 'y');
-  }
-  return out;
-}
-
-/** Does token t match the query word w, allowing English plural forms? Exactly when w is in singularsOf(t). */
 export function isPluralOf(token: string, word: string): boolean {
   const n = token.length;
   const w = word.length;

@@ -7,8 +7,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Alert } from '../core/alert.js';
 import type { Platform } from '../core/destination.js';
 import type { DeliveryHooks } from '../outbox/delivery.js';
-import type { PipelineMetrics } from '../pipeline/process-feed.js';
-import type { DeliveryError } from '../sinks/sink.js';
+import type { PipelineMetrics } from '../pipeline/deps.js';
+import type { DeliveryError } from '../outbox/sink.js';
 
 /** What the scrape-time gauges read. Each getter is cheap (in-memory registries). */
 export interface MetricsSources {

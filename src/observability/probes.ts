@@ -1,6 +1,6 @@
 /** What /healthz and /readyz check, built from the running app's parts. */
 import type { Platform } from '../core/destination.js';
-import type { Sink } from '../sinks/sink.js';
+import type { Sink } from '../outbox/sink.js';
 import type { Store } from '../store/open.js';
 import type { ProbeReport } from './http-server.js';
 

@@ -6,8 +6,8 @@
 import type { Alert } from '../core/alert.js';
 import { formatDestination, type Destination, type Platform } from '../core/destination.js';
 import type { Logger } from '../log/logger.js';
-import { DeliveryError, type Sink } from '../sinks/sink.js';
-import type { OutboxEntry } from '../store/records.js';
+import { DeliveryError, type Sink } from './sink.js';
+import type { OutboxEntry } from '../core/records.js';
 import { buildDigest } from './digest.js';
 import type { Outbox } from './outbox.js';
 
@@ -63,11 +63,6 @@ export class DeliveryWorker {
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     await Promise.allSettled([...this.inFlight.values()]);
-  }
-
-  /** Resolves when nothing is pending or in flight (used by `taza check`-style one-shot runs and tests). */
-  idle(): boolean {
-    return this.inFlight.size === 0 && this.options.outbox.depth() === 0;
   }
 
   /** Looks at every destination and starts a send wherever one is due and none is in flight. */

@@ -6,7 +6,7 @@ import type { Alert } from '../core/alert.js';
 import { formatDestination } from '../core/destination.js';
 import type { Store } from '../store/open.js';
 import { allValues } from '../store/open.js';
-import type { OutboxEntry } from '../store/records.js';
+import type { OutboxEntry } from '../core/records.js';
 
 /** Done entries are kept a week so a re-enqueue of the same alert (same id) is recognised and dropped. */
 const DONE_TTL_MS = 7 * 86_400_000;

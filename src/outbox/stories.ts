@@ -9,7 +9,7 @@ import { canonicalLink } from '../identify/index.js';
 
 const STORY_TTL_MS = 48 * 3_600_000;
 
-export function storyKeys(item: { title: string; link?: string }): string[] {
+function storyKeys(item: { title: string; link?: string }): string[] {
   const keys: string[] = [];
   if (item.link) keys.push(`link:${shortHash(canonicalLink(item.link))}`);
   const title = item.title

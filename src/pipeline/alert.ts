@@ -9,7 +9,7 @@ import { aliasVariants, type MatchResult } from '../matcher/index.js';
 import { claimStory } from '../outbox/stories.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../store/open.js';
-import type { FeedRecord, Subscription } from '../store/records.js';
+import type { FeedRecord, Subscription } from '../core/records.js';
 import { summarize } from '../summarizer/index.js';
 
 export interface AlertSettings {

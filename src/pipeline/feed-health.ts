@@ -9,8 +9,8 @@ import { FetchError } from '../fetcher/types.js';
 import type { Logger } from '../log/logger.js';
 import { ParseError } from '../parser/index.js';
 import { countsTowardDisabling, isDisablingFailure, nextCheckDelayMs } from '../scheduler/policy.js';
-import type { FeedError, FeedRecord } from '../store/records.js';
-import type { PipelineDeps } from './process-feed.js';
+import type { FeedError, FeedRecord } from '../core/records.js';
+import type { PipelineDeps } from './deps.js';
 
 /** Subscribers hear about a failing feed after this many consecutive failures (a blip is not news). */
 export const FAILURES_BEFORE_NOTICE = 3;
@@ -80,7 +80,7 @@ export async function noteFailure(
       updated,
       'failing',
       `⚠ Feed failing: ${feed.title ?? feed.url}`,
-      `${feed.url} failed ${failures} times in a row: ${reason}`,
+      `${feed.url} failed ${failures === 1 ? 'once' : `${failures} times in a row`}: ${reason}`,
       now,
     );
   }

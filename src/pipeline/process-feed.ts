@@ -5,44 +5,17 @@
  */
 import type { FeedItem, ParsedFeed } from '../core/feed.js';
 import { detectNewItems } from '../detector/index.js';
-import { FetchError, type Fetcher, type FetchResult } from '../fetcher/types.js';
+import type { FetchResult } from '../fetcher/types.js';
 import { identifyItems } from '../identify/index.js';
 import type { Logger } from '../log/logger.js';
-import type { Outbox } from '../outbox/outbox.js';
-import { bodyFingerprint, ParseError, parseFeed } from '../parser/index.js';
-import type { FeedRegistry } from '../registry/feeds.js';
-import type { SubscriptionRegistry } from '../registry/subscriptions.js';
+import { bodyFingerprint, parseFeed } from '../parser/index.js';
 import { nextCheckDelayMs, shouldForceRefresh, shouldSpread } from '../scheduler/policy.js';
-import type { Store } from '../store/open.js';
-import type { FeedRecord } from '../store/records.js';
+import type { FeedRecord } from '../core/records.js';
 import { htmlToText } from '../summarizer/index.js';
 import { buildAlert, enqueueAlert } from './alert.js';
 import { extractFullText } from '../summarizer/fulltext.js';
+import type { PipelineDeps } from './deps.js';
 import { describeError, noteFailure, noteRecovery } from './feed-health.js';
-
-export interface PipelineDeps {
-  store: Store;
-  feeds: FeedRegistry;
-  subscriptions: SubscriptionRegistry;
-  outbox: Outbox;
-  fetcher: Fetcher;
-  logger: Logger;
-  settings: {
-    pollIntervalMs: number;
-    minPollIntervalMs: number;
-    maxItemAgeMs: number;
-    summaryMaxSentences: number;
-    summaryMaxChars: number;
-  };
-  metrics?: PipelineMetrics;
-  now?: () => Date;
-}
-
-export interface PipelineMetrics {
-  feedCheck(outcome: string, bytes: number): void;
-  itemsSeen(count: number): void;
-  alertsMatched(count: number): void;
-}
 
 export type CheckOutcome = 'not-modified' | 'unchanged' | 'parsed' | 'error';
 
@@ -272,5 +245,3 @@ async function finishSuccess(
   if (durableChange) await deps.feeds.save(feed);
   else deps.feeds.saveLater(feed);
 }
-
-export { FetchError, ParseError };

@@ -2,7 +2,7 @@
 import { shortHash } from '../core/hash.js';
 import type { Store } from '../store/open.js';
 import { allValues } from '../store/open.js';
-import type { FeedRecord } from '../store/records.js';
+import type { FeedRecord } from '../core/records.js';
 
 const FLUSH_BATCH = 500;
 
@@ -98,6 +98,6 @@ export class FeedRegistry {
   }
 }
 
-export function feedIdFor(url: string): string {
+function feedIdFor(url: string): string {
   return shortHash('feed', url).slice(0, 16);
 }

@@ -14,7 +14,7 @@ import {
 } from '../matcher/index.js';
 import type { Store } from '../store/open.js';
 import { allValues } from '../store/open.js';
-import type { Subscription } from '../store/records.js';
+import type { Subscription } from '../core/records.js';
 
 export interface SubscriptionMatch {
   subscription: Subscription;

@@ -42,7 +42,7 @@ export function isolateLtrRuns(text: string): string {
 }
 
 /** Lay out one line of RTL text (see the file comment). */
-export function rtlLine(line: string): string {
+function rtlLine(line: string): string {
   return line === '' ? line : `${RLM}${RLI}${isolateLtrRuns(line)}${PDI}`;
 }
 

@@ -8,7 +8,7 @@ import { renderDigest } from './digest.js';
 import { renderDiscord as renderDiscordAlert, type DiscordMessage } from './discord.js';
 import { renderTelegram as renderTelegramAlert, type TelegramMessage } from './telegram.js';
 
-export { discordEmbedLength, DISCORD_LIMITS, type DiscordEmbed, type DiscordMessage } from './discord.js';
+export { discordEmbedLength, DISCORD_LIMITS, type DiscordMessage } from './discord.js';
 export { TELEGRAM_LIMITS, type TelegramMessage } from './telegram.js';
 export { renderDigest };
 

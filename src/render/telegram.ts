@@ -27,7 +27,7 @@ export function htmlFitter(dir: TextDirection): Fitter {
 }
 
 /** `<b><a href="…">title</a></b>`, or the bold title alone when the item has no usable link. */
-export function titleHtml(title: string, link: string | undefined): string {
+function titleHtml(title: string, link: string | undefined): string {
   return link ? `<b><a href="${escapeTelegramHtml(link)}">${title}</a></b>` : `<b>${title}</b>`;
 }
 

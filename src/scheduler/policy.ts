@@ -2,9 +2,9 @@ import type { CacheHints } from '../fetcher/types.js';
 
 export const DAY_MS = 24 * 60 * 60_000;
 /** Servers stuck answering 304 exist: one unconditional fetch this often. */
-export const FORCED_REFRESH_MS = 12 * 60 * 60_000;
+const FORCED_REFRESH_MS = 12 * 60 * 60_000;
 /** A feed without a single success for this long is disabled. */
-export const DISABLE_AFTER_MS = 30 * DAY_MS;
+const DISABLE_AFTER_MS = 30 * DAY_MS;
 /** Around a server's hint, and how late a check may run before its successor is spread (see shouldSpread). */
 const JITTER = 0.1;
 /**

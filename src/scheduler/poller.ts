@@ -24,12 +24,9 @@ export class Poller {
   private running = false;
   private lastTick = 0;
   private readonly now: () => number;
-  private readonly firstCheck: Promise<void>;
-  private resolveFirstCheck!: () => void;
 
   constructor(private readonly options: PollerOptions) {
     this.now = options.now ?? Date.now;
-    this.firstCheck = new Promise((resolve) => (this.resolveFirstCheck = resolve));
   }
 
   start(): void {
@@ -43,11 +40,6 @@ export class Poller {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await Promise.allSettled([...this.queued.values()]);
-  }
-
-  /** Resolves when the first feed check has completed (start-up metrics, tests). */
-  firstCheckDone(): Promise<void> {
-    return this.firstCheck;
   }
 
   /** Something changed (a feed was added): look again soon. */
@@ -101,7 +93,6 @@ export class Poller {
       )
       .finally(() => {
         this.queued.delete(feedId);
-        this.resolveFirstCheck();
         const next = this.options.feeds.get(feedId);
         if (next && !next.disabled) this.schedule(Date.parse(next.nextCheckAt));
       });

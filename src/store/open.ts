@@ -13,7 +13,7 @@ import { networkStoreError, redactUrl, sqliteStoreError, StoreError } from './er
 import { openPostgres } from './postgres.js';
 import { openRedis } from './redis.js';
 import { openSqlite } from './sqlite.js';
-import type { FeedRecord, OutboxEntry, SeenRecord, Subscription } from './records.js';
+import type { FeedRecord, OutboxEntry, SeenRecord, Subscription } from '../core/records.js';
 
 export { StoreError, type StoreProblem } from './errors.js';
 

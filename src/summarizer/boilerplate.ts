@@ -133,7 +133,7 @@ export const BOILERPLATE_LINES: Readonly<Record<string, readonly string[]>> = {
  * A short line that starts with one of these is a prompt or a teaser link, whatever follows
  * ("Read more: https://…", "Also read: <another headline>", "یہ بھی پڑھیں: …").
  */
-export const BOILERPLATE_PREFIXES: Readonly<Record<string, readonly string[]>> = {
+const BOILERPLATE_PREFIXES: Readonly<Record<string, readonly string[]>> = {
   en: [
     'read more',
     'continue reading',
@@ -158,7 +158,7 @@ export const BOILERPLATE_PREFIXES: Readonly<Record<string, readonly string[]>> =
 const PREFIX_LINE_MAX = 160;
 
 /** Tails that blogs append to a paragraph (WordPress "The post … appeared first on …", "Continue reading →", "[…]"). */
-export const BOILERPLATE_TAILS: readonly RegExp[] = [
+const BOILERPLATE_TAILS: readonly RegExp[] = [
   /\s*The post .{1,400}? appeared first on .{1,200}?\.?$/s,
   // Only after a sentence end, so "I want to read more." keeps its words.
   /(?:^|(?<=[.!?…»"”')]))\s*(?:Continue reading|Read more|Read the full (?:story|article))\b[^.!?]{0,80}?[.…»→›>]*\s*$/,

@@ -4,10 +4,10 @@
  * resume missed:yes → the matching items published during the pause are posted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testItem } from '../helpers/feed-server.js';
-import { slash } from './helpers/discord-user.js';
-import { ADMIN_USER, CHANNEL_A, GROUP, GUILD_A, startHarness, type Harness } from './helpers/harness.js';
-import { tgCommand } from './helpers/telegram-user.js';
+import { testItem } from '../support/feed-server.js';
+import { slash } from '../support/discord-user.js';
+import { ADMIN_USER, CHANNEL_A, GROUP, GUILD_A, startHarness, type Harness } from '../support/harness.js';
+import { tgCommand } from '../support/telegram-user.js';
 
 interface Platform {
   name: string;

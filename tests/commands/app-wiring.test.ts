@@ -3,15 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type App } from '../../src/app/app.js';
+import { startApp, type App } from '../../src/app/build.js';
 import { loadConfig } from '../../src/config/load.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
-import { startFeedServer, testItem, type FeedServer } from '../helpers/feed-server.js';
-import { captureLogger } from '../helpers/logger.js';
-import { slash } from './helpers/discord-user.js';
-import { ADMIN_USER, CHANNEL_A, GROUP, GUILD_A } from './helpers/harness.js';
-import { tgCommand } from './helpers/telegram-user.js';
+import { startFeedServer, testItem, type FeedServer } from '../support/feed-server.js';
+import { captureLogger } from '../support/logger.js';
+import { slash } from '../support/discord-user.js';
+import { ADMIN_USER, CHANNEL_A, GROUP, GUILD_A } from '../support/harness.js';
+import { tgCommand } from '../support/telegram-user.js';
 
 describe('the command layer inside startApp', () => {
   let app: App;
@@ -40,7 +40,7 @@ describe('the command layer inside startApp', () => {
       TELEGRAM_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
     });
-    app = await startApp(config, captureLogger('warn').logger);
+    app = await startApp(config, { logger: captureLogger('warn').logger });
   });
   afterAll(async () => {
     await app.stop();

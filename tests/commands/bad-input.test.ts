@@ -3,10 +3,10 @@
  * saved, and nothing is logged as an error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testItem } from '../helpers/feed-server.js';
-import { slash, type SlashValue } from './helpers/discord-user.js';
-import { ADMIN_USER, GROUP, GUILD_A, OTHER_GROUP, startHarness, type Harness } from './helpers/harness.js';
-import { tgCommand } from './helpers/telegram-user.js';
+import { testItem } from '../support/feed-server.js';
+import { slash, type SlashValue } from '../support/discord-user.js';
+import { ADMIN_USER, GROUP, GUILD_A, OTHER_GROUP, startHarness, type Harness } from '../support/harness.js';
+import { tgCommand } from '../support/telegram-user.js';
 
 const QUOTA = 3;
 

@@ -1,8 +1,8 @@
 /** Every command through the real discord.js client against the fake Discord: as an admin and as a member. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testItem } from '../helpers/feed-server.js';
-import { autocomplete, slash, startSlash, type SlashValue } from './helpers/discord-user.js';
-import { CHANNEL_A, CHANNEL_A2, GUILD_A, startHarness, type Harness } from './helpers/harness.js';
+import { testItem } from '../support/feed-server.js';
+import { autocomplete, slash, startSlash, type SlashValue } from '../support/discord-user.js';
+import { CHANNEL_A, CHANNEL_A2, GUILD_A, startHarness, type Harness } from '../support/harness.js';
 
 describe('commands on Discord', () => {
   let h: Harness;
@@ -65,7 +65,7 @@ describe('commands on Discord', () => {
     expect(answer.content).toContain(
       `✓ Subscribed \`${subscription!.id}\`: **Test feed crypto** (<${feedUrl}>) → <#${CHANNEL_A}>`,
     );
-    expect(answer.content).toContain('Sample: the newest of the 1 current items that would have matched');
+    expect(answer.content).toContain('Sample: the one current item that would have matched');
     expect(answer.content).toContain('Pakistan forms a Crypto Council');
     expect(h.feeds.findByUrl(feedUrl)).toMatchObject({ baselineTaken: true, title: 'Test feed crypto' });
   });
@@ -102,7 +102,7 @@ describe('commands on Discord', () => {
 
     const preview = await slash(h.discord, 'preview', { feed: feedUrl, keywords: 'cricket' }, { admin: false });
     expect(preview.ephemeral).toBe(false);
-    expect(preview.content).toContain('1 of 2 current items match');
+    expect(preview.content).toContain('1 of 2 current items matches');
     expect(preview.content).toContain('Cricket scores from Lahore');
     expect(preview.content).toMatch(/○ Pakistan forms a Crypto Council: .+/);
 

@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testItem } from '../helpers/feed-server.js';
-import { slash } from './helpers/discord-user.js';
-import { ADMIN_USER, GROUP, GUILD_A, startHarness, type Harness } from './helpers/harness.js';
-import { tgCommand } from './helpers/telegram-user.js';
+import { testItem } from '../support/feed-server.js';
+import { slash } from '../support/discord-user.js';
+import { ADMIN_USER, GROUP, GUILD_A, startHarness, type Harness } from '../support/harness.js';
+import { tgCommand } from '../support/telegram-user.js';
 
 describe('finding, reading and watching feeds', () => {
   let h: Harness;

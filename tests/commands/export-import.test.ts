@@ -3,9 +3,9 @@
  * Discord (an attachment) and Telegram (a document); an import reports what it added and what it refused, and why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Subscription } from '../../src/store/records.js';
-import { testItem } from '../helpers/feed-server.js';
-import { slash } from './helpers/discord-user.js';
+import type { Subscription } from '../../src/core/records.js';
+import { testItem } from '../support/feed-server.js';
+import { slash } from '../support/discord-user.js';
 import {
   ADMIN_USER,
   CHANNEL_B,
@@ -15,8 +15,8 @@ import {
   OTHER_GROUP,
   startHarness,
   type Harness,
-} from './helpers/harness.js';
-import { tgCommand } from './helpers/telegram-user.js';
+} from '../support/harness.js';
+import { tgCommand } from '../support/telegram-user.js';
 
 function shape(h: Harness, subscriptions: Subscription[]) {
   return subscriptions

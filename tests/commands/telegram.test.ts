@@ -1,6 +1,6 @@
 /** Every command through the real grammY bot against the fake Bot API: admins, members, anonymous admins, channels. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testItem } from '../helpers/feed-server.js';
+import { testItem } from '../support/feed-server.js';
 import {
   ADMIN_USER,
   CHANNEL,
@@ -10,8 +10,8 @@ import {
   PRIVATE_CHAT,
   startHarness,
   type Harness,
-} from './helpers/harness.js';
-import { pushCommand, tgCommand } from './helpers/telegram-user.js';
+} from '../support/harness.js';
+import { pushCommand, tgCommand } from '../support/telegram-user.js';
 
 describe('commands on Telegram', () => {
   let h: Harness;
@@ -89,7 +89,7 @@ describe('commands on Telegram', () => {
     expect(list.text).toContain('2 subscriptions in this chat');
     expect(list.text).toContain('<code>crypto council, بٹ کوائن</code>');
     const preview = await tgCommand(h.telegram, `/preview ${feedUrl} cricket`, member);
-    expect(preview.text).toContain('1 of 2 current items match');
+    expect(preview.text).toContain('1 of 2 current items matches');
     const feeds = await tgCommand(h.telegram, '/feeds', member);
     expect(feeds.text).toContain('1 feed used in this chat');
     const help = await tgCommand(h.telegram, '/help', member);

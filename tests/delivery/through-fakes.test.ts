@@ -7,14 +7,15 @@ import type { Destination } from '../../src/core/destination.js';
 import { DeliveryWorker, type DeliveryHooks } from '../../src/outbox/delivery.js';
 import { Outbox } from '../../src/outbox/outbox.js';
 import { renderDiscord, renderTelegram } from '../../src/render/index.js';
-import { createDiscordSink } from '../../src/sinks/discord/index.js';
-import { createTelegramSink } from '../../src/sinks/telegram/index.js';
-import type { Sink } from '../../src/sinks/sink.js';
+import { createDiscordSink } from '../../src/platforms/discord/sink.js';
+import { createTelegramSink } from '../../src/platforms/telegram/sink.js';
+import type { Sink } from '../../src/outbox/sink.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
-import { condition, makeAlert } from '../helpers/alerts.js';
-import { captureLogger } from '../helpers/logger.js';
-import { tempStore } from '../helpers/store.js';
+import { makeAlert } from '../support/alerts.js';
+import { condition } from '../support/wait.js';
+import { captureLogger } from '../support/logger.js';
+import { tempStore } from '../support/store.js';
 
 const CHANNEL = '200000000000000001';
 const GROUP = -100555;
@@ -104,8 +105,12 @@ describe('delivery through the platform fakes', () => {
   it('posts one alert as exactly one message on each platform, with no mentions possible', async () => {
     const outbox = await startWorker();
     await deliverAll(outbox, [
-      makeAlert(1, discordTo, { item: { key: 'k', title: '@everyone Bitcoin <@&1>', link: 'https://news.example/1' } }),
-      makeAlert(2, telegramTo),
+      makeAlert({
+        n: 1,
+        to: discordTo,
+        overrides: { item: { key: 'k', title: '@everyone Bitcoin <@&1>', link: 'https://news.example/1' } },
+      }),
+      makeAlert({ n: 2, to: telegramTo }),
     ]);
     const [message] = discord.messages(CHANNEL);
     expect(discord.messages(CHANNEL)).toHaveLength(1);
@@ -120,7 +125,7 @@ describe('delivery through the platform fakes', () => {
     telegram.inject('sendMessage', { type: 'rate-limit', retryAfter: 1 }, { times: 1 });
     discord.inject('POST /channels/:id/messages', { type: 'rate-limit', retryAfter: 0.3 }, { times: 1 });
     const outbox = await startWorker();
-    await deliverAll(outbox, [makeAlert(1, discordTo), makeAlert(2, telegramTo)]);
+    await deliverAll(outbox, [makeAlert({ n: 1, to: discordTo }), makeAlert({ n: 2, to: telegramTo })]);
     expect(telegram.messages(GROUP)).toHaveLength(1);
     expect(discord.messages(CHANNEL)).toHaveLength(1);
     const sends = telegram.requests.filter((r) => r.method === 'sendMessage');
@@ -132,7 +137,7 @@ describe('delivery through the platform fakes', () => {
     discord.inject('POST /channels/:id/messages', { type: 'server-error', status: 502 }, { times: 2 });
     telegram.inject('sendMessage', { type: 'hang' }, { times: 1 });
     const outbox = await startWorker();
-    await deliverAll(outbox, [makeAlert(1, discordTo), makeAlert(2, telegramTo)]);
+    await deliverAll(outbox, [makeAlert({ n: 1, to: discordTo }), makeAlert({ n: 2, to: telegramTo })]);
     expect(discord.messages(CHANNEL)).toHaveLength(1);
     expect(telegram.messages(GROUP)).toHaveLength(1);
     expect(telegram.requests.filter((r) => r.method === 'sendMessage').length).toBeGreaterThanOrEqual(2);
@@ -142,7 +147,11 @@ describe('delivery through the platform fakes', () => {
     telegram.inject('sendMessage', { type: 'kicked' });
     discord.inject('POST /channels/:id/messages', { type: 'missing-permissions' });
     const outbox = await startWorker();
-    await deliverAll(outbox, [makeAlert(1, telegramTo), makeAlert(2, telegramTo), makeAlert(3, discordTo)]);
+    await deliverAll(outbox, [
+      makeAlert({ n: 1, to: telegramTo }),
+      makeAlert({ n: 2, to: telegramTo }),
+      makeAlert({ n: 3, to: discordTo }),
+    ]);
     expect(paused.sort()).toEqual([
       expect.stringMatching(new RegExp(`^discord:${CHANNEL}:.*Missing Permissions`)),
       expect.stringMatching(new RegExp(`^telegram:${GROUP}:.*kicked`)),
@@ -154,7 +163,7 @@ describe('delivery through the platform fakes', () => {
   it('follows a group that became a supergroup', async () => {
     telegram.inject('sendMessage', { type: 'migrate', toChatId: -100999 }, { times: 1 });
     const outbox = await startWorker();
-    await deliverAll(outbox, [makeAlert(1, telegramTo), makeAlert(2, telegramTo)]);
+    await deliverAll(outbox, [makeAlert({ n: 1, to: telegramTo }), makeAlert({ n: 2, to: telegramTo })]);
     expect(moved).toEqual([`${GROUP}->-100999`]);
     expect(telegram.messages(-100999).map((m) => m.text?.includes('Story 1'))).toEqual([true, false]);
     expect(telegram.messages(-100999)).toHaveLength(2);
@@ -162,7 +171,7 @@ describe('delivery through the platform fakes', () => {
 
   it('queues a 40-item burst to one chat and delivers all of it in order', async () => {
     const outbox = await startWorker();
-    const burst = Array.from({ length: 40 }, (_, i) => makeAlert(i + 1, telegramTo));
+    const burst = Array.from({ length: 40 }, (_, i) => makeAlert({ n: i + 1, to: telegramTo }));
     await deliverAll(outbox, burst);
     const texts = telegram.messages(GROUP).map((m) => /Story (\d+)/.exec(m.text ?? '')?.[1]);
     expect(texts).toEqual(burst.map((_, i) => String(i + 1)));
@@ -170,7 +179,7 @@ describe('delivery through the platform fakes', () => {
 
   it('collapses a burst into a digest beyond the threshold, still listing every story', async () => {
     const outbox = await startWorker({ digestThreshold: 5 });
-    const burst = Array.from({ length: 40 }, (_, i) => makeAlert(i + 1, telegramTo));
+    const burst = Array.from({ length: 40 }, (_, i) => makeAlert({ n: i + 1, to: telegramTo }));
     await deliverAll(outbox, burst);
     const messages = telegram.messages(GROUP);
     expect(messages.length).toBeLessThanOrEqual(7);

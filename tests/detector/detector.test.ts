@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FeedItem } from '../../src/core/feed.js';
 import { detectNewItems } from '../../src/detector/index.js';
-import { tempStore } from '../helpers/store.js';
+import { tempStore } from '../support/store.js';
 
 const item = (key: string, published?: Date): FeedItem => ({ key, title: key, html: '', categories: [], published });
 

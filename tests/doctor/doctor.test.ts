@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
-import { startFeedServer, testItem, type FeedServer } from '../helpers/feed-server.js';
-import { runTaza } from '../helpers/taza-process.js';
+import { startFeedServer, testItem, type FeedServer } from '../support/feed-server.js';
+import { runTaza } from '../support/taza-process.js';
 
 const GUILD = '1300000000000000001';
 const NEWS_CHANNEL = '1300000000000000002';
@@ -99,7 +99,7 @@ describe('taza doctor', () => {
     expect(line(`Telegram chat ${GROUP}`)).toBe(
       `✓ Telegram chat ${GROUP}: "Crypto watchers" (supergroup): the bot can post (member)`,
     );
-    expect(line('feed ')).toBe(`✓ feed ${feeds.url('news')}: 200, rss, 1 items ("Test feed news")`);
+    expect(line('feed ')).toBe(`✓ feed ${feeds.url('news')}: 200, rss, 1 item ("Test feed news")`);
     expect(lines.at(-1)).toBe('All checks passed.');
   });
 

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
-import { startFeedServer, testItem, type FeedServer } from '../helpers/feed-server.js';
-import { runTaza, type TazaProcess } from '../helpers/taza-process.js';
+import { startFeedServer, testItem, type FeedServer } from '../support/feed-server.js';
+import { runTaza, type TazaProcess } from '../support/taza-process.js';
 
 const CHANNEL = '200000000000000001';
 const CHAT = -100777;

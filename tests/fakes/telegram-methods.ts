@@ -1,6 +1,6 @@
 /** The Bot API methods the fake Telegram answers (everything except getUpdates, which needs the connection). */
 import { preciseNow } from './recorder.js';
-import type { HtmlCheck } from './telegram-html.js';
+import type { HtmlCheck } from '../support/telegram-html.js';
 import type { FakeTelegramChat, SentTelegramMessage } from './telegram.js';
 
 export interface StoredFile {

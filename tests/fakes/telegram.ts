@@ -16,7 +16,7 @@ import {
   sendJson,
   type FaultHandle,
 } from './recorder.js';
-import { checkTelegramHtml } from './telegram-html.js';
+import { checkTelegramHtml } from '../support/telegram-html.js';
 import { createTelegramMethods, type FakeTelegramState } from './telegram-methods.js';
 
 export type TelegramChatType = 'private' | 'group' | 'supergroup' | 'channel';

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
-import { startFeedServer, testItem, type FeedServer } from '../helpers/feed-server.js';
-import { runTaza, type TazaProcess } from '../helpers/taza-process.js';
+import { startFeedServer, testItem, type FeedServer } from '../support/feed-server.js';
+import { runTaza, type TazaProcess } from '../support/taza-process.js';
 
 const GROUP = '-1001000000001';
 

@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startHttpServer, type HttpServer, type ProbeReport } from '../../src/observability/http-server.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { healthProbe, readinessProbe } from '../../src/observability/probes.js';
-import { DeliveryError } from '../../src/sinks/sink.js';
-import { captureLogger } from '../helpers/logger.js';
-import { makeAlert } from '../helpers/alerts.js';
+import { DeliveryError } from '../../src/outbox/sink.js';
+import { captureLogger } from '../support/logger.js';
+import { makeAlert } from '../support/alerts.js';
 import { sampleValue } from './prom-text.js';
 
 describe('startHttpServer', () => {
@@ -134,11 +134,10 @@ describe('createMetrics', () => {
     metrics.pipeline.itemsSeen(7);
     metrics.pipeline.alertsMatched(2);
     const hooks = metrics.deliveryHooks();
-    const alert = makeAlert(
-      1,
-      { platform: 'discord', id: '123456789012345678' },
-      { firstSeenAt: new Date(Date.now() - 42_000).toISOString() },
-    );
+    const alert = makeAlert({
+      to: { platform: 'discord', id: '123456789012345678' },
+      overrides: { firstSeenAt: new Date(Date.now() - 42_000).toISOString() },
+    });
     hooks.onSent?.(alert, { alert, status: 'pending', seq: 1, attempts: 0, nextAttemptAt: alert.createdAt });
     hooks.onFailed?.(alert, new DeliveryError('transient', 'timeout'));
     pending.push('2026-01-01T00:08:00Z');

@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/core/alert.js';
 import { DeliveryWorker, type DeliveryHooks } from '../../src/outbox/delivery.js';
 import { Outbox } from '../../src/outbox/outbox.js';
-import { DeliveryError, type Sink } from '../../src/sinks/sink.js';
-import { condition, makeAlert } from '../helpers/alerts.js';
-import { captureLogger } from '../helpers/logger.js';
-import { tempStore } from '../helpers/store.js';
+import { DeliveryError, type Sink } from '../../src/outbox/sink.js';
+import { makeAlert } from '../support/alerts.js';
+import { condition } from '../support/wait.js';
+import { captureLogger } from '../support/logger.js';
+import { tempStore } from '../support/store.js';
 
 /** A sink that records sends and fails as scripted. */
 function scriptedSink(script: Array<DeliveryError | 'ok'> = []) {
@@ -54,8 +55,8 @@ describe('delivery worker', () => {
     settled = all.notify;
     worker = new DeliveryWorker({ outbox, sinks: { telegram: sink }, logger, hooks: hooks(), digestThreshold: 0 });
     worker.start();
-    for (const n of [1, 2, 3]) await outbox.enqueue(makeAlert(n));
-    expect(await outbox.enqueue(makeAlert(1))).toBe(false);
+    for (const n of [1, 2, 3]) await outbox.enqueue(makeAlert({ n }));
+    expect(await outbox.enqueue(makeAlert({ n: 1 }))).toBe(false);
     await all.done;
     expect(sent.map((a) => a.id)).toEqual(['alert-1', 'alert-2', 'alert-3']);
     const logged = lines.filter((l) => l.event === 'alert.sent');
@@ -79,7 +80,7 @@ describe('delivery worker', () => {
     settled = all.notify;
     worker = new DeliveryWorker({ outbox, sinks: { telegram: sink }, logger: captureLogger().logger, hooks: hooks() });
     worker.start();
-    await outbox.enqueue(makeAlert(1));
+    await outbox.enqueue(makeAlert({ n: 1 }));
     await all.done;
     expect(attempts).toHaveLength(3);
     expect(sent).toHaveLength(1);
@@ -103,8 +104,8 @@ describe('delivery worker', () => {
     settled = done.notify;
     worker = new DeliveryWorker({ outbox, sinks: { telegram: sink }, logger: captureLogger().logger, hooks: hooks() });
     worker.start();
-    await outbox.enqueue(makeAlert(1, { platform: 'telegram', id: '-1' }));
-    await outbox.enqueue(makeAlert(2, { platform: 'telegram', id: '-2' }));
+    await outbox.enqueue(makeAlert({ n: 1, to: { platform: 'telegram', id: '-1' } }));
+    await outbox.enqueue(makeAlert({ n: 2, to: { platform: 'telegram', id: '-2' } }));
     await done.done;
     expect(sent).toEqual(['alert-2']);
     expect(outbox.depth()).toBe(1);
@@ -122,8 +123,8 @@ describe('delivery worker', () => {
       logger: captureLogger().logger,
       hooks: hooks({ onPermanentFailure: async (d, reason) => void paused.push(`${d.id}:${reason}`) }),
     });
-    await outbox.enqueue(makeAlert(1));
-    await outbox.enqueue(makeAlert(2));
+    await outbox.enqueue(makeAlert({ n: 1 }));
+    await outbox.enqueue(makeAlert({ n: 2 }));
     worker.start();
     await done.done;
     await worker.stop();
@@ -143,8 +144,8 @@ describe('delivery worker', () => {
       logger: captureLogger().logger,
       hooks: hooks({ onMoved: async (f, t) => void moved.push(`${f.id}->${t.id}`) }),
     });
-    await outbox.enqueue(makeAlert(1));
-    await outbox.enqueue(makeAlert(2));
+    await outbox.enqueue(makeAlert({ n: 1 }));
+    await outbox.enqueue(makeAlert({ n: 2 }));
     worker.start();
     await all.done;
     expect(moved).toEqual(['-100123->-1009999']);
@@ -157,7 +158,7 @@ describe('delivery worker', () => {
     const { logger, lines } = captureLogger();
     const all = condition(() => outbox.depth() === 0);
     settled = all.notify;
-    for (let n = 1; n <= 12; n++) await outbox.enqueue(makeAlert(n));
+    for (let n = 1; n <= 12; n++) await outbox.enqueue(makeAlert({ n }));
     worker = new DeliveryWorker({ outbox, sinks: { telegram: sink }, logger, hooks: hooks(), digestThreshold: 3 });
     worker.start();
     await all.done;
@@ -170,7 +171,7 @@ describe('delivery worker', () => {
 
   it('sends what was pending before a restart', async () => {
     const first = await Outbox.load(env.store);
-    await first.enqueue(makeAlert(1));
+    await first.enqueue(makeAlert({ n: 1 }));
     const store = await env.reopen();
     const outbox = await Outbox.load(store);
     expect(outbox.depth()).toBe(1);
@@ -183,6 +184,6 @@ describe('delivery worker', () => {
     expect(sent[0]!.id).toBe('alert-1');
     const again = await Outbox.load(store);
     expect(again.depth()).toBe(0);
-    expect(await again.enqueue(makeAlert(1))).toBe(false);
+    expect(await again.enqueue(makeAlert({ n: 1 }))).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processFeed } from '../../src/pipeline/process-feed.js';
 import { FAILURES_BEFORE_NOTICE } from '../../src/pipeline/feed-health.js';
-import { startFeedServer, testItem, type FeedServer } from '../helpers/feed-server.js';
-import { testPipeline } from '../helpers/pipeline.js';
+import { withPause } from '../../src/subscriptions/rules.js';
+import { startFeedServer, testItem, type FeedServer } from '../support/feed-server.js';
+import { testPipeline } from '../support/pipeline.js';
 
 describe('the pipeline, one feed check at a time', () => {
   let server: FeedServer;
@@ -170,10 +171,7 @@ describe('the pipeline, one feed check at a time', () => {
     server.setItems('a', [testItem(0, 'old')]);
     const { feed, subscription } = await subscribe('a', 'bitcoin');
     await processFeed(t.deps, feed.id);
-    await t.deps.subscriptions.save({
-      ...subscription,
-      paused: { reason: 'by admin', at: new Date().toISOString(), by: 'user' },
-    });
+    await t.deps.subscriptions.save(withPause(subscription, 'by admin', 'user', new Date()));
     server.publish('a', testItem(9, 'Bitcoin news'));
     await processFeed(t.deps, feed.id);
     expect(t.deps.outbox.depth()).toBe(0);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FeedRegistry } from '../../src/registry/feeds.js';
-import { tempStore } from '../helpers/store.js';
+import { tempStore } from '../support/store.js';
 
 describe('the feed registry', () => {
   let env: Awaited<ReturnType<typeof tempStore>>;

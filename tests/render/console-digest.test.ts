@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DiscordMessage, renderConsole, renderDigest, type TelegramMessage } from '../../src/render/index.js';
-import { expectDiscordWithinLimits, expectTelegramWithinLimits } from './helpers/limits.js';
-import { makeAlert } from './helpers/make-alert.js';
+import { expectDiscordWithinLimits, expectTelegramWithinLimits } from '../support/limits.js';
+import { makeAlert } from '../support/alerts.js';
 
 describe('renderConsole', () => {
   it('prints title, source and time, summary, link and matched terms as plain text', () => {
@@ -11,6 +11,7 @@ describe('renderConsole', () => {
         link: 'https://news.example/btc',
         published: '2025-12-12T22:20:18Z',
         html: '<p>Bitcoin rose. Traders cheered.</p>',
+        feedTitle: 'Example Feed',
         terms: ['bitcoin'],
       }),
     );

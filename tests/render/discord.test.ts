@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DISCORD_LIMITS, renderDiscord } from '../../src/render/index.js';
-import { makeAlert } from './helpers/make-alert.js';
-import { expectDiscordWithinLimits } from './helpers/limits.js';
+import { makeAlert } from '../support/alerts.js';
+import { expectDiscordWithinLimits } from '../support/limits.js';
 
 describe('renderDiscord', () => {
   const alert = makeAlert({
@@ -33,7 +33,14 @@ describe('renderDiscord', () => {
   });
 
   it('leaves out the url, timestamp, description and fields it has no valid value for', () => {
-    const bare = makeAlert({ title: 'T', link: 'javascript:alert(1)', published: 'not a date', html: '' });
+    const bare = makeAlert({
+      title: 'T',
+      link: 'javascript:alert(1)',
+      published: 'not a date',
+      html: '',
+      feedTitle: 'Example Feed',
+      terms: [],
+    });
     const [embed] = renderDiscord(bare).embeds;
     expect(embed).toEqual({ title: 'T', color: expect.any(Number), footer: { text: 'Example Feed' } });
   });

@@ -1,8 +1,11 @@
-/** The hostile items: each must render safely and readably on Discord, Telegram and the console. */
+/**
+ * Hostile and awkward items (mentions, markup and HTML in a title, a very long article, an item with only a link,
+ * a summary that is all boilerplate): each must render safely and readably on Discord, Telegram and the console.
+ */
 import { describe, expect, it } from 'vitest';
 import { renderConsole, renderDiscord, renderTelegram } from '../../src/render/index.js';
-import { expectDiscordWithinLimits, expectTelegramWithinLimits } from './helpers/limits.js';
-import { makeAlert } from './helpers/make-alert.js';
+import { expectDiscordWithinLimits, expectTelegramWithinLimits } from '../support/limits.js';
+import { makeAlert } from '../support/alerts.js';
 
 const HOSTILE_TITLE = '@everyone <@&123> **bold** <b>x</b> & "q"';
 /** What Discord displays for escaped markdown: backslashes before punctuation hidden, zero-width spaces invisible. */
@@ -85,7 +88,7 @@ describe('an item with only a link', () => {
   });
 
   it('still renders something readable with neither title nor link', () => {
-    const bare = makeAlert({ title: '', html: '' });
+    const bare = makeAlert({ title: '', link: undefined, html: '' });
     expect(renderDiscord(bare).embeds[0]?.title).toBe('(untitled item)');
     expect(expectTelegramWithinLimits(renderTelegram(bare)).startsWith('(untitled item)')).toBe(true);
   });

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderConsole, renderDiscord, renderDigest, renderTelegram } from '../../src/render/index.js';
-import { expectDiscordWithinLimits, expectTelegramWithinLimits } from './helpers/limits.js';
-import { makeAlert } from './helpers/make-alert.js';
+import { expectDiscordWithinLimits, expectTelegramWithinLimits } from '../support/limits.js';
+import { makeAlert } from '../support/alerts.js';
 
 interface ItemFixture {
   feedTitle: string;

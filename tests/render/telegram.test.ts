@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderTelegram, TELEGRAM_LIMITS, telegramLength } from '../../src/render/index.js';
-import { makeAlert } from './helpers/make-alert.js';
-import { expectTelegramWithinLimits } from './helpers/limits.js';
+import { makeAlert } from '../support/alerts.js';
+import { expectTelegramWithinLimits } from '../support/limits.js';
 
 describe('renderTelegram', () => {
   it('renders a bold linked title, the summary, source and time, and the matched terms', () => {

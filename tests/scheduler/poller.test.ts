@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FeedRegistry } from '../../src/registry/feeds.js';
 import { HostLimiter } from '../../src/scheduler/host-limiter.js';
 import { Poller } from '../../src/scheduler/poller.js';
-import { captureLogger } from '../helpers/logger.js';
-import { tempStore } from '../helpers/store.js';
+import { captureLogger } from '../support/logger.js';
+import { tempStore } from '../support/store.js';
 
 describe('the poller', () => {
   afterEach(() => vi.useRealTimers());

@@ -9,7 +9,7 @@
 import type Keyv from 'keyv';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { allValues, StoreError, type Store } from '../../src/store/open.js';
-import type { FeedRecord, OutboxEntry, Subscription } from '../../src/store/records.js';
+import type { FeedRecord, OutboxEntry, Subscription } from '../../src/core/records.js';
 
 const NAMESPACES = ['feeds', 'subscriptions', 'seen', 'outbox', 'stories', 'meta'] as const;
 

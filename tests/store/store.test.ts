@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allValues } from '../../src/store/open.js';
-import { tempStore } from '../helpers/store.js';
+import { tempStore } from '../support/store.js';
 
 describe('the embedded store', () => {
   let env: Awaited<ReturnType<typeof tempStore>>;

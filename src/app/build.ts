@@ -1,0 +1,290 @@
+/**
+ * The composition root, the only module that knows all the others. buildApp() makes every part from the config —
+ * store, registries, fetcher, pipeline, platforms, delivery worker, poller, command layer — without starting any;
+ * App.start() then starts them in order, and App.stop() stops whatever was started. startApp() is both.
+ * Tests build the same app with a few parts replaced (overrides), so there is one wiring.
+ */
+import type { PlatformAdapter } from '../chat/adapter.js';
+import { createCommandServices } from '../chat/services.js';
+import { createCommandLayer, type CommandLayer } from '../chat/start.js';
+import type { Config } from '../config/schema.js';
+import { DEFAULT_SUBSCRIPTIONS_FILE, readSubscriptionsFile } from '../config/subscriptions-file.js';
+import type { Platform } from '../core/destination.js';
+import { createFetcher, createNetworkPolicy, type Resolver } from '../fetcher/index.js';
+import type { Fetcher } from '../fetcher/types.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { startHttpServer, type HttpServer } from '../observability/http-server.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { healthProbe, readinessProbe } from '../observability/probes.js';
+import { DeliveryWorker } from '../outbox/delivery.js';
+import { Outbox } from '../outbox/outbox.js';
+import type { Sink } from '../outbox/sink.js';
+import type { PipelineDeps } from '../pipeline/deps.js';
+import { processFeed } from '../pipeline/process-feed.js';
+import { FeedRegistry } from '../registry/feeds.js';
+import { SubscriptionRegistry } from '../registry/subscriptions.js';
+import { HostLimiter } from '../scheduler/host-limiter.js';
+import { Poller } from '../scheduler/poller.js';
+import { openStore, type Store } from '../store/open.js';
+import { moveDestination, pauseDestination } from '../subscriptions/rules.js';
+import { createPlatforms } from './platforms.js';
+import { seedFromFile } from './seed.js';
+import { userAgent } from './version.js';
+
+/** Parts a test (or another front end) supplies instead of the ones the config would give. */
+export interface AppOverrides {
+  /** Default: JSON logs to stderr at LOG_LEVEL, tokens scrubbed. */
+  logger?: Logger;
+  /** The fetcher for feeds and for the commands' fetches. Default: one with USER_AGENT and ALLOW_PRIVATE_NETWORKS. */
+  fetcher?: Fetcher;
+  /** DNS for the commands' private-network check. */
+  resolver?: Resolver;
+  /** The platforms to post to and serve commands on, instead of the console plus those with a token. */
+  platforms?: PlatformAdapter[];
+  /** Where the command files are. Default: commands/. */
+  commandsDir?: string;
+  /** The clock for feed checks, commands, delivery and pauses. */
+  now?: () => Date;
+  /** Called after each delivery attempt has been recorded (sent and marked, or rescheduled). */
+  onDeliverySettled?: () => void;
+}
+
+export interface App {
+  config: Config;
+  store: Store;
+  feeds: FeedRegistry;
+  subscriptions: SubscriptionRegistry;
+  outbox: Outbox;
+  fetcher: Fetcher;
+  poller: Poller;
+  delivery: DeliveryWorker;
+  sinks: Partial<Record<Platform, Sink>>;
+  pipeline: PipelineDeps;
+  commands: CommandLayer;
+  logger: Logger;
+  metrics: Metrics;
+  /** The health and metrics server, once started. */
+  http?: HttpServer;
+  /**
+   * Starts the HTTP server, the poller (unless `polling` is false: tests check feeds themselves), the platforms,
+   * their commands and the delivery worker.
+   */
+  start(options?: { polling?: boolean }): Promise<void>;
+  /** Stops what was started (also after a start() that failed) and closes the store. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger =
+    overrides.logger ??
+    createLogger({
+      level: config.LOG_LEVEL,
+      pretty: config.PRETTY_LOGS,
+      secrets: [config.DISCORD_TOKEN, config.TELEGRAM_TOKEN],
+    });
+  const store = await openStore({ storeUrl: config.STORE_URL, dataDir: config.DATA_DIR });
+  logger.info({ event: 'store.opened', location: store.location }, 'store opened');
+  try {
+    return await assemble(config, overrides, logger, store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** buildApp, then App.start; what started is stopped again (and the store closed) if start-up fails. */
+export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const app = await buildApp(config, overrides);
+  try {
+    await app.start();
+  } catch (error) {
+    await app.stop();
+    throw error;
+  }
+  return app;
+}
+
+async function assemble(config: Config, overrides: AppOverrides, logger: Logger, store: Store): Promise<App> {
+  const now = overrides.now ?? (() => new Date());
+  const feeds = await FeedRegistry.load(store);
+  const subscriptions = await SubscriptionRegistry.load(store);
+  const outbox = await Outbox.load(store);
+
+  const file = readSubscriptionsFile(config.TAZA_CONFIG);
+  for (const problem of file.problems) logger.warn({ event: 'config.subscription-invalid', file: file.path }, problem);
+  if (file.path) await seedFromFile(file.subscriptions, feeds, subscriptions, logger);
+
+  const fetcher =
+    overrides.fetcher ??
+    createFetcher({
+      userAgent: userAgent(config.USER_AGENT),
+      networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS),
+    });
+  const metrics = createMetrics();
+  const pipeline: PipelineDeps = {
+    metrics: metrics.pipeline,
+    store,
+    feeds,
+    subscriptions,
+    outbox,
+    fetcher,
+    logger,
+    settings: {
+      pollIntervalMs: config.POLL_INTERVAL,
+      minPollIntervalMs: config.MIN_POLL_INTERVAL,
+      maxItemAgeMs: config.MAX_ITEM_AGE,
+      summaryMaxSentences: config.SUMMARY_MAX_SENTENCES,
+      summaryMaxChars: config.SUMMARY_MAX_CHARS,
+    },
+    ...(overrides.now ? { now } : {}),
+  };
+
+  const platforms = overrides.platforms ?? (await createPlatforms(config, logger));
+  const sinks: Partial<Record<Platform, Sink>> = {};
+  for (const { sink } of platforms) sinks[sink.platform] = sink;
+  const delivery = new DeliveryWorker({
+    outbox,
+    sinks,
+    logger,
+    digestThreshold: config.DIGEST_THRESHOLD,
+    hooks: {
+      ...metrics.deliveryHooks(),
+      onPermanentFailure: async (destination, reason) => {
+        await pauseDestination(subscriptions, destination, reason, now());
+      },
+      onMoved: async (from, to) => {
+        await moveDestination(subscriptions, from, to);
+      },
+      ...(overrides.onDeliverySettled ? { onSettled: overrides.onDeliverySettled } : {}),
+    },
+    ...(overrides.now ? { now: () => now().getTime() } : {}),
+  });
+  const limiter = new HostLimiter({
+    globalConcurrency: config.FETCH_CONCURRENCY,
+    perHostConcurrency: config.PER_HOST_CONCURRENCY,
+    perHostGapMs: config.PER_HOST_GAP,
+  });
+  const poller = new Poller({
+    feeds,
+    limiter,
+    logger,
+    check: (feedId) => processFeed(pipeline, feedId),
+    ...(overrides.now ? { now: () => now().getTime() } : {}),
+  });
+  const commands = await createCommandLayer({
+    services: createCommandServices({
+      config,
+      feeds,
+      subscriptions,
+      pipeline,
+      poller,
+      logger,
+      fetcher,
+      resolver: overrides.resolver,
+    }),
+    adapters: platforms.flatMap((platform) => (platform.commands ? [platform.commands] : [])),
+    logger,
+    commandsDir: overrides.commandsDir,
+  });
+
+  let flushTimer: NodeJS.Timeout | undefined;
+  let stopping: Promise<void> | undefined;
+  const app: App = {
+    config,
+    store,
+    feeds,
+    subscriptions,
+    outbox,
+    fetcher,
+    poller,
+    delivery,
+    sinks,
+    pipeline,
+    commands,
+    logger,
+    metrics,
+    async start(options = {}) {
+      // Observability starts before the platforms connect, so /readyz can say what is still connecting.
+      metrics.observe({
+        outboxDepth: () => outbox.depth(),
+        oldestPendingAt: () => outbox.oldestPendingAt(),
+        feeds: () => feeds.all(),
+        subscriptions: () => subscriptions.all(),
+        platforms: Object.keys(sinks) as Platform[],
+      });
+      app.http = await startHttpServer({
+        host: config.HTTP_HOST,
+        port: config.HTTP_PORT,
+        health: healthProbe(store),
+        ready: readinessProbe(sinks),
+        metrics,
+        logger,
+      });
+
+      // Polling starts before the platforms log in: what it finds waits in the outbox until they are connected.
+      if (options.polling !== false) poller.start();
+      // Check times of unchanged feeds are written in batches (see FeedRegistry.saveLater).
+      flushTimer = setInterval(() => {
+        feeds
+          .flush()
+          .catch((error: unknown) =>
+            logger.error({ event: 'store.flush-failed', err: error }, 'could not save feed check times'),
+          );
+      }, 60_000);
+      flushTimer.unref();
+
+      await Promise.all(
+        Object.values(sinks).map(async (sink) => {
+          try {
+            await sink.start();
+            logger.info({ event: 'sink.connected', platform: sink.platform }, `${sink.platform} connected`);
+          } catch (error) {
+            // A platform that cannot connect must not stop the others: its alerts wait in the outbox.
+            logger.error(
+              { event: 'sink.failed', platform: sink.platform, err: error },
+              `${sink.platform} could not connect`,
+            );
+          }
+        }),
+      );
+      await commands.start();
+      delivery.start();
+      logger.info(
+        {
+          event: 'app.started',
+          feeds: feeds.all().length,
+          subscriptions: subscriptions.all().length,
+          pending: outbox.depth(),
+        },
+        'Taza is running',
+      );
+      if (subscriptions.all().length === 0) logger.info({ event: 'app.no-subscriptions' }, noSubscriptionsHint(app));
+    },
+    stop() {
+      stopping ??= (async () => {
+        await commands.stop();
+        await poller.stop();
+        clearInterval(flushTimer);
+        await feeds.flush();
+        await delivery.stop();
+        await Promise.allSettled(Object.values(sinks).map((sink) => sink.stop()));
+        await app.http?.close();
+        await store.close();
+        logger.info({ event: 'app.stopped' }, 'Taza stopped');
+      })();
+      return stopping;
+    },
+  };
+  return app;
+}
+
+/** What a new user can do next when Taza has nothing to watch. */
+function noSubscriptionsHint(app: App): string {
+  const file = app.config.TAZA_CONFIG ?? `${DEFAULT_SUBSCRIPTIONS_FILE} (or the file TAZA_CONFIG names)`;
+  const chats = app.commands.platforms.map((p) => (p === 'discord' ? 'a Discord server' : 'a Telegram chat'));
+  const command =
+    chats.length > 0
+      ? `send /subscribe in ${chats.join(' or ')}`
+      : 'set DISCORD_TOKEN or TELEGRAM_TOKEN and send /subscribe in a server or chat';
+  return `no subscriptions yet: list feeds and keywords in ${file}, or ${command}`;
+}

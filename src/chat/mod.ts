@@ -1,0 +1,25 @@
+/**
+ * Everything a command file in commands/ needs, in one place: defining a command, the reply markup and wording,
+ * the subscription rules, and the query language's description. Command files import this module only (eslint
+ * refuses deeper imports), so the framework's inside can change without touching them.
+ */
+export { defineCommand } from './definition.js';
+export { formatExample, usageLine } from './usage.js';
+export { UserError } from './reply/errors.js';
+export { bold, code, esc, link } from './reply/markup.js';
+export { feedLine, feedName, plural, relativeTime, subscriptionEntry } from './reply/format.js';
+export { describeQuery, MAX_QUERY_CHARS } from '../matcher/index.js';
+export { resolveFeedSource } from '../subscriptions/feed-source.js';
+export { formatItem, formatSample, matchItems } from '../subscriptions/item-matches.js';
+export { loadFeed } from '../subscriptions/load-feed.js';
+export { readOpml, writeOpml } from '../subscriptions/opml.js';
+export { compileQuery } from '../subscriptions/query.js';
+export {
+  addSubscription,
+  changeQuery,
+  checkQuota,
+  ownSubscription,
+  pauseSubscription,
+  removeSubscription,
+  resumeSubscription,
+} from '../subscriptions/rules.js';

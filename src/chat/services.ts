@@ -1,0 +1,41 @@
+/** What command handlers may use: the subscription rules' services, built once from the app's parts. */
+import type { Config } from '../config/schema.js';
+import { createNetworkPolicy, type Resolver } from '../fetcher/index.js';
+import type { Fetcher } from '../fetcher/types.js';
+import type { Logger } from '../log/logger.js';
+import type { PipelineDeps } from '../pipeline/deps.js';
+import type { FeedRegistry } from '../registry/feeds.js';
+import type { SubscriptionRegistry } from '../registry/subscriptions.js';
+import { PRESETS, type Preset } from '../subscriptions/presets.js';
+import type { SubscriptionServices } from '../subscriptions/services.js';
+
+export type CommandServices = SubscriptionServices;
+
+export interface ServiceInputs {
+  config: Pick<Config, 'ALLOW_PRIVATE_NETWORKS' | 'SUBSCRIPTION_QUOTA'>;
+  feeds: FeedRegistry;
+  subscriptions: SubscriptionRegistry;
+  pipeline: PipelineDeps;
+  poller: { checkNow(feedId: string): Promise<void>; wake(): void };
+  logger: Logger;
+  fetcher?: Fetcher;
+  resolver?: Resolver;
+  presets?: readonly Preset[];
+}
+
+export function createCommandServices(inputs: ServiceInputs): CommandServices {
+  return {
+    feeds: inputs.feeds,
+    subscriptions: inputs.subscriptions,
+    pipeline: inputs.pipeline,
+    fetcher: inputs.fetcher ?? inputs.pipeline.fetcher,
+    networkPolicy: createNetworkPolicy(inputs.config.ALLOW_PRIVATE_NETWORKS),
+    resolver: inputs.resolver,
+    checkNow: (feedId) => inputs.poller.checkNow(feedId),
+    wake: () => inputs.poller.wake(),
+    quota: inputs.config.SUBSCRIPTION_QUOTA,
+    presets: inputs.presets ?? PRESETS,
+    logger: inputs.logger,
+    now: inputs.pipeline.now ?? (() => new Date()),
+  };
+}

@@ -1,0 +1,70 @@
+/** The data model: one record type per keyv namespace. Plain JSON (dates as ISO strings) so every backend stores it alike. */
+import type { Alert } from './alert.js';
+import type { Destination } from './destination.js';
+
+export interface FeedError {
+  kind: string;
+  message: string;
+  at: string;
+  status?: number;
+}
+
+/** A feed and everything the poller remembers about it. Keyed by `id`, which never changes (even when the URL does). */
+export interface FeedRecord {
+  id: string;
+  url: string;
+  title?: string;
+  link?: string;
+  language?: string;
+  etag?: string;
+  lastModified?: string;
+  /** Hash of the last body, to skip parsing a byte-identical 200. */
+  bodyHash?: string;
+  lastCheckAt?: string;
+  lastSuccessAt?: string;
+  lastUnconditionalAt?: string;
+  lastError?: FeedError;
+  /** Consecutive failures; 0 after a success. */
+  failures: number;
+  /** Whether subscribers have been told the feed is failing (so they are told once, and told when it recovers). */
+  failingNotified?: boolean;
+  nextCheckAt: string;
+  /** False until the first successful fetch, which records the items already there without alerting. */
+  baselineTaken: boolean;
+  disabled?: { reason: string; at: string };
+  /** Summarize from the article page when an item carries only a snippet (the subscriptions file's `fullText`). */
+  fullText?: boolean;
+  createdAt: string;
+}
+
+export interface Subscription {
+  /** Short id an admin can type: `unsubscribe id:k3x9qa`. */
+  id: string;
+  feedId: string;
+  /** The keyword query exactly as the admin typed it ('' = every new item). */
+  query: string;
+  destination: Destination;
+  /** Who owns it: a Discord guild id, a Telegram chat id, or `file` for the subscriptions file. */
+  scope: string;
+  source: 'file' | 'command';
+  paused?: { reason: string; at: string; by: 'user' | 'delivery' };
+  createdAt: string;
+  createdBy?: string;
+  lastAlertAt?: string;
+}
+
+export interface SeenRecord {
+  firstSeenAt: string;
+}
+
+export type OutboxStatus = 'pending' | 'done';
+
+export interface OutboxEntry {
+  alert: Alert;
+  status: OutboxStatus;
+  /** Monotonic order of creation, so each destination is served oldest first. */
+  seq: number;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError?: string;
+}

@@ -1,0 +1,41 @@
+/**
+ * `resume missed:yes`: the feed's current items published while the subscription was paused, matched and put in
+ * the outbox like any alert. Alert ids are the pipeline's (subscription + feed + item), so nothing is posted twice.
+ */
+import { buildAlert, enqueueAlert } from '../pipeline/alert.js';
+import type { FeedRecord, Subscription } from '../core/records.js';
+import { matchItems } from './item-matches.js';
+import type { LoadedFeed } from './load-feed.js';
+import { compileQuery } from './query.js';
+import type { SubscriptionServices } from './services.js';
+
+export async function enqueueMissed(
+  services: SubscriptionServices,
+  subscription: Subscription,
+  feed: FeedRecord,
+  loaded: LoadedFeed,
+  since: Date,
+): Promise<number> {
+  const now = services.now();
+  const { settings } = services.pipeline;
+  // Strictly after the pause began: an earlier item may already have been posted, or deliberately skipped.
+  const from = since.getTime();
+  const missed = matchItems(loaded, compileQuery(subscription.query))
+    .filter((m) => m.result.matched && m.item.published !== undefined && m.item.published.getTime() >= from)
+    .reverse();
+  let count = 0;
+  for (const { item, result } of missed) {
+    const alert = buildAlert({
+      subscription,
+      feed,
+      parsed: loaded.parsed,
+      item,
+      result,
+      firstSeenAt: now.toISOString(),
+      now,
+      settings,
+    });
+    if ((await enqueueAlert(services.pipeline, alert, now)) === 'enqueued') count++;
+  }
+  return count;
+}

@@ -1,0 +1,117 @@
+/**
+ * OPML 2.0 for export and import. Each subscription is an <outline type="rss" xmlUrl=…>; Taza's own attributes
+ * (taza:keywords, taza:paused) carry the query and state, so export → import reproduces the subscriptions. An
+ * OPML file from another reader has no keywords: its feeds are imported with an empty query (every new item).
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+const TAZA_OPML_NS = 'https://taza.invalid/ns/opml/1';
+
+export interface OpmlEntry {
+  url: string;
+  title?: string;
+  htmlUrl?: string;
+  keywords: string;
+  paused?: boolean;
+}
+
+function attribute(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#9;');
+}
+
+export function writeOpml(title: string, entries: readonly OpmlEntry[], now = new Date()): string {
+  const outlines = entries.map((entry) => {
+    const name = entry.title || entry.url;
+    const attrs = [
+      `type="rss"`,
+      `text="${attribute(name)}"`,
+      `title="${attribute(name)}"`,
+      `xmlUrl="${attribute(entry.url)}"`,
+      ...(entry.htmlUrl ? [`htmlUrl="${attribute(entry.htmlUrl)}"`] : []),
+      `taza:keywords="${attribute(entry.keywords)}"`,
+      ...(entry.paused ? [`taza:paused="true"`] : []),
+    ];
+    return `    <outline ${attrs.join(' ')}/>`;
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<opml version="2.0" xmlns:taza="${TAZA_OPML_NS}">`,
+    '  <head>',
+    `    <title>${attribute(title)}</title>`,
+    `    <dateCreated>${now.toUTCString()}</dateCreated>`,
+    '  </head>',
+    '  <body>',
+    ...outlines,
+    '  </body>',
+    '</opml>',
+    '',
+  ].join('\n');
+}
+
+export type OpmlReadResult = { ok: true; entries: OpmlEntry[]; skipped: number } | { ok: false; error: string };
+
+type XmlNode = Record<string, unknown>;
+
+function collectOutlines(node: unknown, out: XmlNode[]): void {
+  const list = Array.isArray(node) ? node : node === undefined ? [] : [node];
+  for (const item of list) {
+    if (!item || typeof item !== 'object') continue;
+    out.push(item as XmlNode);
+    collectOutlines((item as XmlNode).outline, out);
+  }
+}
+
+function attr(node: XmlNode, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const found = Object.keys(node).find((key) => key.toLowerCase() === `@_${name.toLowerCase()}`);
+    const value = found === undefined ? undefined : node[found];
+    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  }
+  return undefined;
+}
+
+/** Reads the feeds of an OPML document (nested folders too); outlines without xmlUrl are folders, not counted. */
+export function readOpml(text: string): OpmlReadResult {
+  const body = text.replace(/^\uFEFF/, '');
+  const valid = XMLValidator.validate(body);
+  if (valid !== true)
+    return { ok: false, error: `the file is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})` };
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    parseAttributeValue: false,
+    processEntities: true,
+    htmlEntities: true,
+  });
+  const document = parser.parse(body) as XmlNode;
+  const opml = document.opml as XmlNode | undefined;
+  if (!opml || typeof opml !== 'object')
+    return { ok: false, error: 'the file is XML but not OPML (it has no <opml> root)' };
+  const outlines: XmlNode[] = [];
+  collectOutlines((opml.body as XmlNode | undefined)?.outline, outlines);
+  const entries: OpmlEntry[] = [];
+  let skipped = 0;
+  for (const outline of outlines) {
+    const url = attr(outline, 'xmlUrl');
+    if (!url) {
+      if (outline.outline === undefined) skipped++;
+      continue;
+    }
+    const paused = attr(outline, 'taza:paused') === 'true';
+    entries.push({
+      url,
+      keywords: attr(outline, 'taza:keywords') ?? '',
+      ...(attr(outline, 'title', 'text') ? { title: attr(outline, 'title', 'text') } : {}),
+      ...(attr(outline, 'htmlUrl') ? { htmlUrl: attr(outline, 'htmlUrl') } : {}),
+      ...(paused ? { paused } : {}),
+    });
+  }
+  return { ok: true, entries, skipped };
+}

@@ -1,0 +1,10 @@
+/** The keywords as a person typed them, compiled, or a refusal that says why they cannot be read. */
+import { code } from '../chat/reply/markup.js';
+import { UserError } from '../chat/reply/errors.js';
+import { parseQuery, type CompiledQuery } from '../matcher/index.js';
+
+export function compileQuery(query: string): CompiledQuery {
+  const parsed = parseQuery(query);
+  if (!parsed.ok) throw new UserError(`The keywords ${code(query)} cannot be read: ${parsed.error}.`);
+  return parsed.query;
+}
