@@ -17,6 +17,7 @@ import type { Store } from '../store/open.js';
 import type { FeedRecord } from '../store/records.js';
 import { htmlToText } from '../summarizer/index.js';
 import { buildAlert, enqueueAlert } from './alert.js';
+import { evaluateItem } from './evaluate-item.js';
 import { extractFullText } from '../summarizer/fulltext.js';
 import { describeError, noteFailure, noteRecovery } from './feed-health.js';
 
@@ -160,17 +161,8 @@ async function alertFor(
   const html = await articleHtml(deps, feed, item, text);
   let count = 0;
   for (const { subscription, result } of matches) {
-    const alert = buildAlert({
-      subscription,
-      feed,
-      parsed,
-      item,
-      html,
-      result,
-      firstSeenAt,
-      now,
-      settings: deps.settings,
-    });
+    const evaluation = evaluateItem(item, parsed, result, deps.settings, { html, text });
+    const alert = buildAlert({ subscription, feed, parsed, item, evaluation, firstSeenAt, now });
     const outcome = await enqueueAlert(deps, alert, now);
     if (outcome === 'duplicate-story') {
       log.info(
