@@ -1,6 +1,7 @@
 /**
  * `taza check <feed-url-or-file>… [--keywords "<query>"] [--json]`: runs fetch → parse → identify → match →
- * summarize on each input and prints what would be posted. Exit 0 when every input parsed, 2 otherwise.
+ * summarize on each input and prints what would be posted: the evaluation alerts are built from, with the
+ * configured summary limits and aliases. Exit 0 when every input parsed, 2 otherwise.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -9,16 +10,17 @@ import { loadConfig } from '../config/load.js';
 import type { ParsedFeed } from '../core/feed.js';
 import { createFetcher, createNetworkPolicy } from '../fetcher/index.js';
 import { identifyItems } from '../identify/index.js';
-import { matchQuery, parseQuery, type CompiledQuery } from '../matcher/index.js';
+import { parseQuery, type CompiledQuery } from '../matcher/index.js';
 import { parseFeed } from '../parser/index.js';
-import { htmlToText, summarize } from '../summarizer/index.js';
+import { evaluateItem, type EvaluationSettings } from '../pipeline/evaluate-item.js';
 import { userAgent } from '../app/version.js';
 import { describeError } from '../pipeline/feed-health.js';
 
 export const CHECK_HELP = `Usage: taza check <feed-url-or-file>… [--keywords "<query>"] [--json]
 
 Fetches each URL (or reads each file), parses it and prints every item with whether it matches
-the query and the summary that would be posted. Nothing is saved and nothing is posted.
+the query and the summary that would be posted. Summaries use SUMMARY_MAX_SENTENCES,
+SUMMARY_MAX_CHARS and ALIASES_FILE as \`taza run\` does. Nothing is saved and nothing is posted.
 
 Options:
   -k, --keywords <query>  the keyword query, e.g. "bitcoin, crypto council, بٹ کوائن" (default: every item)
@@ -34,6 +36,8 @@ export interface CheckedItem {
   published?: string;
   matched: boolean;
   matchedTerms: string[];
+  /** Where the terms were found, or why the item does not match. */
+  why: string;
   summary: string;
 }
 
@@ -62,6 +66,7 @@ export async function runCheck(args: string[]): Promise<number> {
     console.error('taza check: give at least one feed URL or file. Run "taza check --help".');
     return 2;
   }
+  // The configuration `taza run` reads: the same aliases and summary limits, so the output is what would be posted.
   const config = loadConfig();
   applyAliasesFile(config);
   const query = parseQuery(values.keywords ?? '');
@@ -69,6 +74,10 @@ export async function runCheck(args: string[]): Promise<number> {
     console.error(`taza check: --keywords: ${query.error}`);
     return 2;
   }
+  const settings: EvaluationSettings = {
+    summaryMaxSentences: config.SUMMARY_MAX_SENTENCES,
+    summaryMaxChars: config.SUMMARY_MAX_CHARS,
+  };
   const fetcher = createFetcher({
     userAgent: userAgent(config.USER_AGENT),
     networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS),
@@ -84,7 +93,7 @@ export async function runCheck(args: string[]): Promise<number> {
   };
   let failures = 0;
   for (const input of positionals) {
-    const report = await checkOne(input, read, query.query);
+    const report = await checkOne(input, read, query.query, settings);
     if ('error' in report) failures++;
     process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatReport(report));
   }
@@ -95,6 +104,7 @@ export async function checkOne(
   input: string,
   read: (input: string) => Promise<{ body: Buffer; contentType?: string }>,
   query: CompiledQuery,
+  settings: EvaluationSettings,
 ): Promise<CheckReport> {
   let feed: ParsedFeed;
   try {
@@ -104,22 +114,16 @@ export async function checkOne(
     return { input, error: describeError(error, new Date()).message };
   }
   const items = identifyItems(feed.items).map((item): CheckedItem => {
-    const text = htmlToText(item.html);
-    const result = matchQuery(query, {
-      title: item.title,
-      text,
-      link: item.link,
-      author: item.author,
-      categories: item.categories,
-    });
+    const evaluation = evaluateItem(item, feed, query, settings);
     return {
       id: item.key,
       title: item.title,
       link: item.link,
       published: item.published?.toISOString(),
-      matched: result.matched,
-      matchedTerms: result.terms,
-      summary: summarize({ title: item.title, html: item.html, language: feed.language }, result.terms).text,
+      matched: evaluation.matched,
+      matchedTerms: evaluation.terms,
+      why: evaluation.explanation,
+      summary: evaluation.summary.text,
     };
   });
   return {
