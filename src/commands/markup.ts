@@ -4,13 +4,11 @@
  * come from users or feeds go through esc() or code(), so a title with `*` or `<` cannot change the formatting.
  * Every span stays on one line, so a reply can be split at line breaks.
  */
-
-const ALWAYS = /[\\*_~`|[\]<>]/g;
-const AT_LINE_START = /^([#>-])/gm;
+import { escapeDiscordMarkdown, escapeHtml } from '../render/escape.js';
 
 /** Text shown as it is. */
 export function esc(text: string): string {
-  return text.replace(ALWAYS, '\\$&').replace(AT_LINE_START, '\\$1');
+  return escapeDiscordMarkdown(text);
 }
 
 /** A value shown as code (ids, URLs, queries). Backticks and line breaks cannot be represented and are replaced. */
@@ -32,10 +30,6 @@ export function link(url: string): string {
     // fall through
   }
   return code(url);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Converts the markup to Telegram HTML (parse_mode HTML); consecutive `> ` lines become one <blockquote>. */

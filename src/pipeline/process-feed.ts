@@ -15,6 +15,7 @@ import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { nextCheckDelayMs, shouldForceRefresh, shouldSpread } from '../scheduler/policy.js';
 import type { Store } from '../store/open.js';
 import type { FeedRecord } from '../store/records.js';
+import { escapeHtml } from '../render/escape.js';
 import { htmlToText } from '../summarizer/index.js';
 import { buildAlert, enqueueAlert } from './alert.js';
 import { evaluateItem } from './evaluate-item.js';
@@ -206,10 +207,6 @@ async function articleHtml(deps: PipelineDeps, feed: FeedRecord, item: FeedItem,
         .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
         .join('')
     : item.html;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Fields whose change must reach the store at once; the rest (check times) can wait for the next flush. */
