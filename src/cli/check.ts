@@ -13,6 +13,7 @@ import { identifyItems } from '../identify/index.js';
 import { parseQuery, type CompiledQuery } from '../matcher/index.js';
 import { parseFeed } from '../parser/index.js';
 import { evaluateItem, type EvaluationSettings } from '../pipeline/evaluate-item.js';
+import { cleanControlCharacters as clean } from '../summarizer/html-to-text.js';
 import { userAgent } from '../app/version.js';
 import { describeError } from '../pipeline/feed-health.js';
 
@@ -100,6 +101,10 @@ export async function runCheck(args: string[]): Promise<number> {
   return failures === 0 ? 0 : 2;
 }
 
+/**
+ * One input, read and evaluated. Feed text is cleaned of control characters and bidi overrides here, as in
+ * alerts, so neither the terminal report nor the JSON can carry a feed's escape sequences.
+ */
 export async function checkOne(
   input: string,
   read: (input: string) => Promise<{ body: Buffer; contentType?: string }>,
@@ -111,24 +116,30 @@ export async function checkOne(
     const { body, contentType } = await read(input);
     feed = parseFeed(body, contentType);
   } catch (error) {
-    return { input, error: describeError(error, new Date()).message };
+    return { input, error: clean(describeError(error, new Date()).message) };
   }
   const items = identifyItems(feed.items).map((item): CheckedItem => {
     const evaluation = evaluateItem(item, feed, query, settings);
     return {
       id: item.key,
-      title: item.title,
-      link: item.link,
+      title: clean(item.title),
+      ...(item.link ? { link: clean(item.link) } : {}),
       published: item.published?.toISOString(),
       matched: evaluation.matched,
-      matchedTerms: evaluation.terms,
-      why: evaluation.explanation,
+      matchedTerms: evaluation.terms.map(clean),
+      why: clean(evaluation.explanation),
       summary: evaluation.summary.text,
     };
   });
   return {
     input,
-    feed: { title: feed.title, link: feed.link, format: feed.format, language: feed.language, itemCount: items.length },
+    feed: {
+      title: clean(feed.title),
+      ...(feed.link ? { link: clean(feed.link) } : {}),
+      format: feed.format,
+      ...(feed.language ? { language: clean(feed.language) } : {}),
+      itemCount: items.length,
+    },
     items,
   };
 }

@@ -1,19 +1,23 @@
 /**
  * Replies are written once in a small markup that Discord reads as Markdown and the Telegram adapter converts to
  * HTML: **bold**, `code`, <https://link>, and a backslash before any character to take it literally. Values that
- * come from users or feeds go through esc() or code(), so a title with `*` or `<` cannot change the formatting.
+ * come from users or feeds go through esc() or code(), so a title with `*` or `<` cannot change the formatting,
+ * and a title with terminal escapes or bidi overrides reaches no chat with them (the alerts' own cleaning).
  * Every span stays on one line, so a reply can be split at line breaks.
  */
 import { escapeDiscordMarkdown, escapeHtml } from '../render/escape.js';
+import { cleanControlCharacters } from '../summarizer/html-to-text.js';
 
 /** Text shown as it is. */
 export function esc(text: string): string {
-  return escapeDiscordMarkdown(text);
+  return escapeDiscordMarkdown(cleanControlCharacters(text));
 }
 
 /** A value shown as code (ids, URLs, queries). Backticks and line breaks cannot be represented and are replaced. */
 export function code(text: string): string {
-  const clean = text.replace(/`/g, 'ˋ').replace(/\s*\n\s*/g, ' ');
+  const clean = cleanControlCharacters(text)
+    .replace(/`/g, 'ˋ')
+    .replace(/\s*\n\s*/g, ' ');
   return clean === '' ? '(empty)' : `\`${clean}\``;
 }
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { esc, toTelegramHtml } from '../../src/commands/markup.js';
+import { code, esc, toTelegramHtml } from '../../src/commands/markup.js';
 import { writeOpml } from '../../src/commands/opml.js';
 import { parseFeed } from '../../src/parser/index.js';
 import {
@@ -91,6 +91,16 @@ describe('one escaper of each kind', () => {
     expect(writeOpml('Taza', [{ url: 'https://x.test/?a=1&b=2', title: '"A" <B>', keywords: 'x' }])).toContain(
       `text="${escapeHtml('"A" <B>')}"`,
     );
+  });
+
+  it('reply markup cleans feed text first: no terminal escapes, no bidi overrides or isolates', () => {
+    const hostile = 'Evil \u001b[2J\u001b]0;owned\u0007 \u202Edesrever\u202C \u2066isolated\u2069';
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    const raw = /[\u001b\u0007\u202A-\u202E\u2066-\u2069]/u;
+    for (const text of [esc(hostile), code(hostile), toTelegramHtml(esc(hostile))]) {
+      expect(text).not.toMatch(raw);
+      expect(text).toContain('desrever');
+    }
   });
 });
 
