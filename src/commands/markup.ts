@@ -86,6 +86,13 @@ function inlineHtml(markup: string): string {
   return boldOpen ? `${out}</b>` : out;
 }
 
+/** The markup as plain text for a terminal (`taza check`): bold and code unmarked, escapes and link brackets gone. */
+export function toPlainText(markup: string): string {
+  return markup.replace(/\\(.)|\*\*|`([^`\n]*)`|<(https?:\/\/[^\s>]+)>/g, (_, escaped, quoted, url) =>
+    String(escaped ?? quoted ?? url ?? ''),
+  );
+}
+
 /** Splits text at line breaks into pieces of at most `limit` characters (a longer line is cut). */
 export function splitText(text: string, limit: number): string[] {
   const pieces: string[] = [];
