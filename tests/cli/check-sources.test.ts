@@ -3,11 +3,13 @@
  * address typed without https:// is tried as one, and every failure is said in plain words.
  */
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, taza } from './taza-cli.js';
@@ -86,17 +88,22 @@ describe('taza check: inputs and problems in plain words', () => {
   });
 
   it('follows the feed a page advertises with a relative link, and resolves relative item links', async () => {
-    const { code, stdout } = await taza(['check', '--json', `http://${plain}/site/`], ENV);
+    // A page saved to a file can only be followed when it names its feed with an absolute URL.
+    const saved = join(mkdtempSync(join(tmpdir(), 'taza-check-page-')), 'page.html');
+    writeFileSync(saved, PAGE.replace('href="/feed.xml"', `href="http://${plain}/feed.xml"`));
+    const { code, stdout } = await taza(['check', '--json', `http://${plain}/site/`, saved], ENV);
     expect(code).toBe(0);
-    const [report] = jsonLines<Report>(stdout);
-    expect(report).toMatchObject({
+    const [report, fromFile] = jsonLines<Report>(stdout);
+    const feed = {
       url: `http://${plain}/feed.xml`,
-      discoveredFrom: `http://${plain}/site/`,
       items: [{ title: 'Bitcoin office opens', link: `http://${plain}/stories/1` }],
-    });
+    };
+    expect(report).toMatchObject({ ...feed, discoveredFrom: `http://${plain}/site/` });
+    expect(fromFile).toMatchObject({ ...feed, discoveredFrom: saved });
     const text = await taza(['check', `http://${plain}/site/`], ENV);
     expect(text.stdout).toContain(`(a web page; Taza read the feed it links to: http://${plain}/feed.xml)`);
     expect(text.stdout).toContain(`    http://${plain}/stories/1\n`);
+    rmSync(dirname(saved), { recursive: true, force: true });
   });
 
   it('says each failure plainly: file, refused connection, DNS, timeout, TLS, HTTP status', async () => {
