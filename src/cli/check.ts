@@ -15,7 +15,7 @@ import { cleanControlCharacters as clean } from '../summarizer/html-to-text.js';
 import { userAgent } from '../app/version.js';
 import { CheckInputProblem, readCheckInput } from './check-input.js';
 
-export const CHECK_HELP = `Usage: taza check <feed-url-or-file>… [--keywords "<query>"] [--json]
+export const CHECK_HELP = `Usage: taza check <feed-url-or-file>… [--keywords "<query>"] [--json] [--timeout <time>]
 
 Fetches each URL (or reads each file), parses it and prints every item with whether it matches
 the query and the summary that would be posted. A web page is followed to the feed it links to; an
