@@ -49,20 +49,22 @@ export default defineCommand({
     const source = resolveFeedSource(ctx.options.string('feed'), ctx.services.presets);
     await ctx.defer();
     const loaded = await loadFeed(ctx.services, source.url);
-    const matches = matchItems(loaded, compiled);
-    const hits = matches.filter((m) => m.result.matched);
-    const misses = matches.filter((m) => !m.result.matched);
+    const matches = matchItems(ctx.services, loaded, compiled);
+    const hits = matches.filter((m) => m.evaluation.matched);
+    const misses = matches.filter((m) => !m.evaluation.matched);
     const lines = [
       `Preview of ${bold(loaded.parsed.title || loaded.url)} (${link(loaded.url)}), nothing saved.`,
       `Keywords: ${esc(describeQuery(compiled))}`,
       `${hits.length} of ${plural(matches.length, 'current item')} ${hits.length === 1 ? 'matches' : 'match'}.`,
     ];
-    for (const hit of hits.slice(0, SHOW_MATCHES)) lines.push('', `● ${formatItem(ctx.services, loaded, hit)}`);
+    for (const hit of hits.slice(0, SHOW_MATCHES)) lines.push('', `● ${formatItem(hit)}`);
     if (hits.length > SHOW_MATCHES) lines.push('', `…and ${hits.length - SHOW_MATCHES} more.`);
     if (misses.length > 0) {
       lines.push('', 'Some that do not match, and why:');
       for (const miss of misses.slice(0, SHOW_MISSES))
-        lines.push(`○ ${esc(miss.item.title || '(no title)')}: ${esc(miss.result.why ?? 'no keyword found')}`);
+        lines.push(
+          `○ ${esc(miss.item.title || '(no title)')}: ${esc(miss.evaluation.explanation || 'no keyword found')}`,
+        );
     }
     if (hits.length === 0 && query)
       lines.push('', `Tip: check the spelling, or try fewer words; ${code('title:')} limits a word to titles.`);

@@ -12,6 +12,7 @@ import { describeError } from '../pipeline/feed-health.js';
 import { FeedRegistry } from '../registry/feeds.js';
 import { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { allValues, openStore } from '../store/open.js';
+import { cleanControlCharacters } from '../summarizer/html-to-text.js';
 import { userAgent } from '../app/version.js';
 import { plural } from '../chat/reply/format.js';
 import { checkDiscord, checkTelegram, type CheckResult } from './doctor-platforms.js';
@@ -37,7 +38,10 @@ export async function runDoctor(
   let secrets: string[] = [];
   const report = (result: CheckResult) => {
     if (!result.ok) failed++;
-    const line = `${result.ok ? '✓' : '✗'} ${result.label}: ${result.detail}${result.fix ? ` → ${result.fix}` : ''}`;
+    // Details carry feed titles and channel names: cleaned as alerts are, so no escape sequence reaches the terminal.
+    const line = cleanControlCharacters(
+      `${result.ok ? '✓' : '✗'} ${result.label}: ${result.detail}${result.fix ? ` → ${result.fix}` : ''}`,
+    );
     // Defence in depth: no line ever carries a token, even one echoed inside an error message.
     write(secrets.reduce((text, secret) => text.split(secret).join('[redacted]'), line));
   };

@@ -169,7 +169,7 @@ function explainMiss(q: QueryInternals, oracle: TermOracle): MatchResult {
 }
 
 /** One query against an item already prepared. */
-function matchPrepared(query: CompiledQuery, item: PreparedItem): MatchResult {
+export function matchPrepared(query: CompiledQuery, item: PreparedItem): MatchResult {
   const q = internals(query);
   const oracle = new ScanOracle(q, item);
   return evaluate(q, oracle) ? explainMatch(q, oracle) : explainMiss(q, oracle);

@@ -5,9 +5,9 @@
  */
 export { parseQuery, MAX_QUERY_CHARS } from './compile.js';
 export type { CompiledQuery, QueryParseResult } from './compile.js';
-export { matchQuery } from './evaluate.js';
+export { matchQuery, matchPrepared } from './evaluate.js';
 export { prepareItem } from './item.js';
-export type { MatchInput, MatchResult } from './item.js';
+export type { MatchInput, MatchResult, PreparedItem } from './item.js';
 export { MatchIndex } from './engine.js';
 export { AliasTable, aliasVariants, loadAliases, shippedAliases, useAliases } from './alias-table.js';
 export { normalizeText } from './normalize.js';

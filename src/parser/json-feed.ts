@@ -1,4 +1,5 @@
 import type { ParsedFeed, ParsedItem } from '../core/feed.js';
+import { escapeHtml } from '../render/escape.js';
 import { parseFeedDate } from './dates.js';
 import { parsedItem } from './item.js';
 import { LIMITS } from './limits.js';
@@ -66,7 +67,7 @@ function jsonItem(item: JsonObject, feed: JsonObject, base: string | undefined):
 }
 
 function escapeText(value: string | undefined): string | undefined {
-  return value?.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return value === undefined ? undefined : escapeHtml(value);
 }
 
 /** JSON Feed 1.0/1.1 (rss-parser does not read it). Items that are not objects are skipped, not fatal. */

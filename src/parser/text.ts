@@ -1,3 +1,4 @@
+import { escapeHtml } from '../render/escape.js';
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 import { TextBuilder } from './entities.js';
 import { LIMITS } from './limits.js';
@@ -104,10 +105,6 @@ export function plainText(value: unknown): string {
 export function optionalText(value: unknown): string | undefined {
   const text = plainText(value);
   return text === '' ? undefined : text;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 const INVISIBLE = /\s|\u200b|\u200c|\u200d|\u2060|\ufeff/;

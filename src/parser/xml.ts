@@ -2,7 +2,8 @@ import type { FeedFormat, ParsedFeed, ParsedItem } from '../core/feed.js';
 import { parseFeedDate } from './dates.js';
 import { parsedItem } from './item.js';
 import type { NsKind } from './namespaces.js';
-import { escapeHtml, hasVisibleText, plainText } from './text.js';
+import { escapeHtml } from '../render/escape.js';
+import { hasVisibleText, plainText } from './text.js';
 import type { XmlDocument, XmlNode } from './xml-reader.js';
 
 /**

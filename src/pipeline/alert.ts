@@ -5,31 +5,23 @@
 import type { Alert } from '../core/alert.js';
 import type { FeedItem, ParsedFeed } from '../core/feed.js';
 import { shortHash } from '../core/hash.js';
-import { aliasVariants, type MatchResult } from '../matcher/index.js';
 import { claimStory } from '../outbox/stories.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../store/open.js';
 import type { FeedRecord, Subscription } from '../core/records.js';
-import { summarize } from '../summarizer/index.js';
-
-export interface AlertSettings {
-  summaryMaxSentences: number;
-  summaryMaxChars: number;
-}
+import type { ItemEvaluation } from './evaluate-item.js';
 
 export function buildAlert(input: {
   subscription: Subscription;
   feed: FeedRecord;
-  parsed: Pick<ParsedFeed, 'title' | 'language'>;
+  parsed: Pick<ParsedFeed, 'title'>;
   item: FeedItem;
-  /** The HTML to summarize: the item's own, or the article page's for full-text feeds. */
-  html?: string;
-  result: MatchResult;
+  /** evaluateItem's answer for this subscription's query: the same terms and summary preview and check show. */
+  evaluation: Pick<ItemEvaluation, 'terms' | 'summary'>;
   firstSeenAt: string;
   now: Date;
-  settings: AlertSettings;
 }): Alert {
-  const { subscription, feed, parsed, item, result, firstSeenAt, now, settings } = input;
+  const { subscription, feed, parsed, item, evaluation, firstSeenAt, now } = input;
   return {
     id: shortHash('alert', subscription.id, feed.id, item.key),
     subscriptionId: subscription.id,
@@ -41,13 +33,8 @@ export function buildAlert(input: {
       link: item.link,
       published: (item.published ?? new Date(firstSeenAt)).toISOString(),
     },
-    summary: summarize({ title: item.title, html: input.html ?? item.html, language: parsed.language }, result.terms, {
-      maxSentences: settings.summaryMaxSentences,
-      maxChars: settings.summaryMaxChars,
-      // 'crypto council' may stand in an Urdu article as 'کرپٹو کونسل': the summary looks for every spelling.
-      termVariants: result.terms.flatMap((term) => aliasVariants(term)),
-    }),
-    matchedTerms: result.terms,
+    summary: evaluation.summary,
+    matchedTerms: evaluation.terms,
     firstSeenAt,
     createdAt: now.toISOString(),
   };

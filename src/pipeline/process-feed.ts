@@ -11,8 +11,10 @@ import type { Logger } from '../log/logger.js';
 import { bodyFingerprint, parseFeed } from '../parser/index.js';
 import { nextCheckDelayMs, shouldForceRefresh, shouldSpread } from '../scheduler/policy.js';
 import type { FeedRecord } from '../core/records.js';
+import { escapeHtml } from '../render/escape.js';
 import { htmlToText } from '../summarizer/index.js';
 import { buildAlert, enqueueAlert } from './alert.js';
+import { evaluateItem } from './evaluate-item.js';
 import { extractFullText } from '../summarizer/fulltext.js';
 import type { PipelineDeps } from './deps.js';
 import { describeError, noteFailure, noteRecovery } from './feed-health.js';
@@ -133,17 +135,8 @@ async function alertFor(
   const html = await articleHtml(deps, feed, item, text);
   let count = 0;
   for (const { subscription, result } of matches) {
-    const alert = buildAlert({
-      subscription,
-      feed,
-      parsed,
-      item,
-      html,
-      result,
-      firstSeenAt,
-      now,
-      settings: deps.settings,
-    });
+    const evaluation = evaluateItem(item, parsed, result, deps.settings, { html, text });
+    const alert = buildAlert({ subscription, feed, parsed, item, evaluation, firstSeenAt, now });
     const outcome = await enqueueAlert(deps, alert, now);
     if (outcome === 'duplicate-story') {
       log.info(
@@ -187,10 +180,6 @@ async function articleHtml(deps: PipelineDeps, feed: FeedRecord, item: FeedItem,
         .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
         .join('')
     : item.html;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Fields whose change must reach the store at once; the rest (check times) can wait for the next flush. */

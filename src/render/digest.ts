@@ -6,7 +6,7 @@ import type { Alert } from '../core/alert.js';
 import { detectDirection } from '../summarizer/direction.js';
 import { displayTitle, fitWords, oneLine, safeLink } from './common.js';
 import { DISCORD_COLOR, DISCORD_LIMITS, type DiscordMessage, markdownFitter } from './discord.js';
-import { escapeDiscordMarkdown, escapeTelegramHtml, telegramLength } from './escape.js';
+import { escapeDiscordMarkdown, escapeHtml, telegramLength } from './escape.js';
 import { htmlFitter, TELEGRAM_LIMITS, type TelegramMessage } from './telegram.js';
 
 /** A digest line's title is cut to this, so one long title cannot push the others out. */
@@ -50,7 +50,7 @@ function telegramLine(alert: Alert): string {
   const { dir, lang } = alert.summary;
   const title = fitWords(displayTitle(alert), DIGEST_TITLE_MAX, htmlFitter(dir), lang);
   const link = safeLink(alert.item.link);
-  const linked = link ? `<a href="${escapeTelegramHtml(link)}">${title}</a>` : title;
+  const linked = link ? `<a href="${escapeHtml(link)}">${title}</a>` : title;
   const name = feedName(alert);
   return `• ${linked} — <i>${fitWords(name, DIGEST_TITLE_MAX, htmlFitter(detectDirection(name).dir))}</i>`;
 }

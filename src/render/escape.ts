@@ -1,4 +1,4 @@
-/** Making feed text show as typed on each platform: no markdown, no mentions, no HTML. */
+/** Making feed text show as typed on each platform: no markdown, no mentions, no HTML. The one place for each. */
 
 const ZERO_WIDTH_SPACE = '\u200B';
 
@@ -30,11 +30,14 @@ export function escapeDiscordMarkdown(text: string): string {
   return neutralizeDiscordMentions(escaped);
 }
 
-const TELEGRAM_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
-/** Escape feed text for Telegram's HTML parse mode (also safe inside a double-quoted href). */
-export function escapeTelegramHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (character) => TELEGRAM_ESCAPES[character] ?? character);
+/**
+ * Escape text for HTML: Telegram's HTML parse mode, the paragraphs of an article page, XML. Also safe inside a
+ * double-quoted attribute such as href.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (character) => HTML_ESCAPES[character] ?? character);
 }
 
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' };

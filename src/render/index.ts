@@ -24,5 +24,5 @@ export function renderTelegram(alert: Alert): TelegramMessage {
 export function renderConsole(alert: Alert): string {
   return alert.digest ? renderDigest(alert.digest, 'console') : renderConsoleAlert(alert);
 }
-export { escapeDiscordMarkdown, neutralizeDiscordMentions, escapeTelegramHtml, telegramLength } from './escape.js';
+export { escapeDiscordMarkdown, neutralizeDiscordMentions, escapeHtml, telegramLength } from './escape.js';
 export { isolateLtrRuns, withDirection } from './bidi.js';

@@ -6,7 +6,7 @@ import type { Alert, TextDirection } from '../core/alert.js';
 import { detectDirection } from '../summarizer/direction.js';
 import { isolateInline, withDirection } from './bidi.js';
 import { displayTitle, type Fitter, fitSentences, fitWords, oneLine, readableTime, safeLink } from './common.js';
-import { escapeTelegramHtml, telegramLength } from './escape.js';
+import { escapeHtml, telegramLength } from './escape.js';
 
 export const TELEGRAM_LIMITS = {
   /** Message text after entity parsing, in UTF-16 code units. */
@@ -23,18 +23,18 @@ export interface TelegramMessage {
 }
 
 export function htmlFitter(dir: TextDirection): Fitter {
-  return { prepare: (raw) => escapeTelegramHtml(withDirection(raw, dir)), measure: telegramLength };
+  return { prepare: (raw) => escapeHtml(withDirection(raw, dir)), measure: telegramLength };
 }
 
 /** `<b><a href="…">title</a></b>`, or the bold title alone when the item has no usable link. */
-function titleHtml(title: string, link: string | undefined): string {
-  return link ? `<b><a href="${escapeTelegramHtml(link)}">${title}</a></b>` : `<b>${title}</b>`;
+export function titleHtml(title: string, link: string | undefined): string {
+  return link ? `<b><a href="${escapeHtml(link)}">${title}</a></b>` : `<b>${title}</b>`;
 }
 
 function matchedTermsLine(terms: string[]): string | undefined {
   const shown: string[] = [];
   for (const term of terms.map(oneLine).filter(Boolean)) {
-    const next = escapeTelegramHtml(isolateInline(term));
+    const next = escapeHtml(isolateInline(term));
     if (telegramLength([...shown, next].join(', ')) > TELEGRAM_LIMITS.terms) {
       shown.push('…');
       break;

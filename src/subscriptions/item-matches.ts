@@ -1,27 +1,21 @@
 /** Runs a query over a loaded feed's current items, as the pipeline would, for subscribe's sample and preview. */
 import type { FeedItem } from '../core/feed.js';
-import { matchQuery, type CompiledQuery, type MatchResult } from '../matcher/index.js';
-import { htmlToText, summarize } from '../summarizer/index.js';
+import type { CompiledQuery } from '../matcher/index.js';
+import { evaluateItem, type ItemEvaluation } from '../pipeline/evaluate-item.js';
 import { bold, code, esc, link } from '../chat/reply/markup.js';
 import type { LoadedFeed } from './load-feed.js';
 import type { SubscriptionServices } from './services.js';
 
 export interface ItemMatch {
   item: FeedItem;
-  result: MatchResult;
+  evaluation: ItemEvaluation;
 }
 
-/** Every item with its match result, newest first (undated items keep the feed's order). */
-export function matchItems(loaded: LoadedFeed, query: CompiledQuery): ItemMatch[] {
+/** Every item evaluated as the pipeline would for an alert, newest first (undated items keep the feed's order). */
+export function matchItems(services: SubscriptionServices, loaded: LoadedFeed, query: CompiledQuery): ItemMatch[] {
   const matches = loaded.items.map((item) => ({
     item,
-    result: matchQuery(query, {
-      title: item.title,
-      text: htmlToText(item.html),
-      link: item.link,
-      author: item.author,
-      categories: item.categories,
-    }),
+    evaluation: evaluateItem(item, loaded.parsed, query, services.pipeline.settings),
   }));
   const time = (m: ItemMatch) => m.item.published?.getTime() ?? -Infinity;
   return matches
@@ -31,15 +25,12 @@ export function matchItems(loaded: LoadedFeed, query: CompiledQuery): ItemMatch[
 }
 
 /** An item as it would be posted: title, link, what matched and the summary, in reply markup. */
-export function formatItem(services: SubscriptionServices, loaded: LoadedFeed, match: ItemMatch): string {
-  const { item, result } = match;
-  const summary = summarize({ title: item.title, html: item.html, language: loaded.parsed.language }, result.terms, {
-    maxSentences: services.pipeline.settings.summaryMaxSentences,
-    maxChars: services.pipeline.settings.summaryMaxChars,
-  });
+export function formatItem(match: ItemMatch): string {
+  const { item, evaluation } = match;
+  const { summary } = evaluation;
   const lines = [bold(item.title || '(no title)')];
   if (item.link) lines.push(link(item.link));
-  if (result.terms.length > 0) lines.push(`Matched: ${result.terms.map(code).join(', ')}`);
+  if (evaluation.terms.length > 0) lines.push(`Matched: ${evaluation.terms.map(code).join(', ')}`);
   if (summary.text)
     lines.push(
       ...summary.text
@@ -52,8 +43,8 @@ export function formatItem(services: SubscriptionServices, loaded: LoadedFeed, m
 
 /** The sample subscribe replies with: the newest matching item, or how many items there are and that none match. */
 export function formatSample(services: SubscriptionServices, loaded: LoadedFeed, query: CompiledQuery): string {
-  const matches = matchItems(loaded, query);
-  const newest = matches.find((m) => m.result.matched);
+  const matches = matchItems(services, loaded, query);
+  const newest = matches.find((m) => m.evaluation.matched);
   if (!newest) {
     const none =
       loaded.items.length === 1
@@ -61,7 +52,7 @@ export function formatSample(services: SubscriptionServices, loaded: LoadedFeed,
         : `None of the current ${loaded.items.length} items match`;
     return `${none}; Taza will post the next new one that does.`;
   }
-  const count = matches.filter((m) => m.result.matched).length;
+  const count = matches.filter((m) => m.evaluation.matched).length;
   const which = count === 1 ? 'the one current item' : `the newest of the ${count} current items`;
-  return `Sample: ${which} that would have matched (it is not posted):\n${formatItem(services, loaded, newest)}`;
+  return `Sample: ${which} that would have matched (it is not posted):\n${formatItem(newest)}`;
 }

@@ -4,6 +4,7 @@
  * Every failure becomes a UserError that says what the URL is instead (an HTML page, an image, a 404, a timeout).
  */
 import type { FeedItem, ParsedFeed } from '../core/feed.js';
+import { explainFetchError } from '../fetcher/explain.js';
 import { checkUrlAllowed, FetchError } from '../fetcher/index.js';
 import { identifyItems } from '../identify/index.js';
 import { ParseError, parseFeed } from '../parser/index.js';
@@ -33,7 +34,7 @@ function fetchProblem(error: FetchError, url: string): UserError {
         `${shown} points to a private or local network address, which Taza does not fetch (the operator can allow it with ALLOW_PRIVATE_NETWORKS).`,
       );
     case 'dns':
-      return new UserError(`${shown}: the server name could not be found (${error.message}).`);
+      return new UserError(`${shown}: ${explainFetchError(error, url)}.`);
     case 'timeout':
       return new UserError(
         `${shown} did not answer in time (${error.message}). Try again later, or check the address.`,
@@ -46,14 +47,17 @@ function fetchProblem(error: FetchError, url: string): UserError {
           `${shown} refused access (HTTP ${error.details.status}): the feed is private or blocks bots.`,
         );
       }
-      return new UserError(`${shown} answered with an error: ${error.message}.`);
+      return new UserError(`${shown}: ${explainFetchError(error, url)}.`);
     default:
-      return new UserError(`${shown} could not be fetched: ${error.message}.`);
+      return new UserError(`${shown} could not be fetched: ${explainFetchError(error, url)}.`);
   }
 }
 
+/** What loading a feed needs: the fetcher and the private-network rule it is checked against first. */
+export type FeedLoading = Pick<SubscriptionServices, 'fetcher' | 'networkPolicy' | 'resolver' | 'now'>;
+
 async function fetchOnce(
-  services: SubscriptionServices,
+  services: FeedLoading,
   url: string,
 ): Promise<{ body: Buffer; contentType?: string; finalUrl: string }> {
   try {
@@ -83,7 +87,7 @@ function parseProblem(error: ParseError, url: string): UserError {
 }
 
 /** Fetch, parse and identify; a site page is followed once to the first feed it advertises. */
-export async function loadFeed(services: SubscriptionServices, url: string): Promise<LoadedFeed> {
+export async function loadFeed(services: FeedLoading, url: string): Promise<LoadedFeed> {
   let current = url;
   let discoveredFrom: string | undefined;
   for (let hop = 0; ; hop++) {

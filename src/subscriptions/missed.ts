@@ -17,23 +17,21 @@ export async function enqueueMissed(
   since: Date,
 ): Promise<number> {
   const now = services.now();
-  const { settings } = services.pipeline;
   // Strictly after the pause began: an earlier item may already have been posted, or deliberately skipped.
   const from = since.getTime();
-  const missed = matchItems(loaded, compileQuery(subscription.query))
-    .filter((m) => m.result.matched && m.item.published !== undefined && m.item.published.getTime() >= from)
+  const missed = matchItems(services, loaded, compileQuery(subscription.query))
+    .filter((m) => m.evaluation.matched && m.item.published !== undefined && m.item.published.getTime() >= from)
     .reverse();
   let count = 0;
-  for (const { item, result } of missed) {
+  for (const { item, evaluation } of missed) {
     const alert = buildAlert({
       subscription,
       feed,
       parsed: loaded.parsed,
       item,
-      result,
+      evaluation,
       firstSeenAt: now.toISOString(),
       now,
-      settings,
     });
     if ((await enqueueAlert(services.pipeline, alert, now)) === 'enqueued') count++;
   }

@@ -4,6 +4,7 @@
  * OPML file from another reader has no keywords: its feeds are imported with an empty query (every new item).
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { escapeHtml } from '../render/escape.js';
 
 const TAZA_OPML_NS = 'https://taza.invalid/ns/opml/1';
 
@@ -16,14 +17,7 @@ export interface OpmlEntry {
 }
 
 function attribute(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;')
-    .replace(/\t/g, '&#9;');
+  return escapeHtml(text).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
 
 export function writeOpml(title: string, entries: readonly OpmlEntry[], now = new Date()): string {

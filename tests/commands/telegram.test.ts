@@ -96,7 +96,9 @@ describe('commands on Telegram', () => {
     expect(help.text).toContain('<code>/subscribe bbc-urdu بٹ کوائن, کرپٹو کونسل</code>');
     const detail = await tgCommand(h.telegram, '/help subscribe', member);
     expect(detail.text).toContain('<code>/subscribe [@channel] &lt;feed&gt; &lt;keywords&gt;</code>');
-    expect(detail.text).toContain('<code>/subscribe "news:crypto council lang:ur" crypto council, bitcoin</code>');
+    expect(detail.text).toContain(
+      '<code>/subscribe &quot;news:crypto council lang:ur&quot; crypto council, bitcoin</code>',
+    );
     expect(detail.text).toContain('Presets: <code>bbc-urdu</code> BBC Urdu, <code>voa-urdu</code> VOA Urdu');
     expect(help.text).toContain('<code>/import (as the caption of taza.opml, or replying to it)</code>');
   });

@@ -1,21 +1,23 @@
 /**
  * Replies are written once in a small markup that Discord reads as Markdown and the Telegram adapter converts to
  * HTML: **bold**, `code`, <https://link>, and a backslash before any character to take it literally. Values that
- * come from users or feeds go through esc() or code(), so a title with `*` or `<` cannot change the formatting.
+ * come from users or feeds go through esc() or code(), so a title with `*` or `<` cannot change the formatting,
+ * and a title with terminal escapes or bidi overrides reaches no chat with them (the alerts' own cleaning).
  * Every span stays on one line, so a reply can be split at line breaks.
  */
-
-const ALWAYS = /[\\*_~`|[\]<>]/g;
-const AT_LINE_START = /^([#>-])/gm;
+import { escapeDiscordMarkdown, escapeHtml } from '../../render/escape.js';
+import { cleanControlCharacters } from '../../summarizer/html-to-text.js';
 
 /** Text shown as it is. */
 export function esc(text: string): string {
-  return text.replace(ALWAYS, '\\$&').replace(AT_LINE_START, '\\$1');
+  return escapeDiscordMarkdown(cleanControlCharacters(text));
 }
 
 /** A value shown as code (ids, URLs, queries). Backticks and line breaks cannot be represented and are replaced. */
 export function code(text: string): string {
-  const clean = text.replace(/`/g, 'ˋ').replace(/\s*\n\s*/g, ' ');
+  const clean = cleanControlCharacters(text)
+    .replace(/`/g, 'ˋ')
+    .replace(/\s*\n\s*/g, ' ');
   return clean === '' ? '(empty)' : `\`${clean}\``;
 }
 
@@ -32,10 +34,6 @@ export function link(url: string): string {
     // fall through
   }
   return code(url);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Converts the markup to Telegram HTML (parse_mode HTML); consecutive `> ` lines become one <blockquote>. */
@@ -86,6 +84,13 @@ function inlineHtml(markup: string): string {
     }
   }
   return boldOpen ? `${out}</b>` : out;
+}
+
+/** The markup as plain text for a terminal (`taza check`): bold and code unmarked, escapes and link brackets gone. */
+export function toPlainText(markup: string): string {
+  return markup.replace(/\\(.)|\*\*|`([^`\n]*)`|<(https?:\/\/[^\s>]+)>/g, (_, escaped, quoted, url) =>
+    String(escaped ?? quoted ?? url ?? ''),
+  );
 }
 
 /** Splits text at line breaks into pieces of at most `limit` characters (a longer line is cut). */
