@@ -13,6 +13,7 @@ import { parseQuery, type CompiledQuery } from '../matcher/index.js';
 import { evaluateItem, type EvaluationSettings } from '../pipeline/evaluate-item.js';
 import { cleanControlCharacters as clean } from '../summarizer/html-to-text.js';
 import { userAgent } from '../app/version.js';
+import { plural } from '../chat/reply/format.js';
 import { CheckInputProblem, readCheckInput } from './check-input.js';
 
 export const CHECK_HELP = `Usage: taza check <feed-url-or-file>… [--keywords "<query>"] [--json] [--timeout <time>]
@@ -157,6 +158,12 @@ export async function checkOne(
   };
 }
 
+/** "12 items, 3 match", "12 items, 1 matches", "1 item, none matches". */
+function itemCounts(items: number, matched: number): string {
+  const verb = matched === 1 || (matched === 0 && items === 1) ? 'matches' : 'match';
+  return `${plural(items, 'item')}, ${matched === 0 ? 'none' : matched} ${verb}`;
+}
+
 function formatReport(report: CheckReport): string {
   if ('error' in report) return `✗ ${report.input}\n  ${report.error}\n\n`;
   const { feed, items } = report;
@@ -165,7 +172,7 @@ function formatReport(report: CheckReport): string {
   if (report.note) lines.push(`  (${report.note})`);
   if (report.discoveredFrom) lines.push(`  (a web page; Taza read the feed it links to: ${report.url})`);
   lines.push(
-    `  ${feed.title || '(untitled)'} — ${feed.format}${feed.language ? `, ${feed.language}` : ''}, ${feed.itemCount} items, ${matched} match`,
+    `  ${feed.title || '(untitled)'} — ${feed.format}${feed.language ? `, ${feed.language}` : ''}, ${itemCounts(feed.itemCount, matched)}`,
   );
   for (const item of items) {
     lines.push('', `  ${item.matched ? '●' : '○'} ${item.title || '(no title)'}`);

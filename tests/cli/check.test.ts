@@ -80,6 +80,20 @@ describe('taza check', () => {
     expect(matched.every((i) => i.matchedTerms.includes('bitcoin'))).toBe(true);
   });
 
+  it('counts items and matches in plain English', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'taza-counts-'));
+    const one = join(dir, 'one.xml');
+    writeFileSync(
+      one,
+      '<rss version="2.0"><channel><title>T</title>' +
+        '<item><title>Bitcoin rises</title><link>https://e.example/1</link></item></channel></rss>',
+    );
+    expect((await taza(['check', one, '--keywords', 'bitcoin'])).stdout).toContain('T — rss, 1 item, 1 matches');
+    expect((await taza(['check', one, '--keywords', 'etf'])).stdout).toContain('T — rss, 1 item, none matches');
+    const coindesk = join(CORPUS, 'crypto-syspulse/sentry-news/rss/coindesk.rss');
+    expect((await taza(['check', coindesk, '--keywords', 'zzzunfound'])).stdout).toContain('25 items, none match');
+  });
+
   it('prints a readable report and clear errors for bad input', async () => {
     const missing = await taza(['check', '/nonexistent/feed.xml']);
     expect(missing.code).toBe(2);
