@@ -43,13 +43,14 @@ export interface App {
 }
 
 export async function startApp(config: Config, logger: Logger): Promise<App> {
+  // First: a subscriptions file that cannot be used stops the start (ConfigError) before anything is opened.
+  const file = readSubscriptionsFile(config.TAZA_CONFIG);
   const store = await openStore({ storeUrl: config.STORE_URL, dataDir: config.DATA_DIR });
   logger.info({ event: 'store.opened', location: store.location }, 'store opened');
   const feeds = await FeedRegistry.load(store);
   const subscriptions = await SubscriptionRegistry.load(store);
   const outbox = await Outbox.load(store);
 
-  const file = readSubscriptionsFile(config.TAZA_CONFIG);
   for (const problem of file.problems) logger.warn({ event: 'config.subscription-invalid', file: file.path }, problem);
   if (file.path) await seedFromFile(file.subscriptions, feeds, subscriptions, logger);
 
