@@ -8,7 +8,11 @@ import type { PlatformAdapter } from '../chat/adapter.js';
 import { createCommandServices } from '../chat/services.js';
 import { createCommandLayer, type CommandLayer } from '../chat/start.js';
 import type { Config } from '../config/schema.js';
-import { DEFAULT_SUBSCRIPTIONS_FILE, readSubscriptionsFile } from '../config/subscriptions-file.js';
+import {
+  DEFAULT_SUBSCRIPTIONS_FILE,
+  readSubscriptionsFile,
+  type SubscriptionsFile,
+} from '../config/subscriptions-file.js';
 import type { Platform } from '../core/destination.js';
 import { createFetcher, createNetworkPolicy, type Resolver } from '../fetcher/index.js';
 import type { Fetcher } from '../fetcher/types.js';
@@ -82,10 +86,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       pretty: config.PRETTY_LOGS,
       secrets: [config.DISCORD_TOKEN, config.TELEGRAM_TOKEN],
     });
+  // First: a subscriptions file that cannot be used stops the start (ConfigError) before anything is opened.
+  const file = readSubscriptionsFile(config.TAZA_CONFIG);
   const store = await openStore({ storeUrl: config.STORE_URL, dataDir: config.DATA_DIR });
   logger.info({ event: 'store.opened', location: store.location }, 'store opened');
   try {
-    return await assemble(config, overrides, logger, store);
+    return await assemble(config, overrides, logger, store, file);
   } catch (error) {
     await store.close();
     throw error;
@@ -104,15 +110,20 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   return app;
 }
 
-async function assemble(config: Config, overrides: AppOverrides, logger: Logger, store: Store): Promise<App> {
+async function assemble(
+  config: Config,
+  overrides: AppOverrides,
+  logger: Logger,
+  store: Store,
+  file: SubscriptionsFile,
+): Promise<App> {
   const now = overrides.now ?? (() => new Date());
   const feeds = await FeedRegistry.load(store);
   const subscriptions = await SubscriptionRegistry.load(store);
   const outbox = await Outbox.load(store);
 
-  const file = readSubscriptionsFile(config.TAZA_CONFIG);
   for (const problem of file.problems) logger.warn({ event: 'config.subscription-invalid', file: file.path }, problem);
-  if (file.path) await seedFromFile(file.subscriptions, feeds, subscriptions, logger);
+  if (file.path) await seedFromFile(file, feeds, subscriptions, logger);
 
   const fetcher =
     overrides.fetcher ??

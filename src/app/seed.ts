@@ -1,16 +1,21 @@
-/** Brings the store in line with the subscriptions file: entries added, entries removed from the file removed. */
+/**
+ * Brings the store in line with the subscriptions file: entries added, entries removed from the file removed.
+ * While some entry is invalid, nothing is removed: an entry with a typo must not silently delete the subscription
+ * it used to create.
+ */
 import { formatDestination } from '../core/destination.js';
-import type { FileSubscription } from '../config/subscriptions-file.js';
+import type { SubscriptionsFile } from '../config/subscriptions-file.js';
 import type { Logger } from '../log/logger.js';
 import type { FeedRegistry } from '../registry/feeds.js';
 import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 
 export async function seedFromFile(
-  entries: FileSubscription[],
+  file: Pick<SubscriptionsFile, 'subscriptions' | 'problems'>,
   feeds: FeedRegistry,
   subscriptions: SubscriptionRegistry,
   logger: Logger,
 ): Promise<void> {
+  const entries = file.subscriptions;
   const wanted = new Set<string>();
   // Keys of the file's subscriptions already in the store, built once: the file can hold thousands of entries.
   const existing = new Set(
@@ -46,6 +51,13 @@ export async function seedFromFile(
       },
       'subscription added from file',
     );
+  }
+  if (file.problems.length > 0) {
+    logger.warn(
+      { event: 'config.removals-skipped' },
+      'the subscriptions file has invalid entries: subscriptions missing from it are kept until it is fixed',
+    );
+    return;
   }
   for (const subscription of subscriptions.all()) {
     if (subscription.source !== 'file') continue;

@@ -4,7 +4,7 @@
  */
 import { loadConfig, ConfigError } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { readSubscriptionsFile } from '../config/subscriptions-file.js';
+import { readSubscriptionsFile, type SubscriptionsFile } from '../config/subscriptions-file.js';
 import { formatDestination, type Destination } from '../core/destination.js';
 import { createFetcher, createNetworkPolicy, type Fetcher } from '../fetcher/index.js';
 import { parseFeed } from '../parser/index.js';
@@ -69,7 +69,18 @@ export async function runDoctor(
     detail: `valid; platforms: ${platforms.length > 0 ? platforms.join(', ') : 'none (alerts print to the console)'}`,
   });
 
-  const file = readSubscriptionsFile(config.TAZA_CONFIG);
+  let file: SubscriptionsFile = { subscriptions: [], problems: [] };
+  try {
+    file = readSubscriptionsFile(config.TAZA_CONFIG);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    report({
+      ok: false,
+      label: 'subscriptions file',
+      detail: error.message,
+      fix: 'taza run refuses to start until it is fixed',
+    });
+  }
   for (const problem of file.problems)
     report({
       ok: false,

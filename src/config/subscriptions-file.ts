@@ -1,10 +1,13 @@
 /**
  * The subscriptions file (`taza.config.json`): lets a new user try Taza without any token, and lets
  * self-hosters pre-seed subscriptions. Invalid entries are reported with their index; valid ones still load.
+ * A file that cannot be read or parsed as a whole is a ConfigError: the store is brought in line with the
+ * file (what is not in it is removed), so a file read as empty by mistake would delete every subscription.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseDestination, type Destination } from '../core/destination.js';
 import { parseQuery } from '../matcher/index.js';
+import { ConfigError } from './load.js';
 
 export interface FileSubscription {
   feed: string;
@@ -23,19 +26,42 @@ export interface SubscriptionsFile {
 
 export const DEFAULT_SUBSCRIPTIONS_FILE = './taza.config.json';
 
+/**
+ * The file at TAZA_CONFIG, or at DEFAULT_SUBSCRIPTIONS_FILE when that exists (no `path` when it does not).
+ * Throws a ConfigError when the file as a whole is unusable: named but missing, a directory, unreadable,
+ * not JSON (with the line and column), or not `{"subscriptions": [ … ]}`.
+ */
 export function readSubscriptionsFile(explicitPath: string | undefined): SubscriptionsFile {
-  const path = explicitPath ?? (existsSync(DEFAULT_SUBSCRIPTIONS_FILE) ? DEFAULT_SUBSCRIPTIONS_FILE : undefined);
-  if (!path) return { subscriptions: [], problems: [] };
-  if (!existsSync(path)) return { path, subscriptions: [], problems: [`${path}: file not found (TAZA_CONFIG)`] };
+  const path = explicitPath ?? DEFAULT_SUBSCRIPTIONS_FILE;
+  const named = explicitPath === undefined ? path : `TAZA_CONFIG=${path}`;
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw unreadable(named, error);
+    if (explicitPath === undefined) return { subscriptions: [], problems: [] };
+    throw new ConfigError(`${named}: no such file (create it, or leave TAZA_CONFIG unset)`);
+  }
+  if (isDirectory) {
+    throw new ConfigError(
+      `${named} is a directory: Docker creates one when the file of a bind mount (-v) does not exist on the host; ` +
+        'create the file on the host and recreate the container',
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    throw unreadable(named, error);
+  }
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    data = JSON.parse(text);
   } catch (error) {
-    return { path, subscriptions: [], problems: [`${path}: not valid JSON (${(error as Error).message})`] };
+    throw new ConfigError(`${named} is not valid JSON: ${jsonSyntaxError(text) ?? (error as Error).message}`);
   }
-  const list = (data as { subscriptions?: unknown })?.subscriptions;
-  if (!Array.isArray(list))
-    return { path, subscriptions: [], problems: [`${path}: expected {"subscriptions": [ … ]}`] };
+  const list = (data as { subscriptions?: unknown } | null)?.subscriptions;
+  if (!Array.isArray(list)) throw new ConfigError(`${named}: expected {"subscriptions": [ … ]}`);
   const subscriptions: FileSubscription[] = [];
   const problems: string[] = [];
   list.forEach((entry: unknown, index) => {
@@ -44,6 +70,140 @@ export function readSubscriptionsFile(explicitPath: string | undefined): Subscri
     else subscriptions.push(problem);
   });
   return { path, subscriptions, problems };
+}
+
+function unreadable(named: string, error: unknown): ConfigError {
+  return new ConfigError(`${named} cannot be read: ${(error as Error).message}`);
+}
+
+/**
+ * Where and why `text` is not JSON: "line 3, column 1: unexpected "]" (after a trailing comma?)". Node's
+ * JSON.parse messages give a position for some errors and an excerpt for others, so the text is scanned
+ * again here, without recursion (deep nesting cannot overflow the stack).
+ */
+function jsonSyntaxError(text: string): string | undefined {
+  const at = jsonErrorOffset(text);
+  if (at === undefined) return undefined;
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  const column = at - (before.lastIndexOf('\n') + 1) + 1;
+  const found = at >= text.length ? 'unexpected end of the file' : `unexpected ${JSON.stringify(text.charAt(at))}`;
+  const trailingComma = /,\s*$/.test(before) && /^[\]}]/.test(text.slice(at)) ? ' (after a trailing comma?)' : '';
+  return `line ${line}, column ${column}: ${found}${trailingComma}`;
+}
+
+/**
+ * The offset of the first character where `text` stops being JSON (its length: it ended too early), or
+ * undefined when it is JSON. The scanners below return the offset after what they read, or `~offset` of the
+ * character that is wrong (negative).
+ */
+function jsonErrorOffset(text: string): number | undefined {
+  const containers: string[] = [];
+  let expect: 'value' | 'value or ]' | 'key' | 'key or }' | ':' | ', or end' | 'end' = 'value';
+  let index = 0;
+  const afterValue = () => (containers.length === 0 ? 'end' : ', or end');
+  while (true) {
+    while (index < text.length && ' \t\n\r'.includes(text.charAt(index))) index += 1;
+    if (index >= text.length) return expect === 'end' ? undefined : text.length;
+    const char = text.charAt(index);
+    if (expect === 'end') return index;
+    if (expect === ':') {
+      if (char !== ':') return index;
+      index += 1;
+      expect = 'value';
+    } else if (expect === ', or end') {
+      const open = containers[containers.length - 1];
+      if (char === ',') {
+        index += 1;
+        expect = open === '{' ? 'key' : 'value';
+      } else if ((char === '}' && open === '{') || (char === ']' && open === '[')) {
+        containers.pop();
+        index += 1;
+        expect = afterValue();
+      } else {
+        return index;
+      }
+    } else if (expect === 'key' || expect === 'key or }') {
+      if (char === '}' && expect === 'key or }') {
+        containers.pop();
+        index += 1;
+        expect = afterValue();
+      } else if (char === '"') {
+        const end = stringEnd(text, index);
+        if (end < 0) return ~end;
+        index = end;
+        expect = ':';
+      } else {
+        return index;
+      }
+    } else if (char === ']' && expect === 'value or ]') {
+      containers.pop();
+      index += 1;
+      expect = afterValue();
+    } else if (char === '{' || char === '[') {
+      containers.push(char);
+      index += 1;
+      expect = char === '{' ? 'key or }' : 'value or ]';
+    } else {
+      const end = char === '"' ? stringEnd(text, index) : scalarEnd(text, index);
+      if (end < 0) return ~end;
+      index = end;
+      expect = afterValue();
+    }
+  }
+}
+
+/** The offset after the string that starts at `start`, or `~offset` of what is wrong in it. */
+function stringEnd(text: string, start: number): number {
+  for (let index = start + 1; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 0x22) return index + 1;
+    if (code < 0x20) return ~index;
+    if (code === 0x5c) {
+      const escape = text.charAt(index + 1);
+      if (escape === 'u') {
+        for (let hex = index + 2; hex < index + 6; hex += 1) if (!/[0-9a-fA-F]/.test(text.charAt(hex))) return ~hex;
+        index += 5;
+      } else if ('"\\/bfnrt'.includes(escape) && escape !== '') {
+        index += 1;
+      } else {
+        return ~(index + 1);
+      }
+    }
+  }
+  return ~text.length;
+}
+
+/** The offset after the number or literal at `start`, or `~offset` where it goes wrong. */
+function scalarEnd(text: string, start: number): number {
+  for (const literal of ['true', 'false', 'null']) {
+    if (text.charAt(start) !== literal.charAt(0)) continue;
+    for (let offset = 1; offset < literal.length; offset += 1)
+      if (text.charAt(start + offset) !== literal.charAt(offset)) return ~(start + offset);
+    return start + literal.length;
+  }
+  // A number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, wrong at the first character that breaks it.
+  const digits = (from: number) => {
+    let index = from;
+    while (/[0-9]/.test(text.charAt(index))) index += 1;
+    return index;
+  };
+  let index = text.charAt(start) === '-' ? start + 1 : start;
+  if (text.charAt(index) === '0') index += 1;
+  else if (/[1-9]/.test(text.charAt(index))) index = digits(index);
+  else return ~index;
+  if (text.charAt(index) === '.') {
+    const end = digits(index + 1);
+    if (end === index + 1) return ~end;
+    index = end;
+  }
+  if (/[eE]/.test(text.charAt(index))) {
+    const from = /[+-]/.test(text.charAt(index + 1)) ? index + 2 : index + 1;
+    const end = digits(from);
+    if (end === from) return ~end;
+    index = end;
+  }
+  return index;
 }
 
 function validateEntry(entry: unknown): FileSubscription | string {

@@ -21,7 +21,8 @@ export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 export const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
 // Ranges that are not the public internet. BlockList also matches IPv4-mapped IPv6 (::ffff:a.b.c.d) against the
-// IPv4 rules, which closes the "[::ffff:127.0.0.1]" bypass.
+// IPv4 rules, which closes the "[::ffff:127.0.0.1]" bypass; other IPv6 forms that embed an IPv4 address are
+// decided on that address (embeddedIpv4 below).
 const NON_PUBLIC: Array<[string, number, 'ipv4' | 'ipv6']> = [
   ['0.0.0.0', 8, 'ipv4'], // "this network", 0.0.0.0 connects to localhost on Linux
   ['10.0.0.0', 8, 'ipv4'],
@@ -69,6 +70,60 @@ function toBlockList(ranges: Array<[string, number, 'ipv4' | 'ipv6']>): BlockLis
 
 const nonPublic = toBlockList(NON_PUBLIC);
 
+/** The 16 bytes of a valid IPv6 address (isIP said 6): `::` expanded, a dotted IPv4 tail converted. */
+function ipv6Bytes(ip: string): number[] {
+  let text = ip.toLowerCase();
+  const lastColon = text.lastIndexOf(':');
+  const tail = text.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    const [a = 0, b = 0, c = 0, d = 0] = tail.split('.').map(Number);
+    text = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', rest] = text.split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const restGroups = rest === undefined || rest === '' ? [] : rest.split(':');
+  const zeros = Array.from({ length: 8 - headGroups.length - restGroups.length }, () => '0');
+  const groups = rest === undefined ? headGroups : [...headGroups, ...zeros, ...restGroups];
+  return groups.flatMap((group) => {
+    const value = parseInt(group, 16);
+    return [value >> 8, value & 0xff];
+  });
+}
+
+const ipv4At = (bytes: number[], ...at: number[]): string => at.map((index) => bytes[index] ?? 0).join('.');
+const zeroAt = (bytes: number[], from: number, to = 16): boolean => bytes.slice(from, to).every((byte) => byte === 0);
+
+/**
+ * The IPv4 addresses an IPv6 address stands for, which a translator or relay would connect to. An address
+ * that embeds a private IPv4 address reaches that private address, so the decision is made on the IPv4.
+ */
+function embeddedIpv4(ip: string): string[] {
+  const b = ipv6Bytes(ip);
+  const prefix = (...bytes: number[]) => bytes.every((byte, index) => b[index] === byte);
+  // NAT64 well-known prefix 64:ff9b::/96 (RFC 6052): the last 32 bits.
+  if (prefix(0x00, 0x64, 0xff, 0x9b) && zeroAt(b, 4, 12)) return [ipv4At(b, 12, 13, 14, 15)];
+  // NAT64 local-use prefix 64:ff9b:1::/48 (RFC 8215): its translator may use any RFC 6052 prefix length from
+  // /48 to /96, and the address does not say which, so every layout that fits it (bits 64-71 zero, zero
+  // suffix) is decided on. The /96 layout always fits.
+  if (prefix(0x00, 0x64, 0xff, 0x9b, 0x00, 0x01)) {
+    const layouts = [ipv4At(b, 12, 13, 14, 15)];
+    if (b[8] === 0 && zeroAt(b, 13)) layouts.push(ipv4At(b, 9, 10, 11, 12)); // /64
+    if (b[8] === 0 && zeroAt(b, 12)) layouts.push(ipv4At(b, 7, 9, 10, 11)); // /56
+    if (b[8] === 0 && zeroAt(b, 11)) layouts.push(ipv4At(b, 6, 7, 9, 10)); // /48
+    return layouts;
+  }
+  // 6to4 2002::/16 (RFC 3056): bits 16-47.
+  if (prefix(0x20, 0x02)) return [ipv4At(b, 2, 3, 4, 5)];
+  // Teredo 2001::/32 (RFC 4380): the server in bits 32-63, the client in the last 32 bits, inverted.
+  if (prefix(0x20, 0x01, 0x00, 0x00)) {
+    const client = [12, 13, 14, 15].map((index) => (b[index] ?? 0) ^ 0xff).join('.');
+    return [ipv4At(b, 4, 5, 6, 7), client];
+  }
+  // IPv4-translated ::ffff:0:0/96 (RFC 2765), which BlockList does not treat as IPv4-mapped.
+  if (prefix(0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0)) return [ipv4At(b, 12, 13, 14, 15)];
+  return [];
+}
+
 function parseCidr(cidr: string): [string, number, 'ipv4' | 'ipv6'] {
   const [network = '', bits] = cidr.trim().split('/');
   const type = ipType(network);
@@ -91,6 +146,11 @@ export function createNetworkPolicy(allow: boolean | string[]): NetworkPolicy {
     if (!type) return false;
     if (allow === true) return true;
     if (listed?.check(bare, type)) return true;
+    if (type === 'ipv6') {
+      // NAT64, 6to4 and Teredo addresses go where the IPv4 addresses in them go (each one must be allowed).
+      const embedded = embeddedIpv4(bare);
+      if (embedded.length > 0) return embedded.every(decide);
+    }
     if (METADATA.includes(bare.toLowerCase())) return false;
     return !nonPublic.check(bare, type);
   };

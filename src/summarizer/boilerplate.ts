@@ -167,26 +167,58 @@ const BOILERPLATE_TAILS: readonly RegExp[] = [
   /\s*\[(?:…|\.\.\.|&hellip;)\]\s*$/,
 ];
 
+/**
+ * Every tail above ends the line and is at most ~630 characters long (plus a run of dots or arrows), so only
+ * a line's last characters are searched: a regular expression tried at every position of a long line
+ * costs time quadratic in it ("Read more" followed by 100,000 `>` took 8 s).
+ */
+const TAIL_WINDOW = 1_000;
+const TAIL_SEARCH = BOILERPLATE_TAILS.map((tail) => new RegExp(tail.source, `${tail.flags}g`));
+
 /** Punctuation, symbols, digits and spaces around a phrase: "Comments (3)", "» Read more", "Share:". */
-const DECORATION = /^[\p{P}\p{S}\p{N}\s]+|[\p{P}\p{S}\p{N}\s]+$/gu;
+const DECORATION = /[\p{P}\p{S}\p{N}\s]/u;
+
+/**
+ * `text` without the decoration at its ends, one code point at a time from each end. (The regular
+ * expression `[…]+$` retries the whole run of decoration from each of its characters: quadratic.)
+ */
+function stripDecoration(text: string): string {
+  let start = 0;
+  while (start < text.length) {
+    const char = String.fromCodePoint(text.codePointAt(start) ?? 0);
+    if (!DECORATION.test(char)) break;
+    start += char.length;
+  }
+  let end = text.length;
+  while (end > start) {
+    const pair = end - start >= 2 && /[\uD800-\uDBFF][\uDC00-\uDFFF]/.test(text.slice(end - 2, end));
+    const from = pair ? end - 2 : end - 1;
+    if (!DECORATION.test(text.slice(from, end))) break;
+    end = from;
+  }
+  return text.slice(start, end);
+}
 
 const LINE_SET = new Set(Object.values(BOILERPLATE_LINES).flat().map(normalizeText));
 const PREFIXES = Object.values(BOILERPLATE_PREFIXES).flat().map(normalizeText);
 
-function isBoilerplateLine(line: string, normalizedTitle: string): boolean {
+function isBoilerplateLine(line: string, normalizedTitle: string, bareTitle: string): boolean {
   const normalized = normalizeText(line);
-  const bare = normalized.replace(DECORATION, '');
+  const bare = stripDecoration(normalized);
   if (bare === '') return true; // only punctuation, bullets or a counter left
   if (LINE_SET.has(bare)) return true;
-  if (normalizedTitle !== '' && (normalized === normalizedTitle || bare === normalizedTitle.replace(DECORATION, '')))
-    return true;
+  if (normalizedTitle !== '' && (normalized === normalizedTitle || bare === bareTitle)) return true;
   if (normalized.length <= PREFIX_LINE_MAX && PREFIXES.some((prefix) => normalized.startsWith(prefix))) return true;
   return false;
 }
 
 function stripTails(line: string): string {
   let result = line;
-  for (const tail of BOILERPLATE_TAILS) result = result.replace(tail, '');
+  for (const tail of TAIL_SEARCH) {
+    tail.lastIndex = Math.max(0, result.length - TAIL_WINDOW);
+    const match = tail.exec(result);
+    if (match) result = result.slice(0, match.index) + result.slice(match.index + match[0].length);
+  }
   return result.trim();
 }
 
@@ -196,13 +228,14 @@ function stripTails(line: string): string {
  */
 export function removeBoilerplate(text: string, title = ''): string {
   const normalizedTitle = normalizeText(title);
+  const bareTitle = stripDecoration(normalizedTitle);
   return text
     .split('\n\n')
     .map((paragraph) =>
       paragraph
         .split('\n')
         .map(stripTails)
-        .filter((line) => line !== '' && !isBoilerplateLine(line, normalizedTitle))
+        .filter((line) => line !== '' && !isBoilerplateLine(line, normalizedTitle, bareTitle))
         .join('\n'),
     )
     .filter((paragraph) => paragraph !== '')

@@ -8,6 +8,7 @@ import { Readability } from '@mozilla/readability';
 import iconv from 'iconv-lite';
 import { parseHTML } from 'linkedom';
 import { htmlToText } from './html-to-text.js';
+import { truncateHtml, walkHtml } from './html-walk.js';
 
 export type FetchPage = (url: string) => Promise<{ body: Buffer; contentType?: string }>;
 
@@ -15,6 +16,14 @@ export type FetchPage = (url: string) => Promise<{ body: Buffer; contentType?: s
 const MIN_ARTICLE_CHARS = 140;
 /** Pages with more elements than this are not worth the CPU (Readability is quadratic at worst). */
 const MAX_ELEMENTS = 20_000;
+/**
+ * Pages nested deeper than this are refused before a DOM is built: linkedom's parser (htmlparser2's Parser)
+ * and Readability's walks up the tree cost time in elements × depth, 200,000 nested tags cost minutes.
+ * Browsers flatten past 512 too; real pages stay under 100.
+ */
+const MAX_DEPTH = 512;
+/** Longer pages are cut here: an article's text comes early, and the inline scripts and data late. */
+const MAX_PAGE_CHARS = 2_000_000;
 const CACHE_SIZE = 200;
 
 /** Least-recently-used cache of results (undefined included: a page that failed once is not refetched at once). */
@@ -52,8 +61,12 @@ function decode(body: Buffer, contentType?: string): string | undefined {
 async function extract(url: string, fetchPage: FetchPage): Promise<string | undefined> {
   try {
     const page = await fetchPage(url);
-    const html = decode(page.body, page.contentType);
-    if (!html) return undefined;
+    const decoded = decode(page.body, page.contentType);
+    if (!decoded) return undefined;
+    const html = truncateHtml(decoded, MAX_PAGE_CHARS);
+    // One linear pass first, so that a page too big or too deep for the DOM is never parsed into one.
+    const shape = walkHtml(html, {}, MAX_DEPTH);
+    if (shape.flattened > 0 || shape.elements > MAX_ELEMENTS) return undefined;
     const { document } = parseHTML(html);
     const article = new Readability(document, { maxElemsToParse: MAX_ELEMENTS }).parse();
     const content = article?.content;

@@ -1,8 +1,8 @@
 /**
- * Feed HTML to clean plain text. htmlparser2 does the tokenizing and entity decoding; this file only
- * decides which elements carry text and where paragraphs break.
+ * Feed HTML to clean plain text. htmlparser2's tokenizer and our linear walk (html-walk.ts) read the markup;
+ * this file only decides which elements carry text and where paragraphs break.
  */
-import { Parser } from 'htmlparser2';
+import { truncateHtml, walkHtml } from './html-walk.js';
 
 /** Elements whose content is never text a reader should see (code, embeds, forms, metadata). */
 const DROPPED = new Set([
@@ -128,32 +128,28 @@ function tidy(raw: string): string {
 }
 
 function parseHtml(html: string): string {
+  // At most one piece per token, so this stays within the size of the input.
   const out: string[] = [];
   let droppedDepth = 0;
-  const parser = new Parser(
-    {
-      onopentag(name) {
-        if (DROPPED.has(name) && !VOID.has(name)) droppedDepth += 1;
-        if (droppedDepth > 0) return;
-        if (name === 'br') out.push(LINE);
-        else if (BLOCK.has(name)) out.push(PARAGRAPH);
-        else if (name === 'td' || name === 'th') out.push(' ');
-      },
-      ontext(text) {
-        if (droppedDepth === 0) out.push(text);
-      },
-      onclosetag(name) {
-        if (DROPPED.has(name) && !VOID.has(name)) {
-          droppedDepth = Math.max(0, droppedDepth - 1);
-          return;
-        }
-        if (droppedDepth === 0 && BLOCK.has(name)) out.push(PARAGRAPH);
-      },
+  walkHtml(html, {
+    open(name) {
+      if (DROPPED.has(name) && !VOID.has(name)) droppedDepth += 1;
+      if (droppedDepth > 0) return;
+      if (name === 'br') out.push(LINE);
+      else if (BLOCK.has(name)) out.push(PARAGRAPH);
+      else if (name === 'td' || name === 'th') out.push(' ');
     },
-    { decodeEntities: true },
-  );
-  parser.write(html);
-  parser.end();
+    text(text) {
+      if (droppedDepth === 0) out.push(text);
+    },
+    close(name) {
+      if (DROPPED.has(name) && !VOID.has(name)) {
+        droppedDepth = Math.max(0, droppedDepth - 1);
+        return;
+      }
+      if (droppedDepth === 0 && BLOCK.has(name)) out.push(PARAGRAPH);
+    },
+  });
   return out.join('');
 }
 
@@ -169,14 +165,24 @@ function plainToText(text: string): string {
 const HAS_TAG = /<[a-zA-Z!/?]/;
 
 /**
+ * Input past this many UTF-16 units is cut off, and the text ends with "…". Feed descriptions and article
+ * bodies are far shorter; the cap bounds the time and memory a hostile item can cost (both are linear).
+ */
+export const MAX_HTML_CHARS = 2_000_000;
+export const TRUNCATED_MARK = '…';
+
+/**
  * Clean plain text from feed HTML: entities decoded; scripts, styles, iframes, forms, images dropped;
  * paragraphs separated by "\n\n", line breaks by "\n"; other whitespace collapsed.
- * Text without any tag is treated as plain text whose blank lines are paragraph breaks.
+ * Text without any tag is treated as plain text whose blank lines are paragraph breaks. Input longer than
+ * MAX_HTML_CHARS is cut there, and the text then ends with TRUNCATED_MARK.
  */
 export function htmlToText(html: string): string {
-  const input = html.replace(MARKERS, '');
+  const truncated = html.length > MAX_HTML_CHARS;
+  const input = (truncated ? truncateHtml(html, MAX_HTML_CHARS) : html).replace(MARKERS, '');
   let text = HAS_TAG.test(input) ? parseHtml(input) : plainToText(input);
   // One more pass for feeds that entity-encode their HTML twice (`&lt;p&gt;` arrives as `<p>` after one pass).
   if (LEFTOVER_TAG.test(text)) text = parseHtml(text.split(PARAGRAPH).join('<p>').split(LINE).join('<br>'));
-  return tidy(cleanControlCharacters(text.replace(/\u00A0/g, ' ')));
+  const clean = tidy(cleanControlCharacters(text.replace(/\u00A0/g, ' ')));
+  return truncated && clean !== '' ? `${clean}${TRUNCATED_MARK}` : clean;
 }

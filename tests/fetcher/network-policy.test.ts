@@ -63,3 +63,70 @@ describe('checkUrlAllowed', () => {
     ).toBe('dns');
   });
 });
+
+describe('IPv6 addresses that embed an IPv4 address', () => {
+  const policy = createNetworkPolicy(false);
+  const PUBLIC = '93.184.216.34';
+  const octets = (ipv4: string) => ipv4.split('.').map(Number);
+  /** a.b.c.d as two IPv6 groups, optionally with every bit inverted (Teredo's client). */
+  const hex = (ipv4: string, invert = false) => {
+    const [a = 0, b = 0, c = 0, d = 0] = octets(ipv4).map((octet) => (invert ? octet ^ 0xff : octet));
+    return `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  };
+  const forms: Record<string, (ipv4: string) => string> = {
+    'NAT64 64:ff9b::/96': (ipv4) => `64:ff9b::${hex(ipv4)}`,
+    'NAT64 64:ff9b::/96, dotted': (ipv4) => `64:ff9b::${ipv4}`,
+    'local NAT64 64:ff9b:1::/48, /96 layout': (ipv4) => `64:ff9b:1:abcd::${hex(ipv4)}`,
+    '6to4 2002::/16': (ipv4) => `2002:${hex(ipv4)}::1`,
+    'Teredo server': (ipv4) => `2001:0:${hex(ipv4)}::${hex(PUBLIC, true)}`,
+    'Teredo client': (ipv4) => `2001:0:${hex(PUBLIC)}::${hex(ipv4, true)}`,
+    'IPv4-translated ::ffff:0:0/96': (ipv4) => `::ffff:0:${hex(ipv4)}`,
+  };
+  const refused = {
+    private: '10.0.0.1',
+    loopback: '127.0.0.1',
+    'link-local': '169.254.10.20',
+    metadata: '169.254.169.254',
+  };
+  const kind = (promise: Promise<void>) =>
+    promise.then(
+      () => 'ok',
+      (error: FetchError) => error.kind,
+    );
+
+  for (const [form, embed] of Object.entries(forms)) {
+    it(`${form}: refused when it embeds a private address, allowed when a public one`, async () => {
+      for (const [what, ipv4] of Object.entries(refused)) {
+        const address = embed(ipv4);
+        expect(policy.isAllowed(address), `${what} ${address}`).toBe(false);
+        expect(await kind(checkUrlAllowed(`http://[${address}]/feed`, policy)), `${what} ${address}`).toBe('blocked');
+        const resolver = async () => [{ address, family: 6 }];
+        expect(await kind(checkUrlAllowed('https://news.example/feed', policy, resolver)), address).toBe('blocked');
+      }
+      const address = embed(PUBLIC);
+      expect(policy.isAllowed(address), address).toBe(true);
+      expect(await kind(checkUrlAllowed(`http://[${address}]/feed`, policy)), address).toBe('ok');
+      const resolver = async () => [{ address, family: 6 }];
+      expect(await kind(checkUrlAllowed('https://news.example/feed', policy, resolver)), address).toBe('ok');
+    });
+  }
+
+  it('refuses the literal [64:ff9b::7f00:1]', async () => {
+    expect(await kind(checkUrlAllowed('http://[64:ff9b::7f00:1]/', policy))).toBe('blocked');
+  });
+
+  it('refuses a local NAT64 address that embeds loopback in a shorter-prefix layout (bits 64-71 skipped)', () => {
+    // 127.0.0.1 at /48 (bytes 6-7, 9-10), /56 (7, 9-11) and /64 (9-12); the /96 reading would be public.
+    expect(policy.isAllowed('64:ff9b:1:7f00:0:100::')).toBe(false);
+    expect(policy.isAllowed('64:ff9b:1:7f:0:1::')).toBe(false);
+    expect(policy.isAllowed('64:ff9b:1:0:7f:0:100:0')).toBe(false);
+  });
+
+  it('decides on the embedded address with a CIDR list too: listed ranges pass, metadata stays refused', () => {
+    const lan = createNetworkPolicy(['10.0.0.0/8']);
+    expect(lan.isAllowed('64:ff9b::a00:1')).toBe(true);
+    expect(lan.isAllowed('2002:a00:1::1')).toBe(true);
+    expect(lan.isAllowed('64:ff9b::a9fe:a9fe')).toBe(false);
+    expect(lan.isAllowed('64:ff9b::c0a8:101')).toBe(false);
+  });
+});

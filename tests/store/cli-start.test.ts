@@ -17,6 +17,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LIMIT_MS = 10_000;
 const root = mkdtempSync(join(tmpdir(), 'taza-cli-store-'));
 chmodSync(root, 0o755);
+// An empty subscriptions file: these runs are about the store, not about what to watch.
+const emptyConfig = join(root, 'taza.config.json');
+writeFileSync(emptyConfig, JSON.stringify({ subscriptions: [] }));
+chmodSync(emptyConfig, 0o644);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 interface Outcome {
@@ -37,7 +41,7 @@ async function run(env: Record<string, string>, options: { uid?: number; gid?: n
       HTTP_PORT: '0',
       PRETTY_LOGS: 'false',
       LOG_LEVEL: 'info',
-      TAZA_CONFIG: join(root, 'no-such-subscriptions.json'),
+      TAZA_CONFIG: emptyConfig,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

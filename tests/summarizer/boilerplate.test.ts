@@ -39,3 +39,19 @@ describe('removeBoilerplate', () => {
     expect(removeBoilerplate(long)).toBe(long);
   });
 });
+
+describe('removeBoilerplate on hostile lines', () => {
+  // Smoke checks (vitest's default timeout): each took from 8 s to many minutes with a regular expression
+  // retried from every character of a long run.
+  it('keeps a line with 200,000 punctuation marks inside it', () => {
+    const line = `a${'.'.repeat(200_000)}a`;
+    expect(removeBoilerplate(line)).toBe(line);
+  }, 5_000);
+
+  it('still removes a tail at the end of a 1 MB line, and keeps a "Read more" that is no tail', () => {
+    const long = 'word '.repeat(200_000).trim();
+    expect(removeBoilerplate(`${long}. Read more`)).toBe(`${long}.`);
+    const arrows = `Read more${'>'.repeat(100_000)}x`;
+    expect(removeBoilerplate(arrows)).toBe(arrows);
+  }, 5_000);
+});

@@ -1,6 +1,13 @@
 import iconv from 'iconv-lite';
+import { parseHTML } from 'linkedom';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { clearFullTextCache, extractFullText, type FetchPage } from '../../src/summarizer/fulltext.js';
+
+// linkedom as it is, watched: which pages get a DOM built, and how big.
+vi.mock('linkedom', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('linkedom')>();
+  return { ...actual, parseHTML: vi.fn(actual.parseHTML) };
+});
 
 const paragraph = (text: string) =>
   `<p>${text} ${'This sentence pads the paragraph so that Readability sees real prose in it. '.repeat(3)}</p>`;
@@ -21,7 +28,10 @@ function servePage(body: Buffer | string, contentType = 'text/html; charset=utf-
 }
 
 describe('extractFullText', () => {
-  beforeEach(() => clearFullTextCache());
+  beforeEach(() => {
+    clearFullTextCache();
+    vi.mocked(parseHTML).mockClear();
+  });
 
   it('extracts the main text of an article page, without navigation, scripts or footer', async () => {
     const text = await extractFullText('https://news.example/a', servePage(articlePage));
@@ -77,5 +87,26 @@ describe('extractFullText', () => {
     await expect(
       extractFullText('https://news.example/stub', servePage('<html><body><p>Subscribe to read.</p></body></html>')),
     ).resolves.toBeUndefined();
+  });
+
+  // linkedom's parser and Readability cost time in elements × depth: 40,000 nested tags took 38 s.
+  it('refuses a page nested 200,000 deep without building its DOM', async () => {
+    const page = articlePage.replace('<body>', `<body>${'<div>'.repeat(200_000)}`);
+    await expect(extractFullText('https://news.example/deep', servePage(page))).resolves.toBeUndefined();
+    expect(parseHTML).not.toHaveBeenCalled();
+  });
+
+  it('refuses a page of more elements than Readability would take, without building its DOM', async () => {
+    const page = articlePage.replace('<footer>', `${'<span>x</span>'.repeat(25_000)}<footer>`);
+    await expect(extractFullText('https://news.example/many', servePage(page))).resolves.toBeUndefined();
+    expect(parseHTML).not.toHaveBeenCalled();
+  });
+
+  it('reads only the first 2,000,000 characters of a page, where the article is', async () => {
+    const page = articlePage.replace('</footer>', `</footer><script>${'x'.repeat(3_000_000)}</script>`);
+    const text = await extractFullText('https://news.example/long', servePage(page));
+    expect(text).toContain('Both sides will meet again next year.');
+    const [html] = vi.mocked(parseHTML).mock.calls[0] ?? [];
+    expect(String(html).length).toBeLessThanOrEqual(2_000_000);
   });
 });

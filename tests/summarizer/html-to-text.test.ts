@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { htmlToText } from '../../src/summarizer/index.js';
+import { MAX_HTML_CHARS, TRUNCATED_MARK } from '../../src/summarizer/html-to-text.js';
 
 describe('htmlToText', () => {
   it('decodes entities and keeps paragraph breaks as blank lines', () => {
@@ -43,4 +44,60 @@ describe('htmlToText', () => {
   it('keeps a comparison sign that is not a tag', () => {
     expect(htmlToText('2 < 3 and 5 > 4')).toBe('2 < 3 and 5 > 4');
   });
+});
+
+describe('htmlToText on hostile markup', () => {
+  // Each of these took 5 s to minutes while htmlparser2's Parser moved its whole element stack on every tag;
+  // now well under a second. The timeout (vitest's default) is a smoke check; html-walk.test.ts has the bounds.
+  const SMOKE_TIMEOUT = 5_000;
+
+  it(
+    'reads the text inside 200,000 nested <div>s',
+    () => {
+      expect(htmlToText(`${'<div>'.repeat(200_000)}deep text${'</div>'.repeat(10)}<p>after</p>`)).toBe(
+        'deep text\n\nafter',
+      );
+    },
+    SMOKE_TIMEOUT,
+  );
+
+  it(
+    'reads 400,000 nested inline tags, and 100,000 end tags that match nothing',
+    () => {
+      expect(htmlToText(`${'<b>'.repeat(400_000)}deep${'</i>'.repeat(100_000)} text`)).toBe('deep text');
+    },
+    SMOKE_TIMEOUT,
+  );
+
+  it(
+    'keeps dropping script and form text beyond the depth where nesting is flattened',
+    () => {
+      const text = htmlToText(`${'<span>'.repeat(1_000)}<p>kept<script>dropped()</script><form>hidden</form> too</p>`);
+      expect(text).toMatch(/^kept\s+too$/);
+    },
+    SMOKE_TIMEOUT,
+  );
+
+  it(
+    'reads deeply nested lists and tables',
+    () => {
+      expect(htmlToText(`${'<ul><li>'.repeat(100_000)}item`)).toBe('item');
+      expect(htmlToText(`${'<table><tr><td>'.repeat(70_000)}cell`)).toBe('cell');
+    },
+    SMOKE_TIMEOUT,
+  );
+
+  it(
+    'cuts input past MAX_HTML_CHARS and says so with a trailing ellipsis',
+    () => {
+      const text = htmlToText(`<p>${'word '.repeat(MAX_HTML_CHARS / 5)}</p><p>never reached</p>`);
+      expect(text.startsWith('word word')).toBe(true);
+      expect(text.endsWith(TRUNCATED_MARK)).toBe(true);
+      expect(text).not.toContain('never reached');
+      expect(text.length).toBeLessThanOrEqual(MAX_HTML_CHARS);
+      // A tag cut in two is not shown as text.
+      expect(htmlToText(`${'x'.repeat(MAX_HTML_CHARS - 3)}</div>`)).toBe(`${'x'.repeat(MAX_HTML_CHARS - 3)}…`);
+    },
+    SMOKE_TIMEOUT,
+  );
 });

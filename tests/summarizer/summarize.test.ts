@@ -167,3 +167,13 @@ describe('summarize: text without punctuation', () => {
     expect(summary.text.endsWith('…')).toBe(true);
   });
 });
+
+describe('summarize on hostile items', () => {
+  // A smoke check (vitest's default timeout) through every step: each used to take from 9 s to minutes.
+  it('summarizes 200,000 nested tags around 100,000 sentences', () => {
+    const html = `${'<div>'.repeat(200_000)}The lead sentence. ${'A fact. '.repeat(100_000)}The council met today.`;
+    expect(summarize({ title: 'Title', html }, ['council']).text).toBe(
+      'The lead sentence. A fact. The council met today.',
+    );
+  }, 5_000);
+});
