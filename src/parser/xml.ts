@@ -4,7 +4,7 @@ import { parsedItem } from './item.js';
 import type { NsKind } from './namespaces.js';
 import { escapeHtml } from '../render/escape.js';
 import { hasVisibleText, plainText } from './text.js';
-import type { XmlDocument, XmlNode } from './xml-reader.js';
+import type { XmlDocument, XmlNode } from './xml-tree.js';
 
 /**
  * RSS 0.9x/1.0/2.0, RDF, Atom 0.3/1.0 (and a lone Atom entry) from the reader's tree. Elements are matched by
