@@ -5,7 +5,7 @@ import { findFeedLinks } from './feed-links.js';
 import { buildJsonFeed, isJsonFeed } from './json-feed.js';
 import { ParseError, tooComplex } from './errors.js';
 import { LIMITS } from './limits.js';
-import { buildXmlFeed } from './xml.js';
+import { buildXmlFeed } from './xml-feed.js';
 import { readXml } from './xml-reader.js';
 
 export { decodeBody } from './decode.js';

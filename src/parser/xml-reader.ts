@@ -13,66 +13,11 @@
 import { decodeXml, EntityTable } from './entities.js';
 import { tooComplex } from './errors.js';
 import { LIMITS } from './limits.js';
-import { NS, nsKind, type NsKind, UNDECLARED_PREFIXES } from './namespaces.js';
-
-export interface XmlAttribute {
-  /** The attribute's namespace URI; '' for an unprefixed attribute. */
-  readonly ns: string;
-  /** Lower-cased local name. */
-  readonly local: string;
-  readonly value: string;
-}
-
-export class XmlNode {
-  readonly children: XmlNode[] = [];
-  /** Decoded character data (text and CDATA) while the element has no element children. */
-  text = '';
-  /** True once an element child was seen: the value is then the raw markup between the tags. */
-  mixed = false;
-  /** Index in the source just past the start tag, and of the end of the content. */
-  contentEnd: number;
-
-  constructor(
-    /** The namespace URI, resolved through the in-scope declarations. */
-    readonly ns: string,
-    readonly kind: NsKind,
-    /** Lower-cased local name. */
-    readonly local: string,
-    readonly parent: XmlNode | undefined,
-    readonly attributes: readonly XmlAttribute[],
-    readonly contentStart: number,
-    /** The base URI in scope (xml:base resolved against the enclosing one), for relative links. */
-    readonly base: string | undefined,
-    /** xml:lang in scope. */
-    readonly lang: string | undefined,
-  ) {
-    this.contentEnd = contentStart;
-  }
-
-  /** The attribute's value (unprefixed attributes unless a namespace is given), or undefined. */
-  attr(local: string, ns = ''): string | undefined {
-    for (const attribute of this.attributes)
-      if (attribute.local === local && attribute.ns === ns) return attribute.value;
-    return undefined;
-  }
-}
-
-export interface XmlDocument {
-  readonly source: string;
-  /** Top-level elements, in order (a well-formed document has one). */
-  readonly roots: XmlNode[];
-  /** The first few well-formedness problems read past. */
-  readonly problems: string[];
-  /** Items (RSS item, Atom entry) past LIMITS.maxItems, read past without being kept. */
-  readonly omittedItems: number;
-  /** Elements kept in the tree. */
-  readonly keptNodes: number;
-  /**
-   * Units of work done: characters scanned, tokens, open elements visited when closing or resolving prefixes,
-   * characters decoded. For tests and benchmarks that check the cost grows linearly with the input.
-   */
-  readonly work: number;
-}
+import { NS, nsKind, UNDECLARED_PREFIXES } from './namespaces.js';
+import { scanAttributes } from './xml-attributes.js';
+import { Char, isNameStart, isSpace } from './xml-chars.js';
+import { declareEntities, scanDeclaration } from './xml-doctype.js';
+import { type XmlAttribute, type XmlDocument, XmlNode } from './xml-tree.js';
 
 /** Elements HTML defines as empty: feeds that paste HTML into XML leave them unclosed. */
 const VOID_ELEMENTS = new Set(['br', 'hr', 'img', 'wbr', 'input', 'area', 'col', 'param', 'track', 'embed', 'meta']);
@@ -91,34 +36,6 @@ interface Frame {
   readonly inItem: boolean;
 }
 
-const enum Char {
-  Tab = 0x09,
-  LineFeed = 0x0a,
-  CarriageReturn = 0x0d,
-  Space = 0x20,
-  Bang = 0x21,
-  DoubleQuote = 0x22,
-  SingleQuote = 0x27,
-  Slash = 0x2f,
-  Lt = 0x3c,
-  Equals = 0x3d,
-  Gt = 0x3e,
-  Question = 0x3f,
-  OpenBracket = 0x5b,
-  CloseBracket = 0x5d,
-}
-
-function isSpace(code: number): boolean {
-  return code === Char.Space || code === Char.LineFeed || code === Char.Tab || code === Char.CarriageReturn;
-}
-
-/** A tag name may start with a letter, `_`, `:` or any non-ASCII character. */
-function isNameStart(code: number): boolean {
-  return (
-    (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || code === 0x3a || code >= 0x80
-  );
-}
-
 function resolveUrl(href: string, base: string | undefined): string | undefined {
   try {
     return new URL(href, base).href;
@@ -126,9 +43,6 @@ function resolveUrl(href: string, base: string | undefined): string | undefined 
     return base;
   }
 }
-
-/** `<!ENTITY name "value">` declarations of an internal DTD subset (parameter and external entities are ignored). */
-const ENTITY_DECLARATION = /<!ENTITY\s+([^\s%"'>]+)\s+(?:"([^"]*)"|'([^']*)')\s*>/g;
 
 class Reader {
   private readonly roots: XmlNode[] = [];
@@ -191,6 +105,9 @@ class Reader {
     if (this.problems.length < 5) this.problems.push(message);
   }
 
+  /** `problem` bound once, for the scanners that report to it. */
+  private readonly report = (message: string): void => this.problem(message);
+
   /** Index just past `terminator` at or after `from`, or the end of the text (recorded as a problem). */
   private skipPast(from: number, terminator: string, what: string): number {
     const end = this.source.indexOf(terminator, from);
@@ -216,44 +133,14 @@ class Reader {
     return this.declaration(lt);
   }
 
-  /**
-   * `<!DOCTYPE …>` with its internal subset, or another declaration: scanned to its closing `>`, skipping quoted
-   * strings, comments and the bracketed subset, whose entity declarations are kept.
-   */
+  /** A declaration (`<!DOCTYPE …>` and others); entities declared before the root element are kept. */
   private declaration(lt: number): number {
-    const source = this.source;
-    const length = source.length;
-    let index = lt + 2;
-    let subsetStart = -1;
-    while (index < length) {
-      const code = source.charCodeAt(index);
-      if (code === Char.DoubleQuote || code === Char.SingleQuote) {
-        const end = source.indexOf(code === Char.DoubleQuote ? '"' : "'", index + 1);
-        if (end === -1) break;
-        index = end + 1;
-      } else if (subsetStart !== -1 && code === Char.Lt && source.startsWith('<!--', index)) {
-        const end = source.indexOf('-->', index + 4);
-        if (end === -1) break;
-        index = end + 3;
-      } else if (code === Char.OpenBracket && subsetStart === -1) {
-        subsetStart = index + 1;
-        index += 1;
-      } else if (code === Char.CloseBracket && subsetStart !== -1) {
-        if (!this.seenRoot) this.declareEntities(source.slice(subsetStart, index));
-        subsetStart = -2;
-        index += 1;
-      } else if (code === Char.Gt && subsetStart < 0) {
-        return index + 1;
-      } else index += 1;
-    }
+    const end = scanDeclaration(this.source, lt, (subset) => {
+      if (!this.seenRoot) declareEntities(subset, this.entities);
+    });
+    if (end !== -1) return end;
     this.problem('unterminated declaration');
-    return length;
-  }
-
-  private declareEntities(subset: string): void {
-    for (const match of subset.matchAll(ENTITY_DECLARATION)) {
-      this.entities.declare(match[1]!, match[2] ?? match[3] ?? '');
-    }
+    return this.source.length;
   }
 
   private text(start: number, end: number): void {
@@ -310,66 +197,9 @@ class Reader {
 
     // Attributes: always scanned (a quoted ">" does not end the tag), kept only for kept elements.
     const attributes: string[] | undefined = keep ? [] : undefined;
-    let selfClosing = false;
-    while (true) {
-      while (index < length && isSpace(source.charCodeAt(index))) index += 1;
-      if (index >= length) {
-        this.problem(`unterminated start tag <${name}>`);
-        break;
-      }
-      const code = source.charCodeAt(index);
-      if (code === Char.Gt) {
-        index += 1;
-        break;
-      }
-      if (code === Char.Slash) {
-        index += 1;
-        if (source.charCodeAt(index) === Char.Gt) {
-          selfClosing = true;
-          index += 1;
-          break;
-        }
-        continue;
-      }
-      if (code === Char.Lt) {
-        this.problem(`unterminated start tag <${name}>`);
-        break;
-      }
-      const nameStart = index;
-      while (index < length) {
-        const c = source.charCodeAt(index);
-        if (isSpace(c) || c === Char.Equals || c === Char.Gt || c === Char.Slash || c === Char.Lt) break;
-        index += 1;
-      }
-      const attributeName = source.slice(nameStart, index);
-      while (index < length && isSpace(source.charCodeAt(index))) index += 1;
-      let value = '';
-      if (source.charCodeAt(index) === Char.Equals) {
-        index += 1;
-        while (index < length && isSpace(source.charCodeAt(index))) index += 1;
-        const quote = source.charCodeAt(index);
-        if (quote === Char.DoubleQuote || quote === Char.SingleQuote) {
-          const end = source.indexOf(quote === Char.DoubleQuote ? '"' : "'", index + 1);
-          if (end === -1) {
-            this.problem(`unterminated attribute value in <${name}>`);
-            index = length;
-            break;
-          }
-          value = source.slice(index + 1, end);
-          index = end + 1;
-        } else {
-          const valueStart = index;
-          while (index < length) {
-            const c = source.charCodeAt(index);
-            if (isSpace(c) || c === Char.Gt || c === Char.Lt) break;
-            index += 1;
-          }
-          value = source.slice(valueStart, index);
-        }
-      }
-      // Namespace declarations come on top of the kept attributes; the rest of a long list is read past.
-      if (attributes && attributes.length < (LIMITS.maxAttributes + 32) * 2) attributes.push(attributeName, value);
-    }
+    const tagEnd = scanAttributes(source, index, name, attributes, this.report);
+    index = tagEnd.index;
+    let selfClosing = tagEnd.selfClosing;
     if (!selfClosing && colon === -1 && VOID_ELEMENTS.has(key)) selfClosing = true;
 
     let node: XmlNode | undefined;

@@ -3,14 +3,14 @@
  * survives a dropped gateway, and a crash on either side of the send loses nothing and repeats at most
  * once (on Telegram; never on Discord, thanks to the nonce).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { startFeedServer, testItem, type FeedServer } from '../support/feed-server.js';
-import { runTaza, type TazaProcess } from '../support/taza-process.js';
+import { localRunEnv, runTaza, type TazaProcess } from '../support/taza-process.js';
 
 const CHANNEL = '200000000000000001';
 const CHAT = -100777;
@@ -31,23 +31,11 @@ describe('taza run with Discord and Telegram (fakes)', () => {
     telegram = await startFakeTelegram({ chats: [{ id: CHAT, type: 'supergroup', title: 'News' }] });
     dir = mkdtempSync(join(tmpdir(), 'taza-platforms-'));
     server.setItems('news', [testItem(1, 'Old bitcoin story')]);
-    const configFile = join(dir, 'taza.config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        subscriptions: [
-          { feed: server.url('news'), keywords: 'bitcoin', to: `discord:${CHANNEL}` },
-          { feed: server.url('news'), keywords: 'bitcoin', to: `telegram:${CHAT}` },
-        ],
-      }),
-    );
     env = {
-      DATA_DIR: join(dir, 'data'),
-      TAZA_CONFIG: configFile,
-      POLL_INTERVAL: '1s',
-      MIN_POLL_INTERVAL: '1s',
-      PER_HOST_GAP: '0',
-      ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
+      ...localRunEnv(dir, [
+        { feed: server.url('news'), keywords: 'bitcoin', to: `discord:${CHANNEL}` },
+        { feed: server.url('news'), keywords: 'bitcoin', to: `telegram:${CHAT}` },
+      ]),
       DISCORD_TOKEN: discord.token,
       DISCORD_API_BASE: discord.apiBase,
       TELEGRAM_TOKEN: telegram.token,

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFeedServer, testItem, type FeedServer } from '../support/feed-server.js';
-import { runTaza, type TazaProcess } from '../support/taza-process.js';
+import { localRunEnv, runTaza, type TazaProcess } from '../support/taza-process.js';
 
 describe('taza run, end to end (real process, console sink)', () => {
   let server: FeedServer;
@@ -21,24 +21,10 @@ describe('taza run, end to end (real process, console sink)', () => {
 
   it('alerts a newly published matching item exactly once, survives a restart without repeating', async () => {
     server.setItems('news', [testItem(1, 'Bitcoin was mentioned yesterday'), testItem(2, 'Cricket scores')]);
-    const configFile = join(dir, 'taza.config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        subscriptions: [
-          { feed: server.url('news'), keywords: 'bitcoin, crypto council', to: 'console' },
-          { feed: 'not a url' },
-        ],
-      }),
-    );
-    const env = {
-      DATA_DIR: join(dir, 'data'),
-      TAZA_CONFIG: configFile,
-      POLL_INTERVAL: '1s',
-      MIN_POLL_INTERVAL: '1s',
-      PER_HOST_GAP: '0',
-      ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
-    };
+    const env = localRunEnv(dir, [
+      { feed: server.url('news'), keywords: 'bitcoin, crypto council', to: 'console' },
+      { feed: 'not a url' },
+    ]);
     const isSent = (e: Record<string, unknown>) => e.event === 'alert.sent';
     const isCheck = (e: Record<string, unknown>) => e.event === 'feed.checked';
 

@@ -3,13 +3,13 @@
  * (still pending in the outbox) is delivered exactly once after a restart. This is what `docker stop` does.
  */
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { startFeedServer, testItem, type FeedServer } from '../support/feed-server.js';
-import { runTaza, type TazaProcess } from '../support/taza-process.js';
+import { localRunEnv, runTaza, type TazaProcess } from '../support/taza-process.js';
 
 const GROUP = '-1001000000001';
 
@@ -36,20 +36,9 @@ describe('SIGTERM during delivery', () => {
     // The first send never gets an answer: it is in flight when SIGTERM arrives.
     first.inject('sendMessage', { type: 'hang' }, { times: 1 });
     server.setItems('news', [testItem(1, 'Old news')]);
-    const configFile = join(dir, 'taza.config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        subscriptions: [{ feed: server.url('news'), keywords: 'crypto council', to: `telegram:${GROUP}` }],
-      }),
-    );
+    const local = localRunEnv(dir, [{ feed: server.url('news'), keywords: 'crypto council', to: `telegram:${GROUP}` }]);
     const env = (apiRoot: string) => ({
-      DATA_DIR: join(dir, 'data'),
-      TAZA_CONFIG: configFile,
-      POLL_INTERVAL: '1s',
-      MIN_POLL_INTERVAL: '1s',
-      PER_HOST_GAP: '0',
-      ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
+      ...local,
       TELEGRAM_TOKEN: first.token,
       TELEGRAM_API_ROOT: apiRoot,
     });

@@ -8,10 +8,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KeyvSqlite } from '@keyv/sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/open.js';
 import { freePort } from '../support/servers/process.js';
+import { holdSqliteLock } from './sqlite-lock.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LIMIT_MS = 10_000;
@@ -131,16 +130,12 @@ describe('taza run with a DATA_DIR it cannot use', () => {
 
   it('a file another process keeps locked', async () => {
     const dir = join(root, 'locked');
-    await (await openStore({ dataDir: dir })).close();
-    const holder = new KeyvSqlite({ uri: `sqlite://${join(dir, 'taza.sqlite')}`, table: 'meta' });
-    await holder.query('BEGIN IMMEDIATE');
-    await holder.query(`INSERT INTO meta (key, value) VALUES ('held', '1')`);
+    const lock = await holdSqliteLock(dir);
     try {
       const line = expectOneLineExit(await run({ DATA_DIR: dir }), 'locked SQLite file');
       expect(line).toMatch(new RegExp(`^DATA_DIR=${dir}: ${dir}/taza.sqlite is locked by another process`));
     } finally {
-      await holder.query('ROLLBACK');
-      await holder.close();
+      await lock.release();
     }
   });
 });

@@ -6,10 +6,10 @@
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync, closeSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KeyvSqlite } from '@keyv/sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allValues, openStore, StoreError } from '../../src/store/open.js';
 import { feed } from './contract.js';
+import { holdSqliteLock } from './sqlite-lock.js';
 
 const root = mkdtempSync(join(tmpdir(), 'taza-datadir-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -116,10 +116,7 @@ describe('a database file that cannot be used', () => {
 
   it('a file another process keeps locked: fails within seconds, and opens once the lock is gone', async () => {
     const dir = join(root, 'locked');
-    await (await openStore({ dataDir: dir })).close();
-    const holder = new KeyvSqlite({ uri: `sqlite://${join(dir, 'taza.sqlite')}`, table: 'meta' });
-    await holder.query('BEGIN IMMEDIATE');
-    await holder.query(`INSERT INTO meta (key, value) VALUES ('held', '1')`);
+    const lock = await holdSqliteLock(dir);
     try {
       const started = performance.now();
       const error = await openFailure({ dataDir: dir });
@@ -131,8 +128,7 @@ describe('a database file that cannot be used', () => {
       );
       expect(ms).toBeLessThan(6000);
     } finally {
-      await holder.query('ROLLBACK');
-      await holder.close();
+      await lock.release();
     }
     const store = await openStore({ dataDir: dir });
     expect(await store.ping()).toBe(true);

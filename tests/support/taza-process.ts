@@ -1,6 +1,8 @@
 /** Runs `taza` as a real child process (through tsx, no build needed) and exposes its log events. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
@@ -17,6 +19,23 @@ export interface TazaProcess {
   /** Resolves once `count` events satisfy the predicate. */
   waitForEvents(predicate: (event: Record<string, unknown>) => boolean, count: number): Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Writes `subscriptions` to `dir`/taza.config.json and returns the environment of a `taza run` on it: its data in
+ * `dir`/data, polling the local test feeds (loopback allowed) as often as it may.
+ */
+export function localRunEnv(dir: string, subscriptions: unknown[]): Record<string, string> {
+  const configFile = join(dir, 'taza.config.json');
+  writeFileSync(configFile, JSON.stringify({ subscriptions }));
+  return {
+    DATA_DIR: join(dir, 'data'),
+    TAZA_CONFIG: configFile,
+    POLL_INTERVAL: '1s',
+    MIN_POLL_INTERVAL: '1s',
+    PER_HOST_GAP: '0',
+    ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
+  };
 }
 
 export function runTaza(args: string[], env: Record<string, string>): TazaProcess {

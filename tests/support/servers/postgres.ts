@@ -8,7 +8,7 @@ import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { findBinary, freePort, ServerProcess, type TestServer } from './process.js';
+import { findBinary, ServerProcess, startTestServer, type TestServer } from './process.js';
 
 const INSTALL = 'the Postgres tests need PostgreSQL: apt-get install postgresql';
 
@@ -70,92 +70,48 @@ export async function startPostgres(options: { password?: string } = {}): Promis
     throw new Error(`initdb failed (exit ${code}):\n${init.log()}`);
   }
 
-  let port = 0;
-  let current: ServerProcess | undefined;
-  const url = () =>
+  const url = (port: number) =>
     `postgres://postgres${options.password ? `:${encodeURIComponent(options.password)}` : ''}@127.0.0.1:${port}/postgres`;
-  const launch = async () => {
-    const args = [
-      '-D',
-      data,
-      // -F and fsync=off: nothing is synced, this data only has to outlive a clean stop.
-      '-F',
-      '-c',
-      'fsync=off',
-      '-c',
-      'full_page_writes=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'shared_buffers=16MB',
-      '-c',
-      'max_connections=40',
-      '-k',
-      socketDir,
-      '-p',
-      String(port),
-      '-h',
-      '127.0.0.1',
-    ];
-    // SIGQUIT is Postgres's immediate shutdown: every process stops at once, recovery runs at the next start.
-    current = new ServerProcess(
-      `postgres on port ${port}`,
-      join(bin, 'postgres'),
-      args,
-      { cwd: dir, env, ...asPostgres },
-      'SIGQUIT',
-    );
-    await current.waitUntilReady(() => answersQuery(url()));
-  };
-
-  for (let attempt = 1; ; attempt++) {
-    port = await freePort();
-    try {
-      await launch();
-      break;
-    } catch (error) {
-      await current?.signal('SIGQUIT');
-      if (attempt >= 3 || !/could not bind|Address already in use/i.test(current?.log() ?? '')) {
-        rmSync(dir, { recursive: true, force: true });
-        throw error;
-      }
-    }
-  }
-
-  const server: TestServer = {
-    url: url(),
-    port,
+  return startTestServer({
     dir,
-    get running() {
-      return current?.isAlive ?? false;
+    spawn(port) {
+      const args = [
+        '-D',
+        data,
+        // -F and fsync=off: nothing is synced, this data only has to outlive a clean stop.
+        '-F',
+        '-c',
+        'fsync=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'shared_buffers=16MB',
+        '-c',
+        'max_connections=40',
+        '-k',
+        socketDir,
+        '-p',
+        String(port),
+        '-h',
+        '127.0.0.1',
+      ];
+      // SIGQUIT is Postgres's immediate shutdown: every process stops at once, recovery runs at the next start.
+      return new ServerProcess(
+        `postgres on port ${port}`,
+        join(bin, 'postgres'),
+        args,
+        { cwd: dir, env, ...asPostgres },
+        'SIGQUIT',
+      );
     },
-    async stop() {
-      // SIGINT is the fast shutdown: sessions are ended, the data is kept.
-      await current?.signal('SIGINT');
-    },
-    async kill() {
-      await current?.signal('SIGQUIT');
-    },
-    pause() {
-      current?.signalTree('SIGSTOP');
-    },
-    resume() {
-      current?.signalTree('SIGCONT');
-    },
-    async start() {
-      if (current?.isAlive) return;
-      await launch();
-    },
-    async restart() {
-      await server.stop();
-      await server.start();
-    },
-    async close() {
-      await current?.signal('SIGINT');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  return server;
+    answers: (port) => answersQuery(url(port)),
+    url,
+    // SIGINT is the fast shutdown: sessions are ended, the data is kept.
+    stopSignal: 'SIGINT',
+    portTaken: /could not bind|Address already in use/i,
+  });
 }
 
 async function answersQuery(url: string): Promise<boolean> {

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -150,4 +150,81 @@ export class ServerProcess {
     }
     throw new Error(`${this.name} did not answer within ${timeoutMs / 1000} s:\n${this.log()}`);
   }
+}
+
+/** What `startTestServer` needs to know about one kind of server. */
+export interface ServerKind {
+  /** The temporary directory with its data: removed when the server cannot start, and by `close`. */
+  dir: string;
+  /** Spawns the server on `port`; it need not answer yet. */
+  spawn(port: number): ServerProcess;
+  /** Whether the server on `port` answers a client. */
+  answers(port: number): Promise<boolean>;
+  url(port: number): string;
+  /** The signal of a clean shutdown, which keeps the data. */
+  stopSignal: NodeJS.Signals;
+  /** What the server prints when its port was taken before it could bind it. */
+  portTaken: RegExp;
+}
+
+/**
+ * Starts a server on a free port and resolves once it answers, as a TestServer that can be stopped, crashed,
+ * paused and started again on the same port with the same data.
+ */
+export async function startTestServer(kind: ServerKind): Promise<TestServer> {
+  let port = 0;
+  let current: ServerProcess | undefined;
+  const launch = async () => {
+    current = kind.spawn(port);
+    await current.waitUntilReady(() => kind.answers(port));
+  };
+
+  // A port taken between freePort() and the bind: try another one.
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      await current?.signal(current.crashSignal);
+      if (attempt >= 3 || !kind.portTaken.test(current?.log() ?? '')) {
+        rmSync(kind.dir, { recursive: true, force: true });
+        throw error;
+      }
+    }
+  }
+
+  const server: TestServer = {
+    url: kind.url(port),
+    port,
+    dir: kind.dir,
+    get running() {
+      return current?.isAlive ?? false;
+    },
+    async stop() {
+      await current?.signal(kind.stopSignal);
+    },
+    async kill() {
+      await current?.signal(current.crashSignal);
+    },
+    pause() {
+      current?.signalTree('SIGSTOP');
+    },
+    resume() {
+      current?.signalTree('SIGCONT');
+    },
+    async start() {
+      if (current?.isAlive) return;
+      await launch();
+    },
+    async restart() {
+      await server.stop();
+      await server.start();
+    },
+    async close() {
+      await current?.signal(kind.stopSignal);
+      rmSync(kind.dir, { recursive: true, force: true });
+    },
+  };
+  return server;
 }
