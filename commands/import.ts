@@ -23,7 +23,7 @@ export default defineCommand({
     if (content.length > MAX_FILE_BYTES)
       throw new UserError(`${code(file.name)} is larger than ${MAX_FILE_BYTES / 1024} KB.`);
     const opml = readOpml(content.toString('utf8'));
-    if (!opml.ok) throw new UserError(`${code(file.name)} cannot be imported: ${opml.error}.`);
+    if (!opml.ok) throw new UserError(`${code(file.name)} cannot be imported: ${esc(opml.error)}.`);
     if (opml.entries.length === 0)
       throw new UserError(`${code(file.name)} lists no feeds (no <outline> with an xmlUrl).`);
     const added: string[] = [];
