@@ -230,6 +230,11 @@ async function startDiscordCommands(options: DiscordCommandOptions): Promise<{ s
         services: options.services,
         commands: options.commands,
         defer,
+        edit: async (text) => {
+          await defer();
+          const [first = ''] = splitText(text, MESSAGE_LIMIT);
+          await interaction.editReply({ content: first, allowedMentions: { parse: [] } });
+        },
       });
     } finally {
       clearTimeout(timer);
