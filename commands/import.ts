@@ -1,7 +1,43 @@
-/** `import file:<OPML>`: adds each feed of an OPML file, validated like subscribe, and reports what was refused. */
-import { addSubscription, code, defineCommand, esc, feedLine, plural, readOpml, UserError } from '../src/chat/mod.js';
+/**
+ * `import file:<OPML>`: adds each feed of an OPML file, validated like subscribe, and reports what was refused. An
+ * import is bounded (file size, number of feeds), fetches at the pace the poller keeps with each host, and answers
+ * in one message: edited as it goes on, then replaced by a summary short enough for one message.
+ */
+import {
+  addSubscription,
+  code,
+  defineCommand,
+  esc,
+  feedLine,
+  plural,
+  readOpml,
+  throughHostLimiter,
+  UserError,
+} from '../src/chat/mod.js';
 
-const MAX_FILE_BYTES = 512 * 1024;
+const MAX_FILE_BYTES = 1024 * 1024;
+const MAX_FEEDS = 500;
+/** The summary fits in one Discord message (2,000 characters) with room to spare. */
+const REPORT_CHARS = 1800;
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** As many lines as fit in `budget` characters, then how many more there were. */
+function within(lines: readonly string[], budget: number): string[] {
+  const shown: string[] = [];
+  let used = 0;
+  for (const [i, line] of lines.entries()) {
+    if (used + line.length + 1 > budget) {
+      shown.push(esc(`… and ${count(lines.length - i)} more`));
+      break;
+    }
+    shown.push(line);
+    used += line.length + 1;
+  }
+  return shown;
+}
 
 export default defineCommand({
   name: 'import',
@@ -14,23 +50,33 @@ export default defineCommand({
   examples: [{ file: 'taza.opml' }],
   async handler(ctx) {
     const file = ctx.options.attachment('file')!;
+    const tooLarge = `Taza imports OPML files of at most ${MAX_FILE_BYTES / 1024 / 1024} MB.`;
     if (file.size !== undefined && file.size > MAX_FILE_BYTES)
-      throw new UserError(
-        `${code(file.name)} is ${Math.ceil(file.size / 1024)} KB; an OPML file of at most ${MAX_FILE_BYTES / 1024} KB is accepted.`,
-      );
+      throw new UserError(`${code(file.name)} is ${count(Math.ceil(file.size / 1024))} KB; ${tooLarge}`);
     await ctx.defer();
     const content = await file.read();
-    if (content.length > MAX_FILE_BYTES)
-      throw new UserError(`${code(file.name)} is larger than ${MAX_FILE_BYTES / 1024} KB.`);
+    if (content.length > MAX_FILE_BYTES) throw new UserError(`${code(file.name)} is too large; ${tooLarge}`);
     const opml = readOpml(content.toString('utf8'));
-    if (!opml.ok) throw new UserError(`${code(file.name)} cannot be imported: ${opml.error}.`);
+    if (!opml.ok) throw new UserError(`${code(file.name)} cannot be imported: ${esc(opml.error)}.`);
     if (opml.entries.length === 0)
       throw new UserError(`${code(file.name)} lists no feeds (no <outline> with an xmlUrl).`);
+    if (opml.entries.length > MAX_FEEDS)
+      throw new UserError(
+        `${code(file.name)} has ${count(opml.entries.length)} feeds; Taza imports at most ${MAX_FEEDS} at a time. ` +
+          'Split the file and import the parts one after another.',
+      );
+    // Hundreds of feeds may be on one host: fetched through the poller's host limiter, at its pace for that host.
+    const services = throughHostLimiter(ctx.services);
+    const total = opml.entries.length;
     const added: string[] = [];
     const refused: string[] = [];
     for (const entry of opml.entries) {
+      await ctx.progress(
+        `⏳ Importing ${code(file.name)}: ${count(added.length + refused.length)} of ${plural(total, 'feed')} checked ` +
+          `(${count(added.length)} added, ${count(refused.length)} refused)…`,
+      );
       try {
-        const result = await addSubscription(ctx.services, {
+        const result = await addSubscription(services, {
           feed: entry.url,
           query: entry.keywords,
           target: ctx.target,
@@ -46,15 +92,20 @@ export default defineCommand({
       }
     }
     const lines = [
-      `Imported ${added.length} of ${plural(opml.entries.length, 'feed')} into ${ctx.target.label}, posting to ${ctx.target.destinationLabel}.`,
+      `Imported ${added.length} of ${plural(total, 'feed')} into ${ctx.target.label}, posting to ${ctx.target.destinationLabel}.`,
     ];
-    if (added.length) lines.push('', 'Added:', ...added);
-    if (refused.length) lines.push('', 'Refused:', ...refused);
     if (opml.skipped)
       lines.push(
-        '',
         esc(`${plural(opml.skipped, 'outline')} without a feed URL ${opml.skipped === 1 ? 'was' : 'were'} skipped.`),
       );
+    // One message, whatever the size of the import: the added first (send /list for all of them), then the refused.
+    const room = REPORT_CHARS - lines.join('\n').length;
+    const addedRoom = refused.length ? Math.floor(room / 2) : room;
+    if (added.length) lines.push('', 'Added:', ...within(added, addedRoom - 10));
+    if (refused.length) {
+      const left = REPORT_CHARS - lines.join('\n').length;
+      lines.push('', `Refused (${count(refused.length)}):`, ...within(refused, left - 30));
+    }
     return { ok: added.length > 0 || refused.length === 0, text: lines.join('\n') };
   },
 });

@@ -189,6 +189,7 @@ async function assemble(
       subscriptions,
       pipeline,
       poller,
+      limiter,
       logger,
       fetcher,
       resolver: overrides.resolver,

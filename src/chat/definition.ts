@@ -66,6 +66,11 @@ export interface CommandContext {
    * that the result then replaces. Safe to call more than once.
    */
   defer(): Promise<void>;
+  /**
+   * Shows how a long command is getting on, in the message that will hold its result (Discord: the deferred reply;
+   * Telegram: the "working" message), edited at most every 2 s and never after the result. Defers first if needed.
+   */
+  progress(text: string): Promise<void>;
 }
 
 /** A file sent with the reply (export) or received as an option (import). */

@@ -11,7 +11,7 @@ export { feedLine, feedName, plural, relativeTime, subscriptionEntry } from './r
 export { describeQuery, MAX_QUERY_CHARS } from '../matcher/index.js';
 export { resolveFeedSource } from '../subscriptions/feed-source.js';
 export { formatItem, formatSample, matchItems } from '../subscriptions/item-matches.js';
-export { loadFeed } from '../subscriptions/load-feed.js';
+export { loadFeed, throughHostLimiter } from '../subscriptions/load-feed.js';
 export { readOpml, writeOpml } from '../subscriptions/opml.js';
 export { compileQuery } from '../subscriptions/query.js';
 export {

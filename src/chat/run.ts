@@ -4,6 +4,7 @@
  * user gets a short apology instead of a stack trace.
  */
 import { UserError } from './reply/errors.js';
+import { throttledProgress } from './progress.js';
 import { validateOptions, type RawOptionValue } from './options.js';
 import type { CommandServices } from './services.js';
 import type { CommandContext, CommandDefinition, CommandTarget, Reply } from './definition.js';
@@ -19,6 +20,10 @@ export interface Invocation {
   services: CommandServices;
   commands: readonly CommandDefinition[];
   defer(): Promise<void>;
+  /** Edits the message that will hold the reply (deferring first); the runner throttles it. Without it, no progress. */
+  edit?(text: string): Promise<void>;
+  /** Edits at most this often (default 2 s). */
+  progressIntervalMs?: number;
 }
 
 export function refusal(message: string): Reply {
@@ -32,6 +37,10 @@ export async function runCommand(invocation: Invocation): Promise<Reply> {
     platform: invocation.platform,
     scope: invocation.target.scope,
     userId: invocation.user.id,
+  });
+  const progress = throttledProgress(invocation.edit, {
+    intervalMs: invocation.progressIntervalMs,
+    onError: (error) => log.warn({ event: 'command.progress-failed', err: error }, 'progress edit failed'),
   });
   try {
     if (definition.access === 'admin' && !invocation.admin.allowed) {
@@ -47,6 +56,7 @@ export async function runCommand(invocation: Invocation): Promise<Reply> {
       services,
       commands: invocation.commands,
       defer: invocation.defer,
+      progress: (text) => progress.update(text),
     });
     log.info({ event: 'command.done', ok: reply.ok }, `/${definition.name} done`);
     return reply;
@@ -59,5 +69,8 @@ export async function runCommand(invocation: Invocation): Promise<Reply> {
     return refusal(
       'Something went wrong inside Taza while running this command. The operator can find the details in the logs.',
     );
+  } finally {
+    // The adapter sends the result next, into the same message: no progress edit may land after it.
+    await progress.close();
   }
 }

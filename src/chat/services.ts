@@ -17,6 +17,8 @@ export interface ServiceInputs {
   subscriptions: SubscriptionRegistry;
   pipeline: PipelineDeps;
   poller: { checkNow(feedId: string): Promise<void>; wake(): void };
+  /** The poller's host limiter, so command fetches share its per-host limits; without it they are not limited. */
+  limiter?: { run<T>(url: string, task: () => Promise<T>): Promise<T> };
   logger: Logger;
   fetcher?: Fetcher;
   resolver?: Resolver;
@@ -32,6 +34,7 @@ export function createCommandServices(inputs: ServiceInputs): CommandServices {
     networkPolicy: createNetworkPolicy(inputs.config.ALLOW_PRIVATE_NETWORKS),
     resolver: inputs.resolver,
     checkNow: (feedId) => inputs.poller.checkNow(feedId),
+    limit: (url, task) => (inputs.limiter ? inputs.limiter.run(url, task) : task()),
     wake: () => inputs.poller.wake(),
     quota: inputs.config.SUBSCRIPTION_QUOTA,
     presets: inputs.presets ?? PRESETS,

@@ -86,6 +86,14 @@ function parseProblem(error: ParseError, url: string): UserError {
   }
 }
 
+/**
+ * The same services with every feed fetch scheduled by the poller's host limiter: for an import, whose hundreds of
+ * URLs may all be on one host, so they are fetched at the pace polling keeps with that host, never in a burst.
+ */
+export function throughHostLimiter<T extends Pick<SubscriptionServices, 'fetcher' | 'limit'>>(services: T): T {
+  return { ...services, fetcher: (request) => services.limit(request.url, () => services.fetcher(request)) };
+}
+
 /** Fetch, parse and identify; a site page is followed once to the first feed it advertises. */
 export async function loadFeed(services: FeedLoading, url: string): Promise<LoadedFeed> {
   let current = url;

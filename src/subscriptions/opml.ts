@@ -74,6 +74,14 @@ function attr(node: XmlNode, ...names: string[]): string | undefined {
 /** Reads the feeds of an OPML document (nested folders too); outlines without xmlUrl are folders, not counted. */
 export function readOpml(text: string): OpmlReadResult {
   const body = text.replace(/^\uFEFF/, '');
+  // A DOCTYPE is where entities are declared (external ones, or ones that expand a billion times): OPML needs none,
+  // so a file with one is refused as the user's file, before any parser sees it.
+  if (/<!DOCTYPE/i.test(body))
+    return {
+      ok: false,
+      error:
+        'it declares a DOCTYPE, which Taza does not read (OPML needs none). Export the file again without one, or delete its <!DOCTYPE …> part',
+    };
   const valid = XMLValidator.validate(body);
   if (valid !== true)
     return { ok: false, error: `the file is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})` };
@@ -84,7 +92,16 @@ export function readOpml(text: string): OpmlReadResult {
     processEntities: true,
     htmlEntities: true,
   });
-  const document = parser.parse(body) as XmlNode;
+  let document: XmlNode;
+  try {
+    document = parser.parse(body) as XmlNode;
+  } catch (error) {
+    // What the validator let through but the parser refused is still a problem with the file, not with Taza.
+    return {
+      ok: false,
+      error: `the file cannot be read as XML (${error instanceof Error ? error.message : String(error)})`,
+    };
+  }
   const opml = document.opml as XmlNode | undefined;
   if (!opml || typeof opml !== 'object')
     return { ok: false, error: 'the file is XML but not OPML (it has no <opml> root)' };

@@ -16,6 +16,24 @@ import { compileQuery } from './query.js';
 import { resolveFeedSource, type FeedSource } from './feed-source.js';
 import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 import type { SubscriptionServices, SubscriptionTarget } from './services.js';
+import { KeyedMutex } from './scope-lock.js';
+
+// One lock set per registry (one per app), keyed by scope: see scope-lock.ts for why and its single-instance limit.
+const scopeLocks = new WeakMap<SubscriptionRegistry, KeyedMutex>();
+
+/** Runs a subscription change's check-then-save alone in its scope (guild or chat). */
+export function inScope<T>(
+  services: Pick<SubscriptionServices, 'subscriptions'>,
+  scope: string,
+  task: () => Promise<T>,
+) {
+  let locks = scopeLocks.get(services.subscriptions);
+  if (!locks) {
+    locks = new KeyedMutex();
+    scopeLocks.set(services.subscriptions, locks);
+  }
+  return locks.run(scope, task);
+}
 
 export function checkQuota(services: SubscriptionServices, target: SubscriptionTarget, adding = 1): void {
   const count = services.subscriptions.byScope(target.scope).length;
@@ -101,23 +119,28 @@ export async function addSubscription(
   const source = resolveFeedSource(request.feed, services.presets);
   checkDuplicate(services, request.target, source.url, request.query);
   const loaded = await loadFeed(services, source.url);
-  // Checked again: the fetch took time, and a site URL may have led to a feed already subscribed.
-  checkDuplicate(services, request.target, loaded.url, request.query);
-  checkQuota(services, request.target);
-  const feed = await baseline(services, loaded);
-  const now = services.now();
-  const fields: Omit<Subscription, 'id' | 'createdAt'> = {
-    feedId: feed.id,
-    query: request.query,
-    destination: request.target.destination,
-    scope: request.target.scope,
-    source: 'command',
-    ...(request.createdBy ? { createdBy: request.createdBy } : {}),
-  };
-  const subscription = await services.subscriptions.add(
-    request.paused ? withPause(fields, 'imported paused', 'user', now) : fields,
-    now,
-  );
+  // The fetch above runs outside the lock (it is slow and changes nothing); from the last checks to the save, one
+  // change at a time in this scope, or concurrent subscribes would all pass the quota and duplicate checks.
+  const { feed, subscription } = await inScope(services, request.target.scope, async () => {
+    // Checked again: the fetch took time, and a site URL may have led to a feed already subscribed.
+    checkDuplicate(services, request.target, loaded.url, request.query);
+    checkQuota(services, request.target);
+    const feed = await baseline(services, loaded);
+    const now = services.now();
+    const fields: Omit<Subscription, 'id' | 'createdAt'> = {
+      feedId: feed.id,
+      query: request.query,
+      destination: request.target.destination,
+      scope: request.target.scope,
+      source: 'command',
+      ...(request.createdBy ? { createdBy: request.createdBy } : {}),
+    };
+    const subscription = await services.subscriptions.add(
+      request.paused ? withPause(fields, 'imported paused', 'user', now) : fields,
+      now,
+    );
+    return { feed, subscription };
+  });
   services.wake();
   services.logger.info(
     {

@@ -20,6 +20,11 @@ export interface SubscriptionServices {
   resolver?: Resolver;
   /** Runs one feed check now through the poller (sharing its per-host limits). */
   checkNow(feedId: string): Promise<void>;
+  /**
+   * Runs a request to `url`'s host through the poller's host limiter (the same instance: its per-host concurrency
+   * and gap count polling and these requests together). Used for the many fetches of an import.
+   */
+  limit<T>(url: string, task: () => Promise<T>): Promise<T>;
   /** Tells the poller a feed was added. */
   wake(): void;
   /** Most subscriptions one server or chat may have (SUBSCRIPTION_QUOTA). */

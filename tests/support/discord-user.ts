@@ -94,6 +94,8 @@ function isFinal(fake: FakeDiscord, id: string, token: string) {
     if (r.kind !== 'rest' || r.status === undefined) return false;
     if (r.method === 'POST' && r.path.startsWith(`/interactions/${id}/`))
       return (r.body as { type?: number }).type === 4;
+    // A progress edit ("⏳ Importing …") is not the answer: the answer is the edit after it.
+    if (r.method === 'PATCH' && String((r.body as { content?: string }).content ?? '').startsWith('⏳')) return false;
     return r.path.includes(token) && (r.method === 'PATCH' || r.method === 'POST');
   };
 }

@@ -19,8 +19,8 @@ export interface FeedServer {
   redirect(name: string, to: string, status: number): void;
   /** Serves an HTML page at /pages/<name> (article pages for full-text summaries); returns its URL. */
   setPage(name: string, html: string): string;
-  /** Every request received, in order. */
-  requests: Array<{ path: string; headers: IncomingMessage['headers']; status: number }>;
+  /** Every request received, in order, with when it arrived (ms, sub-millisecond) and the Host it was sent to. */
+  requests: Array<{ path: string; headers: IncomingMessage['headers']; status: number; at: number; host: string }>;
   close(): Promise<void>;
 }
 
@@ -30,33 +30,35 @@ export async function startFeedServer(): Promise<FeedServer> {
   const redirects = new Map<string, { to: string; status: number }>();
   const requests: FeedServer['requests'] = [];
   const server: Server = createServer((req, res) => {
+    const at = performance.timeOrigin + performance.now();
+    const host = req.headers.host ?? '';
     const page = /^\/pages\/(.+)$/.exec(req.url ?? '');
     if (page && pages.has(page[1]!)) {
-      requests.push({ path: req.url ?? '', headers: req.headers, status: 200 });
+      requests.push({ path: req.url ?? '', headers: req.headers, status: 200, at, host });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pages.get(page[1]!));
       return;
     }
     const name = (req.url ?? '/').replace(/^\//, '').replace(/\.xml.*$/, '');
     const redirect = redirects.get(name);
     if (redirect) {
-      requests.push({ path: req.url ?? '', headers: req.headers, status: redirect.status });
+      requests.push({ path: req.url ?? '', headers: req.headers, status: redirect.status, at, host });
       res.writeHead(redirect.status, { location: redirect.to }).end();
       return;
     }
     const items = feeds.get(name);
     if (!items) {
-      requests.push({ path: req.url ?? '', headers: req.headers, status: 404 });
+      requests.push({ path: req.url ?? '', headers: req.headers, status: 404, at, host });
       res.writeHead(404).end('not found');
       return;
     }
     const body = renderRss(name, items);
     const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
     if (req.headers['if-none-match'] === etag) {
-      requests.push({ path: req.url ?? '', headers: req.headers, status: 304 });
+      requests.push({ path: req.url ?? '', headers: req.headers, status: 304, at, host });
       res.writeHead(304, { etag }).end();
       return;
     }
-    requests.push({ path: req.url ?? '', headers: req.headers, status: 200 });
+    requests.push({ path: req.url ?? '', headers: req.headers, status: 200, at, host });
     res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

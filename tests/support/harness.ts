@@ -55,7 +55,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { quota?: number; fetchTimeoutMs?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { quota?: number; fetchTimeoutMs?: number; perHostGapMs?: number } = {},
+): Promise<Harness> {
   const feedServer = await startFeedServer();
   const web = await startTestWeb();
   const dir = mkdtempSync(join(tmpdir(), 'taza-harness-'));
@@ -90,6 +92,7 @@ export async function startHarness(options: { quota?: number; fetchTimeoutMs?: n
     ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
     SUBSCRIPTION_QUOTA: String(options.quota ?? 50),
     DIGEST_THRESHOLD: '0',
+    ...(options.perHostGapMs !== undefined ? { PER_HOST_GAP: `${options.perHostGapMs}ms` } : {}),
   });
   const discordPlatform = createDiscordPlatform({
     token: discord.token,

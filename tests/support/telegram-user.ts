@@ -80,8 +80,8 @@ export async function tgAnswer(
   const final = await fake.waitFor(
     (r) =>
       mine(r) &&
-      ((r.method === 'sendMessage' && isReply(r) && !String(r.params.text).startsWith('⏳')) ||
-        r.method === 'editMessageText'),
+      !String(r.params.text).startsWith('⏳') &&
+      ((r.method === 'sendMessage' && isReply(r)) || r.method === 'editMessageText'),
   );
   const requests = fake.requests.slice(start).filter((r) => sameChat(r, chat));
   return { text: String(final.params.text ?? ''), deferred: final.method === 'editMessageText', requests };

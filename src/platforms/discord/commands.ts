@@ -102,6 +102,31 @@ function attachmentValue(option: CommandInteractionOption, maxBytes: number): At
   };
 }
 
+function namesChannel(interaction: ChatInputCommandInteraction): boolean {
+  return interaction.options.data.some((option) => option.type === ApplicationCommandOptionType.Channel);
+}
+
+/**
+ * Who may run an admin command, as the README says: members with Manage Server (Administrator includes it); Manage
+ * Channels alone is enough only to name where alerts go with the `channel` option (subscribe, import). Every other
+ * admin command (edit, pause, export, …) needs Manage Server, whatever channel rights the member has.
+ */
+function adminCheck(
+  definition: CommandDefinition,
+  interaction: ChatInputCommandInteraction,
+  channelGiven: boolean,
+): { allowed: boolean; requirement: string } {
+  const permissions = interaction.memberPermissions;
+  const manageServer = permissions?.has(PermissionFlagsBits.ManageGuild) ?? false;
+  const takesChannel = definition.options.some((option) => option.type === 'channel');
+  if (!takesChannel) return { allowed: manageServer, requirement: 'the Manage Server permission' };
+  const manageChannels = permissions?.has(PermissionFlagsBits.ManageChannels) ?? false;
+  return {
+    allowed: manageServer || (channelGiven && manageChannels),
+    requirement: 'the Manage Server permission (Manage Channels is enough when naming a channel with `channel`)',
+  };
+}
+
 /** The command adapter the Discord platform module hands to the app. */
 export function discordCommands(
   sink: DiscordSink,
@@ -179,10 +204,7 @@ async function startDiscordCommands(options: DiscordCommandOptions): Promise<{ s
         raw.set(option.name, option.value);
       }
     }
-    const permissions = interaction.memberPermissions;
-    const allowed = Boolean(
-      permissions?.has(PermissionFlagsBits.ManageGuild) || permissions?.has(PermissionFlagsBits.ManageChannels),
-    );
+    const admin = adminCheck(definition, interaction, namesChannel(interaction));
     const privateReply = definition.access === 'admin';
     let deferred: Promise<unknown> | undefined;
     const defer = async () => {
@@ -204,10 +226,15 @@ async function startDiscordCommands(options: DiscordCommandOptions): Promise<{ s
           destinationLabel: `<#${channelId}>`,
         },
         user: { id: interaction.user.id, name: interaction.user.globalName ?? interaction.user.username },
-        admin: { allowed, requirement: 'the Manage Server permission (or Manage Channels)' },
+        admin,
         services: options.services,
         commands: options.commands,
         defer,
+        edit: async (text) => {
+          await defer();
+          const [first = ''] = splitText(text, MESSAGE_LIMIT);
+          await interaction.editReply({ content: first, allowedMentions: { parse: [] } });
+        },
       });
     } finally {
       clearTimeout(timer);

@@ -85,6 +85,12 @@ async function startTelegramCommands(options: TelegramCommandOptions): Promise<{
     }
     let reply: Reply;
     let working: Message | undefined;
+    let posting: Promise<Message> | undefined;
+    // Shared by defer and progress: one "working" message, however many ask for it at once.
+    const defer = async () => {
+      posting ??= ctx.api.sendMessage(chat.id, '⏳ Working on it…', replyTo(message));
+      working = await posting;
+    };
     try {
       const parsed = parseTextArguments(definition, args);
       const document = message.document ?? message.reply_to_message?.document;
@@ -104,8 +110,14 @@ async function startTelegramCommands(options: TelegramCommandOptions): Promise<{
         admin,
         services: options.services,
         commands: options.commands,
-        defer: async () => {
-          working ??= await ctx.api.sendMessage(chat.id, '⏳ Working on it…', replyTo(message));
+        defer,
+        edit: async (progress) => {
+          await defer();
+          const [first = ''] = splitText(progress, MESSAGE_LIMIT).map(toTelegramHtml);
+          await ctx.api.editMessageText(chat.id, working!.message_id, first, {
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: true },
+          });
         },
       });
     } catch (error) {
