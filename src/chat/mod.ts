@@ -5,9 +5,9 @@
  */
 export { defineCommand } from './definition.js';
 export { formatExample, usageLine } from './usage.js';
-export { UserError } from './reply/errors.js';
-export { bold, code, esc, link } from './reply/markup.js';
-export { feedLine, feedName, plural, relativeTime, subscriptionEntry } from './reply/format.js';
+export { UserError } from '../replies/errors.js';
+export { bold, code, esc, link } from '../replies/markup.js';
+export { feedLine, feedName, plural, relativeTime, subscriptionEntry } from '../replies/format.js';
 export { describeQuery, MAX_QUERY_CHARS } from '../matcher/index.js';
 export { resolveFeedSource } from '../subscriptions/feed-source.js';
 export { formatItem, formatSample, matchItems } from '../subscriptions/item-matches.js';

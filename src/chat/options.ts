@@ -2,8 +2,8 @@
  * Option values as the adapters deliver them, checked once against the definition (required, unknown, type,
  * length) so every handler can trust what it reads.
  */
-import { UserError } from './reply/errors.js';
-import { code } from './reply/markup.js';
+import { UserError } from '../replies/errors.js';
+import { code } from '../replies/markup.js';
 import type { AttachmentValue, CommandDefinition, OptionDefinition } from './definition.js';
 
 export type RawOptionValue = string | number | boolean | AttachmentValue;

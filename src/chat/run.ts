@@ -3,7 +3,7 @@
  * reply (logged at info: it is the user's mistake); anything else is Taza's fault, logged as an error, and the
  * user gets a short apology instead of a stack trace.
  */
-import { UserError } from './reply/errors.js';
+import { UserError } from '../replies/errors.js';
 import { throttledProgress } from './progress.js';
 import { validateOptions, type RawOptionValue } from './options.js';
 import type { CommandServices } from './services.js';

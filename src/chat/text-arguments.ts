@@ -6,8 +6,8 @@
  * - named, `keywords:bitcoin etf`: the value runs to the next `option:` of this command.
  * A leading `@channelname` (or a -100… chat id) names the chat to act on instead of the current one.
  */
-import { UserError } from './reply/errors.js';
-import { code } from './reply/markup.js';
+import { UserError } from '../replies/errors.js';
+import { code } from '../replies/markup.js';
 import type { RawOptionValue } from './options.js';
 import type { CommandDefinition } from './definition.js';
 

@@ -4,9 +4,9 @@
  * Every failure is a CheckInputProblem whose message is plain words for a terminal.
  */
 import { readFile } from 'node:fs/promises';
-import { UserError } from '../chat/reply/errors.js';
+import { UserError } from '../replies/errors.js';
 import { loadFeed, type FeedLoading, type LoadedFeed } from '../subscriptions/load-feed.js';
-import { toPlainText } from '../chat/reply/markup.js';
+import { toPlainText } from '../replies/markup.js';
 import type { FeedItem, ParsedFeed } from '../core/feed.js';
 import { identifyItems } from '../identify/index.js';
 import { ParseError, parseFeed } from '../parser/index.js';

@@ -13,7 +13,7 @@ import { parseQuery, type CompiledQuery } from '../matcher/index.js';
 import { evaluateItem, type EvaluationSettings } from '../pipeline/evaluate-item.js';
 import { cleanControlCharacters as clean } from '../summarizer/html-to-text.js';
 import { userAgent } from '../app/version.js';
-import { plural } from '../chat/reply/format.js';
+import { plural } from '../replies/format.js';
 import { CheckInputProblem, readCheckInput } from './check-input.js';
 
 export const CHECK_HELP = `Usage: taza check <feed-url-or-file>… [--keywords "<query>"] [--json] [--timeout <time>]

@@ -14,7 +14,7 @@ import { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { allValues, openStore } from '../store/open.js';
 import { cleanControlCharacters } from '../summarizer/html-to-text.js';
 import { userAgent } from '../app/version.js';
-import { plural } from '../chat/reply/format.js';
+import { plural } from '../replies/format.js';
 import { checkDiscord, checkTelegram, type CheckResult } from './doctor-platforms.js';
 
 export const DOCTOR_HELP = `Usage: taza doctor

@@ -2,8 +2,8 @@
  * What an admin may write for a feed: a preset key (`bbc-urdu`), a Google News search (`news:crypto council
  * lang:ur`), a feed URL, or a site URL (resolved to its feed when fetched). Turns it into one http(s) URL.
  */
-import { UserError } from '../chat/reply/errors.js';
-import { code } from '../chat/reply/markup.js';
+import { UserError } from '../replies/errors.js';
+import { code } from '../replies/markup.js';
 import { findPreset, newsSearchUrl, type Preset } from './presets.js';
 
 export interface FeedSource {

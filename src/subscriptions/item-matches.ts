@@ -2,7 +2,7 @@
 import type { FeedItem } from '../core/feed.js';
 import type { CompiledQuery } from '../matcher/index.js';
 import { evaluateItem, type ItemEvaluation } from '../pipeline/evaluate-item.js';
-import { bold, code, esc, link } from '../chat/reply/markup.js';
+import { bold, code, esc, link } from '../replies/markup.js';
 import type { LoadedFeed } from './load-feed.js';
 import type { SubscriptionServices } from './services.js';
 

@@ -8,8 +8,8 @@ import { explainFetchError } from '../fetcher/explain.js';
 import { checkUrlAllowed, FetchError } from '../fetcher/index.js';
 import { identifyItems } from '../identify/index.js';
 import { ParseError, parseFeed } from '../parser/index.js';
-import { UserError } from '../chat/reply/errors.js';
-import { code } from '../chat/reply/markup.js';
+import { UserError } from '../replies/errors.js';
+import { code } from '../replies/markup.js';
 import type { SubscriptionServices } from './services.js';
 
 export interface LoadedFeed {

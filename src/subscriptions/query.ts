@@ -1,6 +1,6 @@
 /** The keywords as a person typed them, compiled, or a refusal that says why they cannot be read. */
-import { code } from '../chat/reply/markup.js';
-import { UserError } from '../chat/reply/errors.js';
+import { code } from '../replies/markup.js';
+import { UserError } from '../replies/errors.js';
 import { parseQuery, type CompiledQuery } from '../matcher/index.js';
 
 export function compileQuery(query: string): CompiledQuery {

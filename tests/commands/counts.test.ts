@@ -1,6 +1,6 @@
 /** Replies count in correct English: one subscription, one feed, one item, one match. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plural } from '../../src/chat/reply/format.js';
+import { plural } from '../../src/replies/format.js';
 import { slash } from '../support/discord-user.js';
 import { testItem } from '../support/feed-server.js';
 import { startHarness, type Harness } from '../support/harness.js';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { code, esc, toTelegramHtml } from '../../src/chat/reply/markup.js';
+import { code, esc, toTelegramHtml } from '../../src/replies/markup.js';
 import { writeOpml } from '../../src/subscriptions/opml.js';
 import { parseFeed } from '../../src/parser/index.js';
 import {

@@ -21,7 +21,7 @@ import {
   type Interaction,
 } from 'discord.js';
 import { suggest } from '../../chat/autocomplete.js';
-import { splitText } from '../../chat/reply/markup.js';
+import { splitText } from '../../replies/markup.js';
 import type { RawOptionValue } from '../../chat/options.js';
 import { refusal, runCommand } from '../../chat/run.js';
 import type { CommandServices } from '../../chat/services.js';

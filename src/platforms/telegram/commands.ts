@@ -7,8 +7,8 @@
  */
 import { InputFile, type Bot, type Context } from 'grammy';
 import type { Chat, Message } from 'grammy/types';
-import { UserError } from '../../chat/reply/errors.js';
-import { code, esc, splitText, toTelegramHtml } from '../../chat/reply/markup.js';
+import { UserError } from '../../replies/errors.js';
+import { code, esc, splitText, toTelegramHtml } from '../../replies/markup.js';
 import { refusal, runCommand } from '../../chat/run.js';
 import type { CommandServices } from '../../chat/services.js';
 import { parseTextArguments } from '../../chat/text-arguments.js';

@@ -1,8 +1,8 @@
 /** Shared wording for subscriptions, feeds and times in replies. */
-import type { Destination } from '../../core/destination.js';
-import type { FeedRecord, Subscription } from '../../core/records.js';
+import type { Destination } from '../core/destination.js';
+import type { FeedRecord, Subscription } from '../core/records.js';
 import { bold, code, esc, link } from './markup.js';
-import type { FeedRegistry } from '../../registry/feeds.js';
+import type { FeedRegistry } from '../registry/feeds.js';
 
 /** A count with its noun in the right number: "1 subscription", "3 subscriptions", "0 items". */
 export function plural(count: number, noun: string, nouns = `${noun}s`): string {

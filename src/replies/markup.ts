@@ -5,8 +5,8 @@
  * and a title with terminal escapes or bidi overrides reaches no chat with them (the alerts' own cleaning).
  * Every span stays on one line, so a reply can be split at line breaks.
  */
-import { escapeDiscordMarkdown, escapeHtml } from '../../render/escape.js';
-import { cleanControlCharacters } from '../../summarizer/html-to-text.js';
+import { escapeDiscordMarkdown, escapeHtml } from '../render/escape.js';
+import { cleanControlCharacters } from '../summarizer/html-to-text.js';
 
 /** Text shown as it is. */
 export function esc(text: string): string {
