@@ -26,6 +26,8 @@ export interface SummaryOptions {
 export interface SummaryInput {
   title: string;
   html: string;
+  /** htmlToText(html) when the caller already has it (feed reading converts every item off the main thread). */
+  text?: string;
   /** The feed's declared language, if any. */
   language?: string;
 }
@@ -76,7 +78,7 @@ function repeatsTitle(summary: string, title: string): boolean {
 export function summarize(input: SummaryInput, matchedTerms: string[], options: SummaryOptions = {}): Summary {
   const maxSentences = Math.max(1, options.maxSentences ?? DEFAULT_MAX_SENTENCES);
   const maxChars = Math.max(1, options.maxChars ?? DEFAULT_MAX_CHARS);
-  const body = removeBoilerplate(htmlToText(input.html), input.title);
+  const body = removeBoilerplate(input.text ?? htmlToText(input.html), input.title);
   const { lang, dir } = detectDirection(body === '' ? input.title : `${input.title}\n${body}`, input.language);
   const withDirection = (text: string): Summary => (lang ? { text, lang, dir } : { text, dir });
   if (body === '') return withDirection('');
