@@ -7,7 +7,6 @@ import type { FeedItem, ParsedFeed } from '../core/feed.js';
 import { detectNewItems } from '../detector/index.js';
 import type { FetchResult } from '../fetcher/types.js';
 import type { Logger } from '../log/logger.js';
-import { bodyFingerprint } from '../parser/index.js';
 import { nextCheckDelayMs, shouldForceRefresh, shouldSpread } from '../scheduler/policy.js';
 import type { FeedRecord } from '../core/records.js';
 import { escapeHtml } from '../render/escape.js';
@@ -16,7 +15,7 @@ import { evaluateItem } from './evaluate-item.js';
 import { extractFullText } from '../summarizer/fulltext.js';
 import type { PipelineDeps } from './deps.js';
 import { describeError, noteFailure, noteRecovery } from './feed-health.js';
-import { readFeed, type ReadFeed } from './read-feed.js';
+import { readFeedIfChanged } from './read-feed.js';
 
 export type CheckOutcome = 'not-modified' | 'unchanged' | 'parsed' | 'error';
 
@@ -69,21 +68,25 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
     log.info({ event: 'feed.moved', to: result.finalUrl }, 'feed moved permanently; URL updated');
     updated.url = result.finalUrl;
   }
-  const bodyHash = bodyFingerprint(result.body);
-  if (bodyHash === feed.bodyHash && feed.baselineTaken) {
-    await finishSuccess(deps, updated, now, { cache: result.cache, spread }, log);
-    return 'unchanged';
-  }
-  let read: ReadFeed;
+  let read: Awaited<ReturnType<typeof readFeedIfChanged>>;
   try {
-    // In a worker thread for big bodies: a costly feed waits there while the other feeds are checked.
-    read = await readFeed(result.body, result.contentType, { baseUrl: result.finalUrl, now, reader: deps.reader });
+    // In a worker thread for big bodies (the fingerprint too): a costly feed waits there while the other feeds
+    // are checked. A byte-identical body (volatile dates aside) is not parsed again.
+    read = await readFeedIfChanged(feed.baselineTaken ? feed.bodyHash : undefined, result.body, result.contentType, {
+      baseUrl: result.finalUrl,
+      now,
+      reader: deps.reader,
+    });
   } catch (error) {
     await noteFailure(deps, feed, error, now, log);
     return 'error';
   }
+  if (read.unchanged) {
+    await finishSuccess(deps, updated, now, { cache: result.cache, spread }, log);
+    return 'unchanged';
+  }
   const { parsed, items, texts } = read;
-  updated.bodyHash = bodyHash;
+  updated.bodyHash = read.bodyHash;
   updated.title = parsed.title || updated.title;
   updated.link = parsed.link ?? updated.link;
   updated.language = parsed.language ?? updated.language;

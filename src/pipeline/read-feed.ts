@@ -15,6 +15,8 @@ import { ParseError } from '../parser/index.js';
 import { readFeedBody, type ReadOutcome, type ReadTask } from './read-feed.work.js';
 
 export interface ReadFeed {
+  /** bodyFingerprint of the body. */
+  bodyHash: string;
   parsed: ParsedFeed;
   /** parsed.items with their keys (the same objects). */
   items: FeedItem[];
@@ -84,9 +86,22 @@ export class FeedReader {
   }
 
   async read(body: Buffer, contentType: string | undefined, options: ReadFeedOptions = {}): Promise<ReadFeed> {
+    const read = await this.readUnless(undefined, body, contentType, options);
+    if (read.unchanged) throw new Error('unreachable: no fingerprint to compare with');
+    return read;
+  }
+
+  /** As read, but a body whose fingerprint is `fingerprint` is not parsed: the answer is { unchanged: true }. */
+  async readUnless(
+    fingerprint: string | undefined,
+    body: Buffer,
+    contentType: string | undefined,
+    options: ReadFeedOptions = {},
+  ): Promise<(ReadFeed & { unchanged?: false }) | { unchanged: true; bodyHash: string }> {
     const task: ReadTask = {
       body,
       now: (options.now ?? new Date()).getTime(),
+      ...(fingerprint !== undefined ? { unlessFingerprint: fingerprint } : {}),
       ...(contentType !== undefined ? { contentType } : {}),
       ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
     };
@@ -95,8 +110,9 @@ export class FeedReader {
         ? readFeedBody(task)
         : await this.inWorker({ ...task, ...(this.options.misbehave ? { misbehave: this.options.misbehave } : {}) });
     if (!outcome.ok) throw new ParseError(outcome.kind, outcome.message, outcome.feedLinks);
+    if (outcome.unchanged) return { unchanged: true, bodyHash: outcome.bodyHash };
     const parsed: ParsedFeed = { ...outcome.feed, items: outcome.items };
-    return { parsed, items: outcome.items, texts: outcome.texts };
+    return { bodyHash: outcome.bodyHash, parsed, items: outcome.items, texts: outcome.texts };
   }
 
   /** Stops the worker threads; reads after this run inline. */
@@ -158,13 +174,29 @@ export function useFeedReader(reader: FeedReader): () => void {
   };
 }
 
+function readerFor(options: ReadFeedOptions): FeedReader {
+  // The fallback (no app: `taza check`, tests) starts its thread only for a big body; piscina unrefs idle workers.
+  return options.reader ?? installed ?? (fallback ??= new FeedReader());
+}
+
+/**
+ * The pipeline's read: a body whose fingerprint equals the last one's (`fingerprint`) is not parsed. The
+ * fingerprint is computed in the same worker task as the parse, so neither runs on the main thread.
+ */
+export function readFeedIfChanged(
+  fingerprint: string | undefined,
+  body: Buffer,
+  contentType: string | undefined,
+  options: ReadFeedOptions = {},
+): Promise<(ReadFeed & { unchanged?: false }) | { unchanged: true; bodyHash: string }> {
+  return readerFor(options).readUnless(fingerprint, body, contentType, options);
+}
+
 /** Decode, parse, identify and convert to text, in a worker for big bodies. Throws ParseError. */
 export function readFeed(
   body: Buffer,
   contentType: string | undefined,
   options: ReadFeedOptions = {},
 ): Promise<ReadFeed> {
-  // The fallback (no app: `taza check`, tests) starts its thread only for a big body; piscina unrefs idle workers.
-  const reader = options.reader ?? installed ?? (fallback ??= new FeedReader());
-  return reader.read(body, contentType, options);
+  return readerFor(options).read(body, contentType, options);
 }

@@ -1,11 +1,11 @@
 /**
- * The work of reading one feed body, the same in the worker and inline: decode + parse, identify the items, and
+ * The work of reading one feed body, the same in the worker and inline: fingerprint, decode + parse, identify the items, and
  * each item's HTML as clean text (what matching needs). The answer is plain data, cheap to structured-clone:
  * the feed's fields, the items and their texts, or the ParseError's fields (an Error would lose its class).
  */
 import type { FeedItem, ParsedFeed } from '../core/feed.js';
 import { identifyItems } from '../identify/index.js';
-import { ParseError, parseFeed, type ParseErrorKind } from '../parser/index.js';
+import { bodyFingerprint, ParseError, parseFeed, type ParseErrorKind } from '../parser/index.js';
 import { htmlToText } from '../summarizer/index.js';
 
 export interface ReadTask {
@@ -14,6 +14,8 @@ export interface ReadTask {
   baseUrl?: string;
   /** "Now" as epoch milliseconds, for the parser's future-date rule. */
   now: number;
+  /** The fingerprint of the last body read: a body with the same one is not parsed (the answer says unchanged). */
+  unlessFingerprint?: string;
   /**
    * Tests only, set through FeedReaderOptions and never from a feed: make the read exhaust the worker's memory or
    * run past its time budget, to test what the pool does then.
@@ -22,12 +24,23 @@ export interface ReadTask {
 }
 
 export type ReadOutcome =
-  | { ok: true; feed: Omit<ParsedFeed, 'items'>; items: FeedItem[]; texts: string[] }
+  | { ok: true; unchanged: true; bodyHash: string }
+  | {
+      ok: true;
+      unchanged?: false;
+      bodyHash: string;
+      feed: Omit<ParsedFeed, 'items'>;
+      items: FeedItem[];
+      texts: string[];
+    }
   | { ok: false; kind: ParseErrorKind; message: string; feedLinks?: string[] };
 
 export function readFeedBody(task: ReadTask): ReadOutcome {
   if (task.misbehave) misbehave(task.misbehave);
   const body = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
+  // Hashing 15 MiB takes about 100 ms, so it is done here too, off the main thread.
+  const bodyHash = bodyFingerprint(body);
+  if (bodyHash === task.unlessFingerprint) return { ok: true, unchanged: true, bodyHash };
   let parsed: ParsedFeed;
   try {
     parsed = parseFeed(body, task.contentType, { baseUrl: task.baseUrl, now: new Date(task.now) });
@@ -42,7 +55,7 @@ export function readFeedBody(task: ReadTask): ReadOutcome {
   }
   const { items: parsedItems, ...feed } = parsed;
   const items = identifyItems(parsedItems);
-  return { ok: true, feed, items, texts: items.map((item) => htmlToText(item.html)) };
+  return { ok: true, bodyHash, feed, items, texts: items.map((item) => htmlToText(item.html)) };
 }
 
 function misbehave(how: 'exhaust-memory' | 'spin'): void {
