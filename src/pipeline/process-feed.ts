@@ -76,6 +76,7 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
       baseUrl: result.finalUrl,
       now,
       reader: deps.reader,
+      html: false,
     });
   } catch (error) {
     await noteFailure(deps, feed, error, now, log);

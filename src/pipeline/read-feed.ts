@@ -27,6 +27,11 @@ export interface ReadFeed {
 export interface ReadFeedOptions {
   baseUrl?: string;
   now?: Date;
+  /**
+   * False: items come back with html '' and only their texts (the pipeline matches and summarizes the item's own
+   * content from the text, so a 15 MiB feed's HTML is not cloned back to the main thread). Default true.
+   */
+  html?: boolean;
   /** The reader to use; default: the one the app installed (useFeedReader), else a process-wide default one. */
   reader?: FeedReader;
 }
@@ -104,6 +109,7 @@ export class FeedReader {
       ...(fingerprint !== undefined ? { unlessFingerprint: fingerprint } : {}),
       ...(contentType !== undefined ? { contentType } : {}),
       ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+      ...(options.html === false ? { html: false } : {}),
     };
     const outcome =
       body.byteLength < this.options.inlineBelowBytes || this.closed
