@@ -77,6 +77,7 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
       now,
       reader: deps.reader,
       html: false,
+      transfer: true,
     });
   } catch (error) {
     await noteFailure(deps, feed, error, now, log);

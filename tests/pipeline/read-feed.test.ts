@@ -140,6 +140,17 @@ describe('reading feeds in the worker pool', () => {
     expect(ticks).toBeGreaterThan(5);
   });
 
+  it('moves a big body to the worker when asked, instead of copying it', async () => {
+    reader = new FeedReader();
+    const body = Buffer.concat([
+      Buffer.from(`<rss><channel><title>Moved</title>${'<x/>'.repeat(INLINE_BELOW_BYTES)}`),
+      Buffer.from('</channel></rss>'),
+    ]);
+    const read = await readFeed(body, undefined, { reader, transfer: true, html: false });
+    expect(read.parsed.title).toBe('Moved');
+    expect(body.byteLength).toBe(0);
+  });
+
   it('reads small bodies inline, without starting a thread', async () => {
     reader = new FeedReader();
     const read = await readFeed(Buffer.from('<rss><channel><title>Small</title></channel></rss>'), undefined, {
