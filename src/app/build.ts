@@ -25,6 +25,7 @@ import { Outbox } from '../outbox/outbox.js';
 import type { Sink } from '../outbox/sink.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { processFeed } from '../pipeline/process-feed.js';
+import { FeedReader, useFeedReader, type FeedReaderOptions } from '../pipeline/read-feed.js';
 import { FeedRegistry } from '../registry/feeds.js';
 import { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { HostLimiter } from '../scheduler/host-limiter.js';
@@ -49,6 +50,8 @@ export interface AppOverrides {
   commandsDir?: string;
   /** The clock for feed checks, commands, delivery and pauses. */
   now?: () => Date;
+  /** Limits of the feed-reading worker pool (tests give small ones). Default: PARSE_WORKERS, 256 MB, 10 s. */
+  feedReader?: FeedReaderOptions;
   /** Called after each delivery attempt has been recorded (sent and marked, or rescheduled). */
   onDeliverySettled?: () => void;
 }
@@ -132,7 +135,11 @@ async function assemble(
       networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS),
     });
   const metrics = createMetrics();
+  // The worker threads start on the first big body; every surface (checks, /preview, /subscribe) reads through it.
+  const reader = new FeedReader({ workers: config.PARSE_WORKERS, ...overrides.feedReader });
+  const uninstallReader = useFeedReader(reader);
   const pipeline: PipelineDeps = {
+    reader,
     metrics: metrics.pipeline,
     store,
     feeds,
@@ -281,6 +288,8 @@ async function assemble(
         await delivery.stop();
         await Promise.allSettled(Object.values(sinks).map((sink) => sink.stop()));
         await app.http?.close();
+        uninstallReader();
+        await reader.close();
         await store.close();
         logger.info({ event: 'app.stopped' }, 'Taza stopped');
       })();

@@ -100,6 +100,7 @@ export const configSchema = z.object({
   ALLOW_PRIVATE_NETWORKS: allowPrivate.default(false),
   USER_AGENT: optionalText,
   FETCH_CONCURRENCY: positiveInt('a whole number of at least 1').default(16),
+  PARSE_WORKERS: positiveInt('a whole number of at least 1').default(1),
   PER_HOST_CONCURRENCY: positiveInt('a whole number of at least 1').default(1),
   PER_HOST_GAP: z
     .string()

@@ -8,6 +8,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { FeedRegistry } from '../registry/feeds.js';
 import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 import type { Store } from '../store/open.js';
+import type { FeedReader } from './read-feed.js';
 
 export interface PipelineDeps {
   store: Store;
@@ -25,6 +26,8 @@ export interface PipelineDeps {
   };
   metrics?: PipelineMetrics;
   now?: () => Date;
+  /** Where feed bodies are read (the app's worker pool); default: readFeed's. */
+  reader?: FeedReader;
 }
 
 export interface PipelineMetrics {

@@ -70,7 +70,10 @@ export function evaluateItem(
   };
   const result = isMatchResult(query) ? query : matchQuery(query, input);
   const terms = result.matched ? termsFoundIn(result.terms, input) : [];
-  const summary = summarize({ title: item.title, html: options.html ?? item.html, language: feed.language }, terms, {
+  // The item's own HTML is already converted (text); an article page's HTML is not.
+  const own = options.html === undefined || options.html === item.html;
+  const source = own ? { html: item.html, text } : { html: options.html! };
+  const summary = summarize({ title: item.title, ...source, language: feed.language }, terms, {
     maxSentences: settings.summaryMaxSentences,
     maxChars: settings.summaryMaxChars,
     // 'crypto council' may stand in an Urdu article as 'کرپٹو کونسل': the summary looks for every spelling.

@@ -6,18 +6,16 @@
 import type { FeedItem, ParsedFeed } from '../core/feed.js';
 import { detectNewItems } from '../detector/index.js';
 import type { FetchResult } from '../fetcher/types.js';
-import { identifyItems } from '../identify/index.js';
 import type { Logger } from '../log/logger.js';
-import { bodyFingerprint, parseFeed } from '../parser/index.js';
 import { nextCheckDelayMs, shouldForceRefresh, shouldSpread } from '../scheduler/policy.js';
 import type { FeedRecord } from '../core/records.js';
 import { escapeHtml } from '../render/escape.js';
-import { htmlToText } from '../summarizer/index.js';
 import { buildAlert, enqueueAlert } from './alert.js';
 import { evaluateItem } from './evaluate-item.js';
 import { extractFullText } from '../summarizer/fulltext.js';
 import type { PipelineDeps } from './deps.js';
 import { describeError, noteFailure, noteRecovery } from './feed-health.js';
+import { readFeedIfChanged } from './read-feed.js';
 
 export type CheckOutcome = 'not-modified' | 'unchanged' | 'parsed' | 'error';
 
@@ -70,23 +68,31 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
     log.info({ event: 'feed.moved', to: result.finalUrl }, 'feed moved permanently; URL updated');
     updated.url = result.finalUrl;
   }
-  const bodyHash = bodyFingerprint(result.body);
-  if (bodyHash === feed.bodyHash && feed.baselineTaken) {
-    await finishSuccess(deps, updated, now, { cache: result.cache, spread }, log);
-    return 'unchanged';
-  }
-  let parsed: ParsedFeed;
+  let read: Awaited<ReturnType<typeof readFeedIfChanged>>;
   try {
-    parsed = parseFeed(result.body, result.contentType, { baseUrl: result.finalUrl, now });
+    // In a worker thread for big bodies (the fingerprint too): a costly feed waits there while the other feeds
+    // are checked. A byte-identical body (volatile dates aside) is not parsed again.
+    read = await readFeedIfChanged(feed.baselineTaken ? feed.bodyHash : undefined, result.body, result.contentType, {
+      baseUrl: result.finalUrl,
+      now,
+      reader: deps.reader,
+      html: false,
+      transfer: true,
+    });
   } catch (error) {
     await noteFailure(deps, feed, error, now, log);
     return 'error';
   }
-  updated.bodyHash = bodyHash;
+  if (read.unchanged) {
+    await finishSuccess(deps, updated, now, { cache: result.cache, spread }, log);
+    return 'unchanged';
+  }
+  const { parsed, items, texts } = read;
+  updated.bodyHash = read.bodyHash;
   updated.title = parsed.title || updated.title;
   updated.link = parsed.link ?? updated.link;
   updated.language = parsed.language ?? updated.language;
-  const items = identifyItems(parsed.items);
+  const textOf = new Map(items.map((item, index) => [item, texts[index]!]));
   deps.metrics?.itemsSeen(items.length);
   const detection = await detectNewItems({
     feedId: feed.id,
@@ -101,7 +107,7 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
   updated.baselineTaken = true;
   let enqueued = 0;
   for (const { item, firstSeenAt } of detection.fresh)
-    enqueued += await alertFor(deps, updated, parsed, item, firstSeenAt, now, log);
+    enqueued += await alertFor(deps, updated, parsed, item, textOf.get(item) ?? '', firstSeenAt, now, log);
   deps.metrics?.alertsMatched(enqueued);
   if (detection.fresh.length > 0 || detection.silenced > 0) {
     log.info(
@@ -119,11 +125,11 @@ async function alertFor(
   feed: FeedRecord,
   parsed: ParsedFeed,
   item: FeedItem,
+  text: string,
   firstSeenAt: string,
   now: Date,
   log: Logger,
 ): Promise<number> {
-  const text = htmlToText(item.html);
   const matches = deps.subscriptions.match(feed.id, {
     title: item.title,
     text,

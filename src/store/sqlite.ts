@@ -68,7 +68,11 @@ export async function openSqlite(options: {
     }
     // The shared connection is closed once, by `close` below.
     adapter.close = async () => {};
-    Object.assign(adapter, { setMany: setManyFor(query, ns), iterator: iteratorFor(query, ns) });
+    Object.assign(adapter, {
+      setMany: setManyFor(query, ns),
+      getMany: getManyFor(query, ns),
+      iterator: iteratorFor(query, ns),
+    });
     adapters[ns] = guardAdapter(adapter as unknown as KeyvStoreAdapter, { fail });
   }
   return { adapters, close: closeConnection };
@@ -83,6 +87,19 @@ function setManyFor(query: Query, table: string) {
   return async (entries: Array<{ key: string; value: unknown }>) => {
     await query(upsert, JSON.stringify(entries.map((entry) => [entry.key, entry.value])));
     return entries.map(() => true);
+  };
+}
+
+/**
+ * @keyv/sqlite's getMany finds each key's row with a linear search of the rows returned, which is quadratic: a
+ * feed of 5,000 items (10,000 keys) blocked the event loop for over 100 ms. The same query, matched by a Map.
+ */
+function getManyFor(query: Query, table: string) {
+  const select = `SELECT key, value FROM ${table} WHERE key IN (SELECT value FROM json_each(?))`;
+  return async (keys: string[]) => {
+    const rows = (await query(select, JSON.stringify(keys))) as Array<{ key: string; value: unknown }>;
+    const byKey = new Map(rows.map((row) => [row.key, row.value]));
+    return keys.map((key) => byKey.get(key));
   };
 }
 

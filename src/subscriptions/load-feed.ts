@@ -6,8 +6,8 @@
 import type { FeedItem, ParsedFeed } from '../core/feed.js';
 import { explainFetchError } from '../fetcher/explain.js';
 import { checkUrlAllowed, FetchError } from '../fetcher/index.js';
-import { identifyItems } from '../identify/index.js';
-import { ParseError, parseFeed } from '../parser/index.js';
+import { ParseError } from '../parser/index.js';
+import { readFeed } from '../pipeline/read-feed.js';
 import { UserError } from '../replies/errors.js';
 import { code } from '../replies/markup.js';
 import type { SubscriptionServices } from './services.js';
@@ -110,11 +110,11 @@ export async function loadFeed(services: FeedLoading, url: string): Promise<Load
       throw new UserError(`${code(current)} is ${what} (${type}), not a feed.`);
     }
     try {
-      const parsed = parseFeed(body, contentType, { baseUrl: finalUrl, now: services.now() });
+      const { parsed, items } = await readFeed(body, contentType, { baseUrl: finalUrl, now: services.now() });
       return {
         url: current,
         parsed,
-        items: identifyItems(parsed.items),
+        items,
         ...(discoveredFrom ? { discoveredFrom } : {}),
       };
     } catch (error) {

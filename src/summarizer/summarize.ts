@@ -26,6 +26,8 @@ export interface SummaryOptions {
 export interface SummaryInput {
   title: string;
   html: string;
+  /** htmlToText(html) when the caller already has it (feed reading converts every item off the main thread). */
+  text?: string;
   /** The feed's declared language, if any. */
   language?: string;
 }
@@ -69,6 +71,19 @@ function repeatsTitle(summary: string, title: string): boolean {
 }
 
 /**
+ * The summary is drawn from the first 32 KiB of the text, cut at a line break: a news summary comes from the top
+ * of the story, and an item of megabytes (a hostile feed's) then costs milliseconds on the main thread, not
+ * hundreds of them.
+ */
+export const SUMMARY_SOURCE_CHARS = 32 * 1024;
+
+function leadOf(text: string): string {
+  if (text.length <= SUMMARY_SOURCE_CHARS) return text;
+  const lineEnd = text.lastIndexOf('\n', SUMMARY_SOURCE_CHARS);
+  return text.slice(0, lineEnd > SUMMARY_SOURCE_CHARS / 2 ? lineEnd : SUMMARY_SOURCE_CHARS);
+}
+
+/**
  * A summary of one item for an alert. `matchedTerms` are the subscriber's words; `options.termVariants`
  * adds their other surface forms (aliases in another script). `text` is '' when the title stands alone:
  * no body, a body that is all boilerplate, or a body that only repeats the title.
@@ -76,7 +91,7 @@ function repeatsTitle(summary: string, title: string): boolean {
 export function summarize(input: SummaryInput, matchedTerms: string[], options: SummaryOptions = {}): Summary {
   const maxSentences = Math.max(1, options.maxSentences ?? DEFAULT_MAX_SENTENCES);
   const maxChars = Math.max(1, options.maxChars ?? DEFAULT_MAX_CHARS);
-  const body = removeBoilerplate(htmlToText(input.html), input.title);
+  const body = removeBoilerplate(leadOf(input.text ?? htmlToText(input.html)), input.title);
   const { lang, dir } = detectDirection(body === '' ? input.title : `${input.title}\n${body}`, input.language);
   const withDirection = (text: string): Summary => (lang ? { text, lang, dir } : { text, dir });
   if (body === '') return withDirection('');
