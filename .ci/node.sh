@@ -2,7 +2,8 @@
 #
 # The binary comes from the npm registry (package node-linux-<arch>: the official build, checked by npm against the
 # registry's integrity hash), so CI needs no other download site. It is unpacked once per version under
-# ${TAZA_CI_CACHE:-~/.cache/taza-ci} and reused. The package also holds Node's headers: npm_config_nodedir points
+# ${TAZA_CI_CACHE:-/var/cache/taza-ci} as root, else ~/.cache/taza-ci, and reused; readable by every user, since
+# some tests run node as another user (a root home directory is not). The package also holds Node's headers: npm_config_nodedir points
 # node-gyp at them, so a native addon compiled from source (sqlite3) needs no header download either.
 # The machine's npm keeps being used: it runs on whichever node is first on PATH.
 use_node() {
@@ -16,8 +17,12 @@ use_node() {
       ;;
   esac
   local pkg="node-linux-$arch"
-  local cache="${TAZA_CI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/taza-ci}"
+  local cache="${TAZA_CI_CACHE:-}"
+  if [ -z "$cache" ]; then
+    if [ "$(id -u)" = 0 ]; then cache=/var/cache/taza-ci; else cache="${XDG_CACHE_HOME:-$HOME/.cache}/taza-ci"; fi
+  fi
   mkdir -p "$cache"
+  chmod 755 "$cache"
   local version dir
   # The newest published $major.x.y (npm view lists every matching version; the last is the highest).
   if version="$(npm view "$pkg@$major" version --json 2>/dev/null |
@@ -38,7 +43,7 @@ use_node() {
     tmp="$(mktemp -d "$cache/.download.XXXXXX")"
     (cd "$tmp" && npm pack "$pkg@$version" --silent >/dev/null) &&
       tar -xzf "$tmp/$pkg-$version.tgz" -C "$tmp" &&
-      rm -rf "$dir" && mv "$tmp/package" "$dir"
+      rm -rf "$dir" && mv "$tmp/package" "$dir" && chmod 755 "$dir"
     local status=$?
     rm -rf "$tmp"
     [ "$status" = 0 ] || {
