@@ -6,8 +6,11 @@
 export const LIMITS = {
   /** Elements open at once; deeper documents are refused ("feed too complex"). */
   maxDepth: 256,
-  /** Items (RSS item, Atom entry) read per feed; the first ones are kept, as feeds list the newest first. */
-  maxItems: 5_000,
+  /**
+   * Items (RSS item, Atom entry) read per feed; the first ones are kept, as feeds list the newest first. News
+   * feeds carry tens or hundreds; each kept item costs a seen-set look-up and a match on every check.
+   */
+  maxItems: 1_000,
   /**
    * Elements kept per item, and for everything outside items. Past it an element is still read for its text
    * (through its parent's content) but not as a field of its own.

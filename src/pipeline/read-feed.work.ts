@@ -57,9 +57,22 @@ export function readFeedBody(task: ReadTask): ReadOutcome {
   }
   const { items: parsedItems, ...feed } = parsed;
   const items = identifyItems(parsedItems);
-  const texts = items.map((item) => htmlToText(item.html));
+  const texts = items.map((item) => clip(htmlToText(item.html)));
   if (task.html === false) for (const item of items) item.html = '';
   return { ok: true, bodyHash, feed, items, texts };
+}
+
+/**
+ * Matching reads an item's text up to this many characters (summaries use the first 32 KiB). News text is far
+ * shorter; a feed of megabyte descriptions would otherwise be copied to the main thread and scanned whole.
+ */
+export const MAX_MATCH_TEXT_CHARS = 100_000;
+
+function clip(text: string): string {
+  if (text.length <= MAX_MATCH_TEXT_CHARS) return text;
+  // Never end on half a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(text[MAX_MATCH_TEXT_CHARS - 1]!) ? MAX_MATCH_TEXT_CHARS - 1 : MAX_MATCH_TEXT_CHARS;
+  return text.slice(0, end);
 }
 
 function misbehave(how: 'exhaust-memory' | 'spin'): void {

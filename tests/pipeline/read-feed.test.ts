@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processFeed } from '../../src/pipeline/process-feed.js';
 import { FeedReader, INLINE_BELOW_BYTES, readFeed } from '../../src/pipeline/read-feed.js';
+import { MAX_MATCH_TEXT_CHARS } from '../../src/pipeline/read-feed.work.js';
 import { HostLimiter } from '../../src/scheduler/host-limiter.js';
 import { Poller } from '../../src/scheduler/poller.js';
 import { startFeedServer, testItem, type FeedServer } from '../support/feed-server.js';
@@ -149,6 +150,17 @@ describe('reading feeds in the worker pool', () => {
     const read = await readFeed(body, undefined, { reader, transfer: true, html: false });
     expect(read.parsed.title).toBe('Moved');
     expect(body.byteLength).toBe(0);
+  });
+
+  it('gives matching at most MAX_MATCH_TEXT_CHARS of an item, from its start', async () => {
+    reader = new FeedReader();
+    const long = `bitcoin ${'word '.repeat(60_000)}`;
+    const body = Buffer.from(
+      `<rss><channel><title>Long</title><item><title>t</title><description>${long}</description></item></channel></rss>`,
+    );
+    const read = await readFeed(body, undefined, { reader });
+    expect(read.texts[0]!.length).toBe(MAX_MATCH_TEXT_CHARS);
+    expect(read.texts[0]!.startsWith('bitcoin word')).toBe(true);
   });
 
   it('reads small bodies inline, without starting a thread', async () => {
