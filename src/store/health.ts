@@ -158,6 +158,11 @@ export class StoreHealth {
     }
     if (!up && wasDown) {
       this.delayMs = Math.min(this.delayMs * 2, this.options.maxDelayMs ?? MAX_PROBE_DELAY_MS);
+      // Debug only: the outage itself was logged once, when it began.
+      this.options.logger.debug(
+        { event: 'store.probe-failed', nextProbeInMs: this.delayMs, reason: this.down?.error.message },
+        'store still unreachable',
+      );
     }
     this.arm();
   }
