@@ -30,6 +30,7 @@ import { FeedRegistry } from '../registry/feeds.js';
 import { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { HostLimiter } from '../scheduler/host-limiter.js';
 import { Poller } from '../scheduler/poller.js';
+import { StoreHealth } from '../store/health.js';
 import { openStore, type Store } from '../store/open.js';
 import { moveDestination, pauseDestination } from '../subscriptions/rules.js';
 import { createPlatforms } from './platforms.js';
@@ -70,6 +71,8 @@ export interface App {
   commands: CommandLayer;
   logger: Logger;
   metrics: Metrics;
+  /** Whether the store works: polling and delivery pause while it is down, /healthz and /readyz say why. */
+  storeHealth: StoreHealth;
   /** The health and metrics server, once started. */
   http?: HttpServer;
   /**
@@ -138,6 +141,14 @@ async function assemble(
   // The worker threads start on the first big body; every surface (checks, /preview, /subscribe) reads through it.
   const reader = new FeedReader({ workers: config.PARSE_WORKERS, ...overrides.feedReader });
   const uninstallReader = useFeedReader(reader);
+  const storeHealth = new StoreHealth({
+    // A real round-trip: a write, as opening the store did.
+    roundTrip: async () => {
+      await store.meta.set('ping', Date.now());
+    },
+    logger,
+    location: store.location,
+  });
   const pipeline: PipelineDeps = {
     reader,
     metrics: metrics.pipeline,
@@ -165,6 +176,7 @@ async function assemble(
     sinks,
     logger,
     digestThreshold: config.DIGEST_THRESHOLD,
+    health: storeHealth,
     hooks: {
       ...metrics.deliveryHooks(),
       onPermanentFailure: async (destination, reason) => {
@@ -186,6 +198,7 @@ async function assemble(
     feeds,
     limiter,
     logger,
+    health: storeHealth,
     check: (feedId) => processFeed(pipeline, feedId),
     ...(overrides.now ? { now: () => now().getTime() } : {}),
   });
@@ -222,6 +235,7 @@ async function assemble(
     commands,
     logger,
     metrics,
+    storeHealth,
     async start(options = {}) {
       // Observability starts before the platforms connect, so /readyz can say what is still connecting.
       metrics.observe({
@@ -234,21 +248,23 @@ async function assemble(
       app.http = await startHttpServer({
         host: config.HTTP_HOST,
         port: config.HTTP_PORT,
-        health: healthProbe(store),
-        ready: readinessProbe(sinks),
+        health: healthProbe(store, Date.now(), storeHealth),
+        ready: readinessProbe(sinks, storeHealth),
         metrics,
         logger,
       });
 
+      storeHealth.start();
       // Polling starts before the platforms log in: what it finds waits in the outbox until they are connected.
       if (options.polling !== false) poller.start();
-      // Check times of unchanged feeds are written in batches (see FeedRegistry.saveLater).
+      // Check times of unchanged feeds are written in batches (see FeedRegistry.saveLater). A failed flush
+      // keeps them for the next one; while the store is down there is no point trying.
       flushTimer = setInterval(() => {
-        feeds
-          .flush()
-          .catch((error: unknown) =>
-            logger.error({ event: 'store.flush-failed', err: error }, 'could not save feed check times'),
-          );
+        if (!storeHealth.isUp()) return;
+        feeds.flush().catch((error: unknown) => {
+          if (storeHealth.report(error)) return;
+          logger.error({ event: 'store.flush-failed', err: error }, 'could not save feed check times');
+        });
       }, 60_000);
       flushTimer.unref();
 
@@ -281,17 +297,41 @@ async function assemble(
     },
     stop() {
       stopping ??= (async () => {
-        await commands.stop();
-        await poller.stop();
-        clearInterval(flushTimer);
-        await feeds.flush();
-        await delivery.stop();
-        await Promise.allSettled(Object.values(sinks).map((sink) => sink.stop()));
-        await app.http?.close();
-        uninstallReader();
-        await reader.close();
-        await store.close();
-        logger.info({ event: 'app.stopped' }, 'Taza stopped');
+        // Each step runs even when one before it failed (a store that is down makes the flush reject), and
+        // the store is closed last in any case: otherwise SIGTERM left a process that never exits.
+        const step = async (name: string, action: () => Promise<unknown> | void) => {
+          try {
+            await action();
+          } catch (error) {
+            logger.error({ event: 'app.stop-failed', step: name, err: error }, `while stopping (${name}) failed`);
+          }
+        };
+        try {
+          await step('commands', () => commands.stop());
+          await step('poller', () => poller.stop());
+          clearInterval(flushTimer);
+          await step('flush', async () => {
+            const unsaved = feeds.unsaved();
+            try {
+              await feeds.flush();
+            } catch (error) {
+              // Losing these only means those feeds are checked a little early after the restart.
+              logger.warn(
+                { event: 'store.flush-failed', unsaved, err: error },
+                `could not save the check times of ${unsaved} feeds before stopping`,
+              );
+            }
+          });
+          await step('delivery', () => delivery.stop());
+          await Promise.allSettled(Object.values(sinks).map((sink) => sink.stop()));
+          await step('http', () => app.http?.close());
+          uninstallReader();
+          await step('reader', () => reader.close());
+        } finally {
+          storeHealth.stop();
+          await step('store', () => store.close());
+          logger.info({ event: 'app.stopped' }, 'Taza stopped');
+        }
       })();
       return stopping;
     },

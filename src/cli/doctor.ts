@@ -115,7 +115,12 @@ export async function runDoctor(
       `no answer from the store within ${STORE_TIMEOUT_MS / 1000} s`,
     );
     try {
-      if (!(await store.ping())) throw new Error('the store opened but refused a write');
+      // A real round-trip, a write then a read, each bounded by the store's timeout: when it fails, the
+      // StoreError says why (refused, timeout, read-only…), where a bare "refused a write" told nothing.
+      const written = Date.now();
+      await store.meta.set('ping', written);
+      if ((await store.meta.get('ping')) !== written)
+        throw new Error(`${store.location} took a write but did not read it back`);
       const feeds = await FeedRegistry.load(store);
       const subscriptions = await SubscriptionRegistry.load(store);
       const pending = (await allValues(store.outbox)).filter((entry) => entry.status === 'pending').length;

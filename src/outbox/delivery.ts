@@ -6,6 +6,7 @@
 import type { Alert } from '../core/alert.js';
 import { formatDestination, type Destination, type Platform } from '../core/destination.js';
 import type { Logger } from '../log/logger.js';
+import type { StoreHealth } from '../store/health.js';
 import { DeliveryError, type Sink } from './sink.js';
 import type { OutboxEntry } from '../core/records.js';
 import { buildDigest } from './digest.js';
@@ -33,6 +34,12 @@ export interface DeliveryOptions {
   /** Once a destination is in digest mode, wait this long after an alert arrives so the rest of a burst joins it. */
   digestGatherMs?: number;
   maxBackoffMs?: number;
+  /**
+   * The store's health. While it is down nothing is sent (a send whose mark-done cannot be saved would be sent
+   * again); before each send a round-trip confirms it; a StoreError during a delivery marks it down instead of
+   * counting as a failed attempt.
+   */
+  health?: Pick<StoreHealth, 'isUp' | 'report' | 'onChange' | 'check'>;
   now?: () => number;
 }
 
@@ -44,6 +51,7 @@ export class DeliveryWorker {
   private readonly moved = new Map<string, Destination>();
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private unsubscribeHealth: (() => void) | undefined;
   private stopped = true;
   private readonly now: () => number;
 
@@ -54,6 +62,9 @@ export class DeliveryWorker {
   start(): void {
     this.stopped = false;
     this.unsubscribe = this.options.outbox.onEnqueue(() => this.kick());
+    this.unsubscribeHealth = this.options.health?.onChange((up) => {
+      if (up) this.kick();
+    });
     this.kick();
   }
 
@@ -61,6 +72,7 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    this.unsubscribeHealth?.();
     if (this.timer) clearTimeout(this.timer);
     await Promise.allSettled([...this.inFlight.values()]);
   }
@@ -70,6 +82,8 @@ export class DeliveryWorker {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    // Paused while the store is down: the health's onChange kicks again when it is back.
+    if (this.options.health && !this.options.health.isUp()) return;
     const now = this.now();
     let earliest = Infinity;
     for (const [key, entries] of this.options.outbox.byDestination()) {
@@ -89,12 +103,14 @@ export class DeliveryWorker {
       }
       const due = entries.filter((entry) => Date.parse(entry.nextAttemptAt) <= now);
       const task = this.deliver(key, sink, due)
-        .catch((error: unknown) =>
+        .catch((error: unknown) => {
+          // The store failing is logged once by the health; the alert stays pending as it was.
+          if (this.options.health?.report(error)) return;
           this.options.logger.error(
             { event: 'delivery.crashed', destination: key, err: error },
             'delivery failed unexpectedly',
-          ),
-        )
+          );
+        })
         .finally(() => {
           this.inFlight.delete(key);
           this.kick();
@@ -118,6 +134,8 @@ export class DeliveryWorker {
     const batch = this.shouldDigest(key, due.length) ? due.slice(0, 25) : due.slice(0, 1);
     const head = batch[0]!;
     const alert = batch.length > 1 ? buildDigest(batch.map((entry) => entry.alert)) : head.alert;
+    // A real round-trip first: a send that could not be marked done afterwards must not happen.
+    if (this.options.health && !(await this.options.health.check())) return;
     try {
       await sink.send(alert);
     } catch (error) {

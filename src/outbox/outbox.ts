@@ -40,7 +40,13 @@ export class Outbox {
       nextAttemptAt: now.toISOString(),
     };
     this.pending.set(alert.id, entry);
-    await this.store.outbox.set(alert.id, entry);
+    try {
+      await this.store.outbox.set(alert.id, entry);
+    } catch (error) {
+      // Not saved, so not pending: an alert the store never took must not be sent (the check is done again).
+      this.pending.delete(alert.id);
+      throw error;
+    }
     await this.store.meta.set(SEQ_KEY, this.seq);
     for (const listener of this.listeners) listener();
     return true;
@@ -51,7 +57,14 @@ export class Outbox {
     const entry = this.pending.get(alertId);
     if (!entry) return;
     this.pending.delete(alertId);
-    await this.store.outbox.set(alertId, { ...entry, status: 'done' }, DONE_TTL_MS);
+    try {
+      await this.store.outbox.set(alertId, { ...entry, status: 'done' }, DONE_TTL_MS);
+    } catch (error) {
+      // Still pending in the store, so still pending here: it is sent again once the store is back (Discord
+      // drops the repeat by its nonce; Telegram may show it twice, at most once more).
+      if (!this.pending.has(alertId)) this.pending.set(alertId, entry);
+      throw error;
+    }
   }
 
   /** Records a failed attempt and when to try again. */
@@ -65,7 +78,13 @@ export class Outbox {
       lastError: error,
     };
     this.pending.set(alertId, updated);
-    await this.store.outbox.set(alertId, updated);
+    try {
+      await this.store.outbox.set(alertId, updated);
+    } catch (error) {
+      // An attempt the store did not record is not counted.
+      if (this.pending.get(alertId) === updated) this.pending.set(alertId, entry);
+      throw error;
+    }
     return updated;
   }
 

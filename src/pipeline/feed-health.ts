@@ -8,6 +8,7 @@ import { shortHash } from '../core/hash.js';
 import { FetchError } from '../fetcher/types.js';
 import type { Logger } from '../log/logger.js';
 import { ParseError } from '../parser/index.js';
+import { StoreError } from '../store/errors.js';
 import { countsTowardDisabling, isDisablingFailure, nextCheckDelayMs } from '../scheduler/policy.js';
 import type { FeedError, FeedRecord } from '../core/records.js';
 import type { PipelineDeps } from './deps.js';
@@ -30,6 +31,8 @@ export async function noteFailure(
   now: Date,
   log: Logger,
 ): Promise<void> {
+  // The store failing is not the feed failing: no count, no back-off, no notice (the store health reports it).
+  if (error instanceof StoreError) throw error;
   const lastError = describeError(error, now);
   // A publisher asking us to slow down is not the feed failing: it does not count toward disabling.
   const counts = countsTowardDisabling(lastError);

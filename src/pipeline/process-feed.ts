@@ -17,6 +17,8 @@ import type { PipelineDeps } from './deps.js';
 import { describeError, noteFailure, noteRecovery } from './feed-health.js';
 import { readFeedIfChanged } from './read-feed.js';
 
+type SeenStore = PipelineDeps['store']['seen'];
+
 export type CheckOutcome = 'not-modified' | 'unchanged' | 'parsed' | 'error';
 
 export async function processFeed(deps: PipelineDeps, feedId: string): Promise<CheckOutcome> {
@@ -94,10 +96,21 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
   updated.language = parsed.language ?? updated.language;
   const textOf = new Map(items.map((item, index) => [item, texts[index]!]));
   deps.metrics?.itemsSeen(items.length);
+  // The items are recorded as seen only once their alerts are in the outbox: if the store fails in between,
+  // the next check finds them unseen and enqueues them (same alert ids, so never twice), instead of an item
+  // marked seen whose alert was never saved.
+  let seenLater: Parameters<SeenStore['setMany']>[0] = [];
+  const deferredSeen = {
+    getMany: (keys: string[]) => deps.store.seen.getMany(keys),
+    setMany: async (entries: Parameters<SeenStore['setMany']>[0]) => {
+      seenLater = entries;
+      return [];
+    },
+  } as unknown as SeenStore;
   const detection = await detectNewItems({
     feedId: feed.id,
     items,
-    seen: deps.store.seen,
+    seen: deferredSeen,
     baseline: !feed.baselineTaken,
     now,
     maxItemAgeMs: deps.settings.maxItemAgeMs,
@@ -108,6 +121,7 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
   let enqueued = 0;
   for (const { item, firstSeenAt } of detection.fresh)
     enqueued += await alertFor(deps, updated, parsed, item, textOf.get(item) ?? '', firstSeenAt, now, log);
+  if (seenLater.length > 0) await deps.store.seen.setMany(seenLater);
   deps.metrics?.alertsMatched(enqueued);
   if (detection.fresh.length > 0 || detection.silenced > 0) {
     log.info(

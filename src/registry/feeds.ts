@@ -53,10 +53,27 @@ export class FeedRegistry {
     return feed;
   }
 
+  /**
+   * Writes the feed through. When the store refuses, the record in memory goes back to what it was: a check
+   * whose result was not saved must be done again (a new body hash kept only in memory would read as
+   * "unchanged" next time, and its items would never be looked at).
+   */
   async save(feed: FeedRecord): Promise<void> {
+    const previous = this.byId.get(feed.id);
+    const wasDirty = this.dirty.has(feed.id);
     this.remember(feed);
     this.dirty.delete(feed.id);
-    await this.store.feeds.set(feed.id, feed);
+    try {
+      await this.store.feeds.set(feed.id, feed);
+    } catch (error) {
+      // Only if nothing replaced it meanwhile (another save, a removal).
+      if (this.byId.get(feed.id) === feed) {
+        if (previous) this.remember(previous);
+        else this.forget(feed);
+        if (wasDirty) this.dirty.add(feed.id);
+      }
+      throw error;
+    }
   }
 
   /**
@@ -78,8 +95,19 @@ export class FeedRegistry {
         const feed = this.byId.get(id);
         return feed ? [{ key: id, value: feed }] : [];
       });
-      if (entries.length > 0) await this.store.feeds.setMany(entries);
+      try {
+        if (entries.length > 0) await this.store.feeds.setMany(entries);
+      } catch (error) {
+        // What was not written is kept for the next flush (the store may be back by then), not dropped.
+        for (const id of ids.slice(i)) if (this.byId.has(id)) this.dirty.add(id);
+        throw error;
+      }
     }
+  }
+
+  /** Feeds whose check times wait for the next flush. */
+  unsaved(): number {
+    return this.dirty.size;
   }
 
   async remove(id: string): Promise<void> {
@@ -88,6 +116,11 @@ export class FeedRegistry {
     if (feed) this.byUrl.delete(feed.url);
     this.dirty.delete(id);
     await this.store.feeds.delete(id);
+  }
+
+  private forget(feed: FeedRecord): void {
+    this.byId.delete(feed.id);
+    if (this.byUrl.get(feed.url) === feed.id) this.byUrl.delete(feed.url);
   }
 
   private remember(feed: FeedRecord): void {

@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../log/logger.js';
 import type { FeedRegistry } from '../registry/feeds.js';
+import type { StoreHealth } from '../store/health.js';
 import type { HostLimiter } from './host-limiter.js';
 
 /** Due feeds are gathered at most this often, so a scan over many feeds stays cheap. */
@@ -14,6 +15,11 @@ export interface PollerOptions {
   limiter: HostLimiter;
   check: (feedId: string) => Promise<unknown>;
   logger: Logger;
+  /**
+   * The store's health: a check that fails on the store marks it down (it is not the feed failing), and while
+   * it is down no check starts, since nothing it finds could be saved.
+   */
+  health?: Pick<StoreHealth, 'isUp' | 'report' | 'onChange'>;
   now?: () => number;
 }
 
@@ -24,6 +30,7 @@ export class Poller {
   private running = false;
   private lastTick = 0;
   private readonly now: () => number;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: PollerOptions) {
     this.now = options.now ?? Date.now;
@@ -31,12 +38,16 @@ export class Poller {
 
   start(): void {
     this.running = true;
+    this.unsubscribe = this.options.health?.onChange((up) => {
+      if (up) this.wake();
+    });
     this.tick();
   }
 
   /** Stops dispatching; waits for the checks under way (each bounded by the fetch timeout). */
   async stop(): Promise<void> {
     this.running = false;
+    this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await Promise.allSettled([...this.queued.values()]);
@@ -58,6 +69,8 @@ export class Poller {
     this.timer = undefined;
     this.wakeAt = Infinity;
     if (!this.running) return;
+    // Paused while the store is down: the health's onChange wakes the loop when it is back.
+    if (this.options.health && !this.options.health.isUp()) return;
     const now = this.now();
     this.lastTick = now;
     // ISO-8601 times from toISOString() sort as strings: no date parsing per feed per tick.
@@ -85,6 +98,8 @@ export class Poller {
       .then(
         (outcome) => this.options.logger.debug({ event: 'feed.checked', feedId, outcome }, 'feed checked'),
         (error: unknown) => {
+          // The store failing is logged once by the health, not once per feed.
+          if (this.options.health?.report(error)) return;
           this.options.logger.error(
             { event: 'feed.check-crashed', feedId, err: error },
             'feed check failed unexpectedly',
@@ -102,6 +117,7 @@ export class Poller {
 
   private schedule(at: number): void {
     if (!this.running || at === Infinity) return;
+    if (this.options.health && !this.options.health.isUp()) return;
     const when = Math.max(at, this.lastTick + MIN_TICK_MS);
     if (when >= this.wakeAt) return;
     if (this.timer) clearTimeout(this.timer);

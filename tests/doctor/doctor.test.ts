@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.js';
 import { startFeedServer, testItem, type FeedServer } from '../support/feed-server.js';
+import { startRedis } from '../support/servers/redis.js';
 import { runTaza } from '../support/taza-process.js';
 
 const GUILD = '1300000000000000001';
@@ -182,6 +183,22 @@ describe('taza doctor', () => {
     );
     expect(line('feed ')).toMatch(/^✓ feed /);
     expect(lines.at(-1)).toBe('1 check failed.');
+  });
+
+  it('reports the truth about a Redis store: it answers while running, and why not once stopped', async () => {
+    const redis = await startRedis();
+    try {
+      const up = await doctor([{ feed: feeds.url('news'), to: 'console' }], { STORE_URL: redis.url });
+      expect(up.line('store:')).toMatch(/^✓ store: redis:\/\/127\.0\.0\.1:\d+ answers \(0 feeds/);
+      await redis.stop();
+      const down = await doctor([{ feed: feeds.url('news'), to: 'console' }], { STORE_URL: redis.url });
+      expect(down.code).toBe(1);
+      expect(down.line('store:')).toMatch(
+        /^✗ store: STORE_URL=redis:\/\/127\.0\.0\.1:\d+: nothing is listening \(connection refused\)\. Start Redis/,
+      );
+    } finally {
+      await redis.close();
+    }
   });
 
   it('stops at an invalid setting with one line and exit code 1', async () => {
