@@ -51,7 +51,7 @@ export interface AppOverrides {
   commandsDir?: string;
   /** The clock for feed checks, commands, delivery and pauses. */
   now?: () => Date;
-  /** Limits of the feed-reading worker pool (tests give small ones). Default: PARSE_WORKERS, 256 MB, 10 s. */
+  /** Limits of the feed-reading worker pool (tests give small ones). Default: PARSE_WORKERS, 64 MB, 10 s. */
   feedReader?: FeedReaderOptions;
   /** Called after each delivery attempt has been recorded (sent and marked, or rescheduled). */
   onDeliverySettled?: () => void;

@@ -53,6 +53,9 @@ export function readBody(response: IncomingMessage, maxBytes: number, url: strin
 
   return new Promise<ReadBody>((resolve, reject) => {
     const chunks: Buffer[] = [];
+    // With a declared length the body is copied into one buffer as it arrives: collecting the chunks and joining
+    // them at the end would hold a big body twice at its peak.
+    let whole = coding === 'identity' && declaredLength > 0 ? Buffer.allocUnsafe(declaredLength) : undefined;
     let size = 0;
     let wireBytes = 0;
     let decoder: Transform | undefined;
@@ -69,12 +72,19 @@ export function readBody(response: IncomingMessage, maxBytes: number, url: strin
     const finish = (): void => {
       if (settled) return;
       settled = true;
-      resolve({ body: Buffer.concat(chunks, size), wireBytes });
+      const body = whole ? whole.subarray(0, size) : Buffer.concat(chunks, size);
+      resolve({ body, wireBytes });
     };
     const accept = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > maxBytes) fail(tooLarge(maxBytes, url));
+      if (size + chunk.length > maxBytes) return fail(tooLarge(maxBytes, url));
+      if (whole && size + chunk.length > whole.length) {
+        // More than the server declared: go on collecting chunks.
+        chunks.push(whole.subarray(0, size));
+        whole = undefined;
+      }
+      if (whole) chunk.copy(whole, size);
       else chunks.push(chunk);
+      size += chunk.length;
     };
 
     response.on('data', (chunk: Buffer) => {
