@@ -7,6 +7,7 @@ import {
   esc,
   MAX_QUERY_CHARS,
   ownSubscription,
+  SUBSCRIPTION_ID_OPTION,
 } from '../src/chat/mod.js';
 
 export default defineCommand({
@@ -14,14 +15,7 @@ export default defineCommand({
   description: "Change a subscription's keywords",
   access: 'admin',
   options: [
-    {
-      name: 'id',
-      type: 'string',
-      required: true,
-      autocomplete: 'subscription',
-      maxLength: 32,
-      description: 'The subscription id shown by /list',
-    },
+    SUBSCRIPTION_ID_OPTION,
     {
       name: 'keywords',
       type: 'string',

@@ -1,20 +1,11 @@
 /** `pause id:<id>`: stops posting for a subscription; items that arrive meanwhile are not posted later. */
-import { code, defineCommand, ownSubscription, pauseSubscription } from '../src/chat/mod.js';
+import { code, defineCommand, ownSubscription, pauseSubscription, SUBSCRIPTION_ID_OPTION } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'pause',
   description: 'Stop posting for a subscription until /resume',
   access: 'admin',
-  options: [
-    {
-      name: 'id',
-      type: 'string',
-      required: true,
-      autocomplete: 'subscription',
-      maxLength: 32,
-      description: 'The subscription id shown by /list',
-    },
-  ],
+  options: [SUBSCRIPTION_ID_OPTION],
   examples: [{ id: 'k3x9qa' }],
   async handler(ctx) {
     const subscription = ownSubscription(ctx.services, ctx.target, ctx.options.string('id'));

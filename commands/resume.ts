@@ -2,21 +2,21 @@
  * `resume id:<id> [missed:yes]`: starts a paused subscription again. What arrived while paused is not posted,
  * unless `missed` asks for the matching items published during the pause that are still in the feed.
  */
-import { code, defineCommand, ownSubscription, plural, resumeSubscription } from '../src/chat/mod.js';
+import {
+  code,
+  defineCommand,
+  ownSubscription,
+  plural,
+  resumeSubscription,
+  SUBSCRIPTION_ID_OPTION,
+} from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'resume',
   description: 'Start a paused subscription again',
   access: 'admin',
   options: [
-    {
-      name: 'id',
-      type: 'string',
-      required: true,
-      autocomplete: 'subscription',
-      maxLength: 32,
-      description: 'The subscription id shown by /list',
-    },
+    SUBSCRIPTION_ID_OPTION,
     {
       name: 'missed',
       type: 'boolean',

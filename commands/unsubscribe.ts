@@ -1,20 +1,18 @@
 /** `unsubscribe id:<id>`: removes one of this server's/chat's subscriptions. */
-import { code, defineCommand, feedName, ownSubscription, removeSubscription } from '../src/chat/mod.js';
+import {
+  code,
+  defineCommand,
+  feedName,
+  ownSubscription,
+  removeSubscription,
+  SUBSCRIPTION_ID_OPTION,
+} from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'unsubscribe',
   description: 'Stop a subscription and delete it',
   access: 'admin',
-  options: [
-    {
-      name: 'id',
-      type: 'string',
-      required: true,
-      autocomplete: 'subscription',
-      maxLength: 32,
-      description: 'The subscription id shown by /list',
-    },
-  ],
+  options: [SUBSCRIPTION_ID_OPTION],
   examples: [{ id: 'k3x9qa' }],
   async handler(ctx) {
     const subscription = ownSubscription(ctx.services, ctx.target, ctx.options.string('id'));

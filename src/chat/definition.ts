@@ -31,6 +31,16 @@ export interface OptionDefinition {
   multiword?: boolean;
 }
 
+/** The `id` option of the commands that act on one subscription, completed from this server's or chat's own. */
+export const SUBSCRIPTION_ID_OPTION: OptionDefinition = {
+  name: 'id',
+  type: 'string',
+  required: true,
+  autocomplete: 'subscription',
+  maxLength: 32,
+  description: 'The subscription id shown by /list',
+};
+
 /** `everyone`: read-only commands open to members. `admin`: changes subscriptions; server/chat admins only. */
 export type Access = 'everyone' | 'admin';
 

@@ -3,7 +3,7 @@
  * the subscription rules, and the query language's description. Command files import this module only (eslint
  * refuses deeper imports), so the framework's inside can change without touching them.
  */
-export { defineCommand } from './definition.js';
+export { defineCommand, SUBSCRIPTION_ID_OPTION } from './definition.js';
 export { formatExample, usageLine } from './usage.js';
 export { UserError } from '../replies/errors.js';
 export { bold, code, esc, link } from '../replies/markup.js';

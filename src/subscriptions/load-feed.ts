@@ -81,6 +81,9 @@ function parseProblem(error: ParseError, url: string): UserError {
       );
     case 'empty':
       return new UserError(`${shown} answered with an empty page, not a feed.`);
+    case 'too-complex':
+      // The message starts "feed too complex: …"; it is a feed, just not one Taza will read.
+      return new UserError(`${shown} cannot be read: ${error.message}.`);
     default:
       return new UserError(`${shown} is not a feed: ${error.message}.`);
   }

@@ -30,9 +30,10 @@ describe('a hostile feed through the commands', () => {
     const url = h.feedServer.url('hostile');
     const discord = await slash(h.discord, 'preview', { feed: url, keywords: 'bitcoin' });
     expect(discord.content).toMatch(/^✗ /);
-    expect(discord.content).toContain('feed too complex: reading it took more than 200 ms');
+    expect(discord.content).toContain('cannot be read: feed too complex: reading it took more than 200 ms');
+    expect(discord.content).not.toContain('not a feed');
     const telegram = await tgCommand(h.telegram, `/preview ${url} bitcoin`, { chat: GROUP, from: ADMIN_USER });
-    expect(telegram.text).toContain('feed too complex: reading it took more than 200 ms');
+    expect(telegram.text).toContain('cannot be read: feed too complex: reading it took more than 200 ms');
     // The next command is answered as usual.
     const ordinary = await slash(h.discord, 'preview', { feed: h.feedServer.url('ordinary'), keywords: 'bitcoin' });
     expect(ordinary.content).toContain('Bitcoin rises');
