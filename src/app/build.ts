@@ -25,7 +25,7 @@ import { Outbox } from '../outbox/outbox.js';
 import type { Sink } from '../outbox/sink.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { processFeed } from '../pipeline/process-feed.js';
-import { FeedReader, useFeedReader, type FeedReaderOptions } from '../pipeline/read-feed.js';
+import { FeedReader, type FeedReaderOptions } from '../pipeline/read-feed.js';
 import { FeedRegistry } from '../registry/feeds.js';
 import { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { HostLimiter } from '../scheduler/host-limiter.js';
@@ -138,9 +138,9 @@ async function assemble(
       networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS),
     });
   const metrics = createMetrics();
-  // The worker threads start on the first big body; every surface (checks, /preview, /subscribe) reads through it.
+  // The worker threads start on the first big body; checks, /preview and /subscribe read through it (PipelineDeps and
+  // the command services carry it).
   const reader = new FeedReader({ workers: config.PARSE_WORKERS, ...overrides.feedReader });
-  const uninstallReader = useFeedReader(reader);
   const storeHealth = new StoreHealth({
     // A real round-trip: a write, as opening the store did.
     roundTrip: async () => {
@@ -325,7 +325,6 @@ async function assemble(
           await step('delivery', () => delivery.stop());
           await Promise.allSettled(Object.values(sinks).map((sink) => sink.stop()));
           await step('http', () => app.http?.close());
-          uninstallReader();
           await step('reader', () => reader.close());
         } finally {
           storeHealth.stop();

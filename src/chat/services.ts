@@ -40,5 +40,6 @@ export function createCommandServices(inputs: ServiceInputs): CommandServices {
     presets: inputs.presets ?? PRESETS,
     logger: inputs.logger,
     now: inputs.pipeline.now ?? (() => new Date()),
+    reader: inputs.pipeline.reader,
   };
 }

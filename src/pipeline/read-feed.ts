@@ -37,7 +37,7 @@ export interface ReadFeedOptions {
    * here left empty) instead of copied, so a 15 MiB body is not held twice.
    */
   transfer?: boolean;
-  /** The reader to use; default: the one the app installed (useFeedReader), else a process-wide default one. */
+  /** The reader to use (the app's, built from its config); default: a process-wide one with default limits. */
   reader?: FeedReader;
 }
 
@@ -187,21 +187,11 @@ function ownsItsMemory(body: Buffer): body is Buffer & { buffer: ArrayBuffer } {
   return body.buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
 }
 
-let installed: FeedReader | undefined;
 let fallback: FeedReader | undefined;
-
-/** Makes `reader` the one readFeed uses by default (the app's, built from its config); returns the undo. */
-export function useFeedReader(reader: FeedReader): () => void {
-  const previous = installed;
-  installed = reader;
-  return () => {
-    if (installed === reader) installed = previous;
-  };
-}
 
 function readerFor(options: ReadFeedOptions): FeedReader {
   // The fallback (no app: `taza check`, tests) starts its thread only for a big body; piscina unrefs idle workers.
-  return options.reader ?? installed ?? (fallback ??= new FeedReader());
+  return options.reader ?? (fallback ??= new FeedReader());
 }
 
 /**

@@ -54,7 +54,7 @@ function fetchProblem(error: FetchError, url: string): UserError {
 }
 
 /** What loading a feed needs: the fetcher and the private-network rule it is checked against first. */
-export type FeedLoading = Pick<SubscriptionServices, 'fetcher' | 'networkPolicy' | 'resolver' | 'now'>;
+export type FeedLoading = Pick<SubscriptionServices, 'fetcher' | 'networkPolicy' | 'resolver' | 'now' | 'reader'>;
 
 async function fetchOnce(
   services: FeedLoading,
@@ -113,7 +113,11 @@ export async function loadFeed(services: FeedLoading, url: string): Promise<Load
       throw new UserError(`${code(current)} is ${what} (${type}), not a feed.`);
     }
     try {
-      const { parsed, items } = await readFeed(body, contentType, { baseUrl: finalUrl, now: services.now() });
+      const { parsed, items } = await readFeed(body, contentType, {
+        baseUrl: finalUrl,
+        now: services.now(),
+        reader: services.reader,
+      });
       return {
         url: current,
         parsed,

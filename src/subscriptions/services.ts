@@ -4,6 +4,7 @@ import type { NetworkPolicy, Resolver } from '../fetcher/index.js';
 import type { Fetcher } from '../fetcher/types.js';
 import type { Logger } from '../log/logger.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
+import type { FeedReader } from '../pipeline/read-feed.js';
 import type { FeedRegistry } from '../registry/feeds.js';
 import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 import type { Preset } from './presets.js';
@@ -32,6 +33,8 @@ export interface SubscriptionServices {
   presets: readonly Preset[];
   logger: Logger;
   now(): Date;
+  /** The app's feed reader (its worker pool); absent: readFeed's own, started only for a big body. */
+  reader?: FeedReader;
 }
 
 /** Whose subscriptions (scope) and where new alerts go (destination). */

@@ -1,6 +1,6 @@
 /** /preview of a feed too costly to read answers with the reason, on both platforms, and the app carries on. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FeedReader, INLINE_BELOW_BYTES, useFeedReader } from '../../src/pipeline/read-feed.js';
+import { INLINE_BELOW_BYTES } from '../../src/pipeline/read-feed.js';
 import { testItem } from '../support/feed-server.js';
 import { slash } from '../support/discord-user.js';
 import { ADMIN_USER, GROUP, startHarness, type Harness } from '../support/harness.js';
@@ -8,21 +8,15 @@ import { tgCommand } from '../support/telegram-user.js';
 
 describe('a hostile feed through the commands', () => {
   let h: Harness;
-  let reader: FeedReader;
-  let undo: () => void;
 
   beforeAll(async () => {
-    h = await startHarness();
     // The app's reader with a tiny time budget: every read in the worker runs past it.
-    reader = new FeedReader({ misbehave: 'spin', timeoutMs: 200 });
-    undo = useFeedReader(reader);
+    h = await startHarness({ feedReader: { misbehave: 'spin', timeoutMs: 200 } });
     const big = `<p>${'Plain words about the weather. '.repeat(Math.ceil(INLINE_BELOW_BYTES / 30))}</p>`;
     h.feedServer.setItems('hostile', [testItem(1, 'Bitcoin rises', big)]);
     h.feedServer.setItems('ordinary', [testItem(1, 'Bitcoin rises')]);
   });
   afterAll(async () => {
-    undo();
-    await reader.close();
     await h.close();
   });
 

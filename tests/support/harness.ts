@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type App } from '../../src/app/build.js';
 import { loadConfig } from '../../src/config/load.js';
+import type { FeedReaderOptions } from '../../src/pipeline/read-feed.js';
 import { createFetcher, createNetworkPolicy } from '../../src/fetcher/index.js';
 import { createDiscordPlatform } from '../../src/platforms/discord/index.js';
 import type { DiscordSink } from '../../src/platforms/discord/sink.js';
@@ -56,7 +57,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { quota?: number; fetchTimeoutMs?: number; perHostGapMs?: number } = {},
+  options: { quota?: number; fetchTimeoutMs?: number; perHostGapMs?: number; feedReader?: FeedReaderOptions } = {},
 ): Promise<Harness> {
   const feedServer = await startFeedServer();
   const web = await startTestWeb();
@@ -117,6 +118,7 @@ export async function startHarness(
     }),
     platforms: [discordPlatform, telegramPlatform],
     onDeliverySettled: () => settled(),
+    ...(options.feedReader ? { feedReader: options.feedReader } : {}),
   });
   await app.start({ polling: false });
   return {
