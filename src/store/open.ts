@@ -35,6 +35,16 @@ export interface Store {
   /** Where the data lives, for logs (without credentials). */
   location: string;
   /**
+   * Stores `value` under `key` in the namespace only when the key holds nothing live; true when this call stored
+   * it. Atomic across every instance on the backend: of two racing calls exactly one gets true.
+   */
+  insertIfAbsent<N extends Namespace>(
+    namespace: N,
+    key: string,
+    value: NamespaceValue<N>,
+    ttlMs?: number,
+  ): Promise<boolean>;
+  /**
    * Health check: writes one small value (`meta` key `ping`) and resolves true when the store took it, false
    * when it failed. Never rejects; bounded like every operation (SQLite: by its 10 s lock wait).
    */
@@ -43,8 +53,17 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const NAMESPACES = ['feeds', 'subscriptions', 'seen', 'outbox', 'stories', 'meta'] as const;
-type Namespace = (typeof NAMESPACES)[number];
+export const NAMESPACES = ['feeds', 'subscriptions', 'seen', 'outbox', 'stories', 'meta'] as const;
+export type Namespace = (typeof NAMESPACES)[number];
+interface NamespaceValues {
+  feeds: FeedRecord;
+  subscriptions: Subscription;
+  seen: SeenRecord;
+  outbox: OutboxEntry;
+  stories: string;
+  meta: number;
+}
+export type NamespaceValue<N extends Namespace> = NamespaceValues[N];
 
 /** Bound on opening a Redis or Postgres store and, later, on each of its operations. */
 const NETWORK_TIMEOUT_MS = 5000;
@@ -110,6 +129,13 @@ export async function openStore(options: { storeUrl?: string; dataDir: string; t
     stories: keyvs.stories,
     meta: keyvs.meta,
     location,
+    // TODO(coord): atomic per backend (INSERT OR IGNORE, SET NX, ON CONFLICT DO NOTHING); this is get-then-set.
+    async insertIfAbsent(namespace, key, value, ttlMs) {
+      const keyv = keyvs[namespace] as Keyv<unknown>;
+      if ((await keyv.get(key)) !== undefined) return false;
+      await keyv.set(key, value, ttlMs);
+      return true;
+    },
     async ping() {
       try {
         await keyvs.meta.set('ping', Date.now());
