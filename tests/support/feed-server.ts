@@ -1,6 +1,6 @@
 /** A local feed server for tests: RSS feeds at /<name>.xml with ETag/304 support, items published on demand. */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface TestItem {
@@ -13,6 +13,12 @@ export interface TestItem {
 
 export interface FeedServer {
   url(name: string): string;
+  /** The feed's URL on loopback host number `host` (0 = 127.0.0.1, then 127.0.1.1, 127.0.1.2…): one server, many hosts. */
+  urlOn(host: number, name: string): string;
+  /** Requests being answered now, per Host header (a response delay makes overlaps visible). */
+  inFlight: Map<string, number>;
+  /** The most requests seen in flight at once for each Host. */
+  maxInFlight: Map<string, number>;
   setItems(name: string, items: TestItem[]): void;
   publish(name: string, item: TestItem): void;
   /** Answers requests for feed `name` with a redirect to `to` (301, 302, 307 or 308). */
@@ -24,14 +30,24 @@ export interface FeedServer {
   close(): Promise<void>;
 }
 
-export async function startFeedServer(): Promise<FeedServer> {
+export async function startFeedServer(options: { hosts?: number; delayMs?: number } = {}): Promise<FeedServer> {
   const feeds = new Map<string, TestItem[]>();
   const pages = new Map<string, string>();
   const redirects = new Map<string, { to: string; status: number }>();
   const requests: FeedServer['requests'] = [];
-  const server: Server = createServer((req, res) => {
+  const inFlight = new Map<string, number>();
+  const maxInFlight = new Map<string, number>();
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const at = performance.timeOrigin + performance.now();
     const host = req.headers.host ?? '';
+    const now = (inFlight.get(host) ?? 0) + 1;
+    inFlight.set(host, now);
+    maxInFlight.set(host, Math.max(now, maxInFlight.get(host) ?? 0));
+    res.once('close', () => inFlight.set(host, (inFlight.get(host) ?? 1) - 1));
+    if (options.delayMs) setTimeout(() => answer(req, res, at, host), options.delayMs);
+    else answer(req, res, at, host);
+  };
+  const answer = (req: IncomingMessage, res: ServerResponse, at: number, host: string) => {
     const page = /^\/pages\/(.+)$/.exec(req.url ?? '');
     if (page && pages.has(page[1]!)) {
       requests.push({ path: req.url ?? '', headers: req.headers, status: 200, at, host });
@@ -60,11 +76,22 @@ export async function startFeedServer(): Promise<FeedServer> {
     }
     requests.push({ path: req.url ?? '', headers: req.headers, status: 200, at, host });
     res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag }).end(body);
-  });
+  };
+  const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  // Further hosts listen on the same port at other loopback addresses (the whole of 127.0.0.0/8 is local on Linux).
+  const extra: Server[] = [];
+  for (let host = 1; host < (options.hosts ?? 1); host++) {
+    const more = createServer(handler);
+    await new Promise<void>((resolve) => more.listen(port, hostAddress(host), resolve));
+    extra.push(more);
+  }
   return {
     url: (name) => `http://127.0.0.1:${port}/${name}.xml`,
+    urlOn: (host, name) => `http://${hostAddress(host)}:${port}/${name}.xml`,
+    inFlight,
+    maxInFlight,
     setItems: (name, items) => feeds.set(name, [...items]),
     publish: (name, item) => feeds.set(name, [item, ...(feeds.get(name) ?? [])]),
     redirect: (name, to, status) => void redirects.set(name, { to, status }),
@@ -73,12 +100,22 @@ export async function startFeedServer(): Promise<FeedServer> {
       return `http://127.0.0.1:${port}/pages/${name}`;
     },
     requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      await Promise.all(
+        [server, ...extra].map(
+          (one) =>
+            new Promise<void>((resolve) => {
+              one.closeAllConnections();
+              one.close(() => resolve());
+            }),
+        ),
+      );
+    },
   };
+}
+
+function hostAddress(host: number): string {
+  return host === 0 ? '127.0.0.1' : `127.0.${1 + Math.floor((host - 1) / 250)}.${1 + ((host - 1) % 250)}`;
 }
 
 export function testItem(n: number, title: string, description = `Story number ${n}.`): TestItem {
