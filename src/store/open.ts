@@ -83,7 +83,17 @@ export async function openStore(options: { storeUrl?: string; dataDir: string; t
   const url = options.storeUrl ?? '';
   const timeoutMs = options.timeoutMs ?? NETWORK_TIMEOUT_MS;
   const retryMs = Math.min(REFUSED_RETRY_MS, timeoutMs / 2);
-  let backend: { adapters: Record<string, KeyvStoreAdapter>; close(): Promise<void> };
+  let backend: {
+    adapters: Record<string, KeyvStoreAdapter>;
+    insertIfAbsent(
+      namespace: string,
+      key: string,
+      value: string,
+      ttlMs: number | undefined,
+      now: number,
+    ): Promise<boolean>;
+    close(): Promise<void>;
+  };
   let location: string;
   let fail: (error: unknown) => StoreError;
   if (/^rediss?:/.test(url)) {
@@ -129,12 +139,16 @@ export async function openStore(options: { storeUrl?: string; dataDir: string; t
     stories: keyvs.stories,
     meta: keyvs.meta,
     location,
-    // TODO(coord): atomic per backend (INSERT OR IGNORE, SET NX, ON CONFLICT DO NOTHING); this is get-then-set.
     async insertIfAbsent(namespace, key, value, ttlMs) {
+      if (!NAMESPACES.includes(namespace)) throw new Error(`no such namespace: ${String(namespace)}`);
       const keyv = keyvs[namespace] as Keyv<unknown>;
-      if ((await keyv.get(key)) !== undefined) return false;
-      await keyv.set(key, value, ttlMs);
-      return true;
+      // Written as keyv's own set would write it (its key prefix, its serializer, `expires` from Date.now), in one
+      // atomic statement of the backend, so that keyv's get reads it back like any other record.
+      const now = Date.now();
+      const ttl = ttlMs !== undefined && ttlMs > 0 ? ttlMs : undefined;
+      const serialize = keyv.serialize ?? ((data: unknown) => JSON.stringify(data));
+      const stored = await serialize({ value, expires: ttl === undefined ? undefined : now + ttl });
+      return backend.insertIfAbsent(namespace, keyv._getKeyPrefix(key), stored, ttl, now);
     },
     async ping() {
       try {
