@@ -177,3 +177,37 @@ export async function allValues<T>(keyv: Keyv<T>): Promise<T[]> {
     if (value !== undefined) values.set(String(key), value as T);
   return [...values.values()];
 }
+
+/** A record as the store keeps it: its value and, for one that expires, when (ms since the epoch). */
+export interface StoredEntry<T> {
+  key: string;
+  value: T;
+  expires?: number;
+}
+
+/**
+ * Every live record of a namespace with its expiry time, each once, read from the storage adapter itself: unlike
+ * keyv's listing, this one leaves expired records where they are (it only skips them) and keeps `expires`.
+ */
+export async function allEntries<T>(keyv: Keyv<T>): Promise<Array<StoredEntry<T>>> {
+  const adapter = keyv.store as KeyvStoreAdapter;
+  const namespace = keyv.namespace ?? '';
+  if (!adapter.iterator) throw new Error(`the ${namespace} namespace of this store cannot be listed`);
+  const prefix = `${namespace}:`;
+  const deserialize = keyv.deserialize ?? ((raw: string) => JSON.parse(raw) as unknown);
+  const entries = new Map<string, StoredEntry<T>>();
+  const now = Date.now();
+  for await (const [storedKey, raw] of adapter.iterator(namespace) as AsyncGenerator<[string, unknown]>) {
+    const data = (typeof raw === 'string' ? await deserialize(raw) : raw) as
+      { value?: T; expires?: number | null } | undefined;
+    if (data === undefined || data === null || data.value === undefined) continue;
+    if (typeof data.expires === 'number' && now > data.expires) continue;
+    const key = storedKey.startsWith(prefix) ? storedKey.slice(prefix.length) : storedKey;
+    entries.set(key, {
+      key,
+      value: data.value,
+      ...(typeof data.expires === 'number' ? { expires: data.expires } : {}),
+    });
+  }
+  return [...entries.values()];
+}

@@ -319,7 +319,7 @@ export function feed(id: string): FeedRecord {
   };
 }
 
-function subscription(id: string): Subscription {
+export function subscription(id: string): Subscription {
   return {
     id,
     feedId: 'f1',
@@ -332,7 +332,7 @@ function subscription(id: string): Subscription {
   };
 }
 
-function outboxEntry(id: string, seq: number): OutboxEntry {
+export function outboxEntry(id: string, seq: number): OutboxEntry {
   return {
     alert: {
       id,
