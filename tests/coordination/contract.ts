@@ -298,6 +298,32 @@ export function coordinatorContract(name: string, backend: CoordinatorBackend): 
         expect(onA.messages).not.toContain('lost');
         await b.takeRate(fresh('back'), 1, 1000);
       });
+
+      it('rejects with a StoreError within its bound while the server hangs, and works once it answers again', async () => {
+        const held = (await a.tryLease(fresh('hung'), 30_000))!;
+        server().pause();
+        try {
+          const started = performance.now();
+          const results = await Promise.all([
+            rejection(a.tryLease(fresh('hung'), 1000)),
+            rejection(held.renew(1000)),
+            rejection(a.takeRate(fresh('hung'), 5, 1000)),
+            rejection(a.publish(fresh('hung'), 'x')),
+          ]);
+          const elapsed = performance.now() - started;
+          for (const error of results) {
+            expect(error).toBeInstanceOf(StoreError);
+            expect((error as StoreError).problem, (error as Error).message).toBe('timeout');
+          }
+          // The coordinators of these tests are opened with a 2 s bound.
+          expect(elapsed).toBeGreaterThanOrEqual(1900);
+          expect(elapsed).toBeLessThan(4000);
+        } finally {
+          server().resume();
+        }
+        expect(await held.renew(30_000)).toBe(true);
+        await held.release();
+      });
     }
   });
 }

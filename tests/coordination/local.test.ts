@@ -1,3 +1,4 @@
+import { expect, it } from 'vitest';
 import { createLocalCoordinator } from '../../src/coordination/local.js';
 import { openCoordinator } from '../../src/coordination/open.js';
 import { coordinatorContract } from './contract.js';
@@ -12,4 +13,13 @@ coordinatorContract('local (from a sqlite STORE_URL)', {
     let opened: ReturnType<typeof openCoordinator> | undefined;
     return () => (opened ??= openCoordinator({ storeUrl: 'sqlite:///tmp/none.sqlite' }));
   })(),
+});
+
+it('is what openCoordinator gives for the embedded store', async () => {
+  for (const storeUrl of [undefined, '', 'sqlite:///srv/taza.sqlite']) {
+    const coordinator = await openCoordinator({ storeUrl });
+    expect(coordinator.kind).toBe('local');
+    expect(coordinator.shared).toBe(false);
+    await coordinator.close();
+  }
 });
