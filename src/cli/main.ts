@@ -5,6 +5,7 @@ import { ConfigError } from '../config/load.js';
 import { VERSION } from '../app/version.js';
 import { runCheck, CHECK_HELP } from './check.js';
 import { runDoctor, DOCTOR_HELP } from './doctor.js';
+import { MIGRATE_STORE_HELP, runMigrateStore } from './migrate-store.js';
 import { runBot, RUN_HELP } from './run.js';
 
 const MAIN_HELP = `Taza ${VERSION} — news alerts for Discord and Telegram, with keyword matching for English and Urdu.
@@ -15,6 +16,8 @@ Commands:
   run                     start the bot (what \`npm start\` runs)
   check <feed-or-file>…   fetch or read feeds and show which items match and what would be posted
   doctor                  check the configuration, store, tokens, destinations and feeds; say what to fix
+  migrate-store --from <url> --to <url>
+                          copy every record from one store to another (SQLite, Redis, Postgres)
 
 Options:
   -h, --help              show help (also: taza <command> --help)
@@ -26,6 +29,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   run: { help: RUN_HELP, run: runBot },
   check: { help: CHECK_HELP, run: runCheck },
   doctor: { help: DOCTOR_HELP, run: runDoctor },
+  'migrate-store': { help: MIGRATE_STORE_HELP, run: runMigrateStore },
 };
 
 async function main(argv: string[]): Promise<number> {

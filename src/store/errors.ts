@@ -120,7 +120,11 @@ export function networkStoreError(backend: 'redis' | 'postgres', url: string, er
     return make('unreachable', 'the host name does not resolve', 'Fix the host in STORE_URL.');
   if (codes.has('EHOSTUNREACH') || codes.has('ENETUNREACH') || codes.has('EADDRNOTAVAIL'))
     return make('unreachable', 'the host cannot be reached from here', 'Check the network, or fix STORE_URL.');
-  if (codes.has(TIMEOUT_CODE) || codes.has('ETIMEDOUT') || /connection timeout|timeout expired|timed out/i.test(text))
+  if (
+    codes.has(TIMEOUT_CODE) ||
+    codes.has('ETIMEDOUT') ||
+    /connection timeout|timeout expired|timeout exceeded|timed out/i.test(text)
+  )
     return make(
       'timeout',
       codes.has(TIMEOUT_CODE) ? first : `no answer in time (${first})`,

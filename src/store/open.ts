@@ -83,7 +83,17 @@ export async function openStore(options: { storeUrl?: string; dataDir: string; t
   const url = options.storeUrl ?? '';
   const timeoutMs = options.timeoutMs ?? NETWORK_TIMEOUT_MS;
   const retryMs = Math.min(REFUSED_RETRY_MS, timeoutMs / 2);
-  let backend: { adapters: Record<string, KeyvStoreAdapter>; close(): Promise<void> };
+  let backend: {
+    adapters: Record<string, KeyvStoreAdapter>;
+    insertIfAbsent(
+      namespace: string,
+      key: string,
+      value: string,
+      ttlMs: number | undefined,
+      now: number,
+    ): Promise<boolean>;
+    close(): Promise<void>;
+  };
   let location: string;
   let fail: (error: unknown) => StoreError;
   if (/^rediss?:/.test(url)) {
@@ -129,12 +139,16 @@ export async function openStore(options: { storeUrl?: string; dataDir: string; t
     stories: keyvs.stories,
     meta: keyvs.meta,
     location,
-    // TODO(coord): atomic per backend (INSERT OR IGNORE, SET NX, ON CONFLICT DO NOTHING); this is get-then-set.
     async insertIfAbsent(namespace, key, value, ttlMs) {
+      if (!NAMESPACES.includes(namespace)) throw new Error(`no such namespace: ${String(namespace)}`);
       const keyv = keyvs[namespace] as Keyv<unknown>;
-      if ((await keyv.get(key)) !== undefined) return false;
-      await keyv.set(key, value, ttlMs);
-      return true;
+      // Written as keyv's own set would write it (its key prefix, its serializer, `expires` from Date.now), in one
+      // atomic statement of the backend, so that keyv's get reads it back like any other record.
+      const now = Date.now();
+      const ttl = ttlMs !== undefined && ttlMs > 0 ? ttlMs : undefined;
+      const serialize = keyv.serialize ?? ((data: unknown) => JSON.stringify(data));
+      const stored = await serialize({ value, expires: ttl === undefined ? undefined : now + ttl });
+      return backend.insertIfAbsent(namespace, keyv._getKeyPrefix(key), stored, ttl, now);
     },
     async ping() {
       try {
@@ -162,4 +176,38 @@ export async function allValues<T>(keyv: Keyv<T>): Promise<T[]> {
   for await (const [key, value] of keyv.iterator(undefined))
     if (value !== undefined) values.set(String(key), value as T);
   return [...values.values()];
+}
+
+/** A record as the store keeps it: its value and, for one that expires, when (ms since the epoch). */
+export interface StoredEntry<T> {
+  key: string;
+  value: T;
+  expires?: number;
+}
+
+/**
+ * Every live record of a namespace with its expiry time, each once, read from the storage adapter itself: unlike
+ * keyv's listing, this one leaves expired records where they are (it only skips them) and keeps `expires`.
+ */
+export async function allEntries<T>(keyv: Keyv<T>): Promise<Array<StoredEntry<T>>> {
+  const adapter = keyv.store as KeyvStoreAdapter;
+  const namespace = keyv.namespace ?? '';
+  if (!adapter.iterator) throw new Error(`the ${namespace} namespace of this store cannot be listed`);
+  const prefix = `${namespace}:`;
+  const deserialize = keyv.deserialize ?? ((raw: string) => JSON.parse(raw) as unknown);
+  const entries = new Map<string, StoredEntry<T>>();
+  const now = Date.now();
+  for await (const [storedKey, raw] of adapter.iterator(namespace) as AsyncGenerator<[string, unknown]>) {
+    const data = (typeof raw === 'string' ? await deserialize(raw) : raw) as
+      { value?: T; expires?: number | null } | undefined;
+    if (data === undefined || data === null || data.value === undefined) continue;
+    if (typeof data.expires === 'number' && now > data.expires) continue;
+    const key = storedKey.startsWith(prefix) ? storedKey.slice(prefix.length) : storedKey;
+    entries.set(key, {
+      key,
+      value: data.value,
+      ...(typeof data.expires === 'number' ? { expires: data.expires } : {}),
+    });
+  }
+  return [...entries.values()];
 }

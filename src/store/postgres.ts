@@ -15,6 +15,14 @@ const PAGE_SIZE = 1000;
 
 export interface PostgresStore {
   adapters: Record<string, KeyvStoreAdapter>;
+  /** Stores a serialized keyv value under a keyv key unless a live one is there; true when it stored it. */
+  insertIfAbsent(
+    namespace: string,
+    key: string,
+    value: string,
+    ttlMs: number | undefined,
+    now: number,
+  ): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -32,18 +40,7 @@ export async function openPostgres(options: {
 }): Promise<PostgresStore> {
   const { url, namespaces, timeoutMs } = options;
   const fail = (error: unknown) => networkStoreError('postgres', url, error);
-  const { default: pg } = await import('pg');
-  const pool = new pg.Pool({
-    connectionString: url,
-    connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs,
-    keepAlive: true,
-    max: 4,
-    idleTimeoutMillis: 30_000,
-    application_name: 'taza',
-  });
-  // An idle connection that the server closes is dropped by the pool; the next query opens a new one.
-  pool.on('error', () => {});
+  const pool = await createPool(url, timeoutMs);
   try {
     await withTimeout(connectWithRetries(pool, Date.now() + options.retryMs), timeoutMs);
     for (const ns of namespaces) await createTable(pool, tableName(ns));
@@ -57,9 +54,28 @@ export async function openPostgres(options: {
       fail,
       timeoutMs,
     });
+  let closed = false;
   return {
     adapters,
+    async insertIfAbsent(namespace, key, value, _ttlMs, now) {
+      if (closed) throw fail(new Error('the store is closed'));
+      const table = tableName(namespace);
+      // A row is replaced only when keyv counts it expired: its `expires` (milliseconds, in the value's JSON)
+      // before the caller's clock, which is what keyv's get goes by. The TTL itself lives in the value.
+      const sql = `INSERT INTO ${table} AS t (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value
+        WHERE CASE WHEN t.value LIKE '{%' THEN
+          CASE WHEN jsonb_typeof(t.value::jsonb -> 'expires') = 'number' THEN (t.value::jsonb ->> 'expires')::numeric < $3::numeric ELSE false END
+        ELSE false END
+        RETURNING 1`;
+      try {
+        const result = await withTimeout(pool.query(sql, [key, value, now]), timeoutMs);
+        return (result.rowCount ?? 0) > 0;
+      } catch (error) {
+        throw fail(error);
+      }
+    },
     async close() {
+      closed = true;
       await withTimeout(pool.end(), timeoutMs).catch(() => {});
     },
   };
@@ -70,7 +86,27 @@ function tableName(ns: string): string {
   return `public.taza_${ns}`;
 }
 
-async function connectWithRetries(pool: Pool, deadline: number): Promise<void> {
+/**
+ * A pool of our own, with a bound on connecting and on each query, checked with a round-trip (a refused connection
+ * or a server still starting is tried again for `retryMs`). The store and the coordinator each open their own.
+ */
+export async function createPool(url: string, timeoutMs: number, max = 4): Promise<Pool> {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({
+    connectionString: url,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    keepAlive: true,
+    max,
+    idleTimeoutMillis: 30_000,
+    application_name: 'taza',
+  });
+  // An idle connection that the server closes is dropped by the pool; the next query opens a new one.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export async function connectWithRetries(pool: Pool, deadline: number): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await pool.query('SELECT 1');
@@ -84,7 +120,7 @@ async function connectWithRetries(pool: Pool, deadline: number): Promise<void> {
 }
 
 /** Nothing listening yet, or Postgres starting up (57P03): waiting may help. A login or a database error won't. */
-function isRetryable(error: unknown): boolean {
+export function isRetryable(error: unknown): boolean {
   return errorChain(error).some((entry) => entry.code === 'ECONNREFUSED' || entry.code === '57P03');
 }
 

@@ -14,6 +14,14 @@ type Query = (sql: string, ...params: unknown[]) => Promise<unknown>;
 
 export interface SqliteStore {
   adapters: Record<string, KeyvStoreAdapter>;
+  /** Stores a serialized keyv value under a keyv key unless a live one is there; true when it stored it. */
+  insertIfAbsent(
+    namespace: string,
+    key: string,
+    value: string,
+    ttlMs: number | undefined,
+    now: number,
+  ): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -75,7 +83,31 @@ export async function openSqlite(options: {
     });
     adapters[ns] = guardAdapter(adapter as unknown as KeyvStoreAdapter, { fail });
   }
-  return { adapters, close: closeConnection };
+  let closed = false;
+  return {
+    adapters,
+    async insertIfAbsent(namespace, key, value, _ttlMs, now) {
+      if (closed) throw fail(new Error('SQLITE_MISUSE: Database is closed'));
+      // One statement on the one connection: no other write comes between the check and the insert. A row that
+      // keyv counts expired (`expires` in its JSON before the caller's clock, what keyv's get goes by) is
+      // replaced; the TTL itself lives in the value.
+      const sql = `INSERT INTO ${namespace} (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
+        WHERE CASE WHEN json_valid(${namespace}.value) THEN
+          CASE WHEN json_type(${namespace}.value, '$.expires') IN ('integer', 'real') THEN json_extract(${namespace}.value, '$.expires') < ? ELSE 0 END
+        ELSE 0 END
+        RETURNING 1 AS inserted`;
+      try {
+        const rows = (await query(sql, key, value, now)) as unknown[];
+        return rows.length > 0;
+      } catch (error) {
+        throw fail(error);
+      }
+    },
+    async close() {
+      closed = true;
+      await closeConnection();
+    },
+  };
 }
 
 /**

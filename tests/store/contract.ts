@@ -223,6 +223,55 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await allValues(store.seen)).toHaveLength(200);
     });
 
+    it('inserts if absent atomically: of 50 racing calls from two connections exactly one wins, and get reads it', async () => {
+      const other = await open();
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            (i % 2 === 0 ? store : other).insertIfAbsent('seen', 'feed:1|item:42', { firstSeenAt: `t${i}` }),
+          ),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = { firstSeenAt: `t${results.indexOf(true)}` };
+        expect(await store.seen.get('feed:1|item:42')).toEqual(winner);
+        expect(await other.seen.get('feed:1|item:42')).toEqual(winner);
+        expect(await allValues(other.seen)).toEqual([winner]);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('inserts if absent only where nothing live is: a set record blocks it, an expired one does not', async () => {
+      await store.stories.set('taken', 'by set');
+      expect(await store.insertIfAbsent('stories', 'taken', 'by insert')).toBe(false);
+      expect(await store.stories.get('taken')).toBe('by set');
+
+      // Values keyv's serializer escapes, and a key that already starts with the namespace's prefix.
+      expect(await store.insertIfAbsent('stories', 'x|link:1', ':colon-first', 60_000)).toBe(true);
+      expect(await store.insertIfAbsent('stories', 'stories:y', 'اردو 🚀', 60_000)).toBe(true);
+      expect(await store.insertIfAbsent('stories', 'x|link:1', 'second', 60_000)).toBe(false);
+      expect(await store.stories.get('x|link:1')).toBe(':colon-first');
+      expect(await store.stories.get('stories:y')).toBe('اردو 🚀');
+      expect(await store.insertIfAbsent('outbox', 'alert-1', outboxEntry('alert-1', 1))).toBe(true);
+      expect(await store.outbox.get('alert-1')).toEqual(outboxEntry('alert-1', 1));
+      expect(await store.insertIfAbsent('meta', 'zero', 0)).toBe(true);
+      expect(await store.meta.get('zero')).toBe(0);
+
+      // Its TTL is kept like set's: once past, the record is gone for get, and a later insert wins.
+      advanceClock(120_000);
+      expect(await store.insertIfAbsent('stories', 'x|link:1', 'after expiry', 60_000)).toBe(true);
+      expect(await store.stories.get('x|link:1')).toBe('after expiry');
+      expect(await store.stories.get('stories:y')).toBeUndefined();
+      expect(await store.insertIfAbsent('stories', 'taken', 'by insert')).toBe(false);
+      expect(await store.stories.getMany(['x|link:1', 'taken'])).toEqual(['after expiry', 'by set']);
+    });
+
+    it('rejects insertIfAbsent with a StoreError once closed', async () => {
+      await store.close();
+      await expect(store.insertIfAbsent('seen', 'k', { firstSeenAt: 'x' })).rejects.toBeInstanceOf(StoreError);
+      store = await open();
+    });
+
     it('answers the health ping', async () => {
       expect(await store.ping()).toBe(true);
     });
@@ -270,7 +319,7 @@ export function feed(id: string): FeedRecord {
   };
 }
 
-function subscription(id: string): Subscription {
+export function subscription(id: string): Subscription {
   return {
     id,
     feedId: 'f1',
@@ -283,7 +332,7 @@ function subscription(id: string): Subscription {
   };
 }
 
-function outboxEntry(id: string, seq: number): OutboxEntry {
+export function outboxEntry(id: string, seq: number): OutboxEntry {
   return {
     alert: {
       id,

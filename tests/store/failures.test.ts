@@ -23,6 +23,7 @@ const operations: Array<[string, (store: Store) => Promise<unknown>]> = [
   ['getMany', (store) => store.seen.getMany(['x', 'y'])],
   ['setMany', (store) => store.seen.setMany([{ key: 'x', value: { firstSeenAt: 'now' } }])],
   ['allValues', (store) => allValues(store.subscriptions)],
+  ['insertIfAbsent', (store) => store.insertIfAbsent('seen', 'x', { firstSeenAt: 'now' })],
 ];
 
 /** Rejects with a StoreError, and says how long that took. */
