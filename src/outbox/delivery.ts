@@ -1,9 +1,10 @@
 /**
- * Sends what the outbox holds. Per destination: oldest first, one send in flight, so order is kept and a
- * burst is queued rather than dropped. Transient failures wait (the platform's Retry-After when it gave one)
+ * Sends what the outbox holds. Per destination: oldest first, one send in flight (across every instance on a
+ * shared store, through the destination's lease), so order is kept and a burst is queued rather than dropped. Transient failures wait (the platform's Retry-After when it gave one)
  * while other destinations keep moving; permanent failures pause the destination's subscriptions once.
  */
 import type { Alert } from '../core/alert.js';
+import type { Coordinator, Lease } from '../coordination/coordinator.js';
 import { formatDestination, type Destination, type Platform } from '../core/destination.js';
 import type { Logger } from '../log/logger.js';
 import type { StoreHealth } from '../store/health.js';
@@ -40,11 +41,25 @@ export interface DeliveryOptions {
    * counting as a failed attempt.
    */
   health?: Pick<StoreHealth, 'isUp' | 'report' | 'onChange' | 'check'>;
+  /**
+   * Shared (Redis, Postgres): a send to a destination happens under its lease 'delivery:<destination>', so one
+   * is in flight across every instance, and an instance that dies mid-send lets go when the lease expires.
+   */
+  coordinator?: Coordinator;
+  /** How long a delivery lease lasts unless renewed (it is renewed while a send is slow). Default 15 s. */
+  leaseTtlMs?: number;
+  /** How soon a destination whose lease another instance holds is tried again. Default 1 s. */
+  leaseRetryMs?: number;
   now?: () => number;
 }
 
+const DEFAULT_LEASE_TTL_MS = 15_000;
+const DEFAULT_LEASE_RETRY_MS = 1000;
+
 export class DeliveryWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Destinations another instance is sending to: when to try their lease again. */
+  private readonly busyUntil = new Map<string, number>();
   private readonly recentSends = new Map<string, number[]>();
   private readonly warnedMissingSink = new Set<Platform>();
   /** Chats that moved (Telegram group → supergroup): alerts still addressed to the old id follow them. */
@@ -88,6 +103,12 @@ export class DeliveryWorker {
     let earliest = Infinity;
     for (const [key, entries] of this.options.outbox.byDestination()) {
       if (this.inFlight.has(key)) continue;
+      const busyUntil = this.busyUntil.get(key);
+      if (busyUntil !== undefined && busyUntil > now) {
+        earliest = Math.min(earliest, busyUntil);
+        continue;
+      }
+      this.busyUntil.delete(key);
       const head = entries[0]!;
       const sink = this.options.sinks[head.alert.destination.platform];
       if (!sink) {
@@ -102,7 +123,7 @@ export class DeliveryWorker {
         continue;
       }
       const due = entries.filter((entry) => Date.parse(entry.nextAttemptAt) <= now);
-      const task = this.deliver(key, sink, due)
+      const task = this.deliverAlone(key, sink, due)
         .catch((error: unknown) => {
           // The store failing is logged once by the health; the alert stays pending as it was.
           if (this.options.health?.report(error)) return;
@@ -122,6 +143,58 @@ export class DeliveryWorker {
       this.timer = setTimeout(() => this.kick(), Math.max(0, earliest - now));
       this.timer.unref?.();
     }
+  }
+
+  /**
+   * Alone on the store, the in-flight map is enough. Shared, the destination's lease says who sends; once it is
+   * taken the entries are read again, since another instance may have sent some of them meanwhile.
+   */
+  private async deliverAlone(key: string, sink: Sink, due: OutboxEntry[]): Promise<void> {
+    const coordinator = this.options.coordinator;
+    if (!coordinator?.shared) return this.deliver(key, sink, due);
+    const ttlMs = this.options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    const lease = await coordinator.tryLease(`delivery:${key}`, ttlMs);
+    if (!lease) {
+      this.busyUntil.set(key, this.now() + (this.options.leaseRetryMs ?? DEFAULT_LEASE_RETRY_MS));
+      return;
+    }
+    const renewal = this.keepRenewing(lease, key, ttlMs);
+    try {
+      const now = this.now();
+      const current = (await this.options.outbox.fresh(due)).filter((entry) => Date.parse(entry.nextAttemptAt) <= now);
+      if (current.length > 0) await this.deliver(key, sink, current);
+    } finally {
+      clearInterval(renewal);
+      await lease.release().catch((error: unknown) => {
+        // It expires on its own; meanwhile the destination waits.
+        this.options.logger.warn(
+          { event: 'delivery.release-failed', destination: key, err: error },
+          'lease release failed',
+        );
+      });
+    }
+  }
+
+  /** A slow send keeps its lease: renewed at a third of its life, so one late renewal does not lose it. */
+  private keepRenewing(lease: Lease, key: string, ttlMs: number): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      lease.renew(ttlMs).then(
+        (held) => {
+          if (!held)
+            this.options.logger.warn(
+              { event: 'delivery.lease-lost', destination: key },
+              'delivery lease expired during a send; another instance may send the same alert',
+            );
+        },
+        (error: unknown) =>
+          this.options.logger.warn(
+            { event: 'delivery.renew-failed', destination: key, err: error },
+            'lease renewal failed',
+          ),
+      );
+    }, ttlMs / 3);
+    timer.unref();
+    return timer;
   }
 
   private async deliver(key: string, sink: Sink, due: OutboxEntry[]): Promise<void> {
