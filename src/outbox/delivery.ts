@@ -60,6 +60,8 @@ export class DeliveryWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Destinations another instance is sending to: when to try their lease again. */
   private readonly busyUntil = new Map<string, number>();
+  /** The delivery leases this instance holds (shared store), each renewed until let go. */
+  private readonly held = new Map<string, { lease: Lease; renewal: NodeJS.Timeout }>();
   private readonly recentSends = new Map<string, number[]>();
   private readonly warnedMissingSink = new Set<Platform>();
   /** Chats that moved (Telegram group → supergroup): alerts still addressed to the old id follow them. */
@@ -90,6 +92,7 @@ export class DeliveryWorker {
     this.unsubscribeHealth?.();
     if (this.timer) clearTimeout(this.timer);
     await Promise.allSettled([...this.inFlight.values()]);
+    await Promise.all([...this.held.keys()].map((key) => this.letGo(key)));
   }
 
   /** Looks at every destination and starts a send wherever one is due and none is in flight. */
@@ -101,7 +104,10 @@ export class DeliveryWorker {
     if (this.options.health && !this.options.health.isUp()) return;
     const now = this.now();
     let earliest = Infinity;
-    for (const [key, entries] of this.options.outbox.byDestination()) {
+    const groups = this.options.outbox.byDestination();
+    // A destination emptied meanwhile (by a permanent failure, say): its lease goes back.
+    for (const key of this.held.keys()) if (!groups.has(key) && !this.inFlight.has(key)) void this.letGo(key);
+    for (const [key, entries] of groups) {
       if (this.inFlight.has(key)) continue;
       const busyUntil = this.busyUntil.get(key);
       if (busyUntil !== undefined && busyUntil > now) {
@@ -147,54 +153,66 @@ export class DeliveryWorker {
 
   /**
    * Alone on the store, the in-flight map is enough. Shared, the destination's lease says who sends; once it is
-   * taken the entries are read again, since another instance may have sent some of them meanwhile.
+   * taken the entries are read again, since another instance may have sent some of them meanwhile. The lease is
+   * kept while the destination has alerts waiting (renewed, so a slow send keeps it too): a burst is sent by one
+   * instance, in order, and counted there for the digest.
    */
   private async deliverAlone(key: string, sink: Sink, due: OutboxEntry[]): Promise<void> {
     const coordinator = this.options.coordinator;
     if (!coordinator?.shared) return this.deliver(key, sink, due);
-    const ttlMs = this.options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
-    const lease = await coordinator.tryLease(`delivery:${key}`, ttlMs);
-    if (!lease) {
+    if (!(await this.hold(coordinator, key))) {
       this.busyUntil.set(key, this.now() + (this.options.leaseRetryMs ?? DEFAULT_LEASE_RETRY_MS));
       return;
     }
-    const renewal = this.keepRenewing(lease, key, ttlMs);
-    try {
-      const now = this.now();
-      const current = (await this.options.outbox.fresh(due)).filter((entry) => Date.parse(entry.nextAttemptAt) <= now);
-      if (current.length > 0) await this.deliver(key, sink, current);
-    } finally {
-      clearInterval(renewal);
-      await lease.release().catch((error: unknown) => {
-        // It expires on its own; meanwhile the destination waits.
-        this.options.logger.warn(
-          { event: 'delivery.release-failed', destination: key, err: error },
-          'lease release failed',
-        );
-      });
-    }
+    const now = this.now();
+    const current = (await this.options.outbox.fresh(due)).filter((entry) => Date.parse(entry.nextAttemptAt) <= now);
+    if (current.length > 0) await this.deliver(key, sink, current);
+    if (!this.options.outbox.byDestination().has(key)) await this.letGo(key);
   }
 
-  /** A slow send keeps its lease: renewed at a third of its life, so one late renewal does not lose it. */
-  private keepRenewing(lease: Lease, key: string, ttlMs: number): NodeJS.Timeout {
-    const timer = setInterval(() => {
+  /** True when this instance holds the destination's lease (already, or taken now). */
+  private async hold(coordinator: Coordinator, key: string): Promise<boolean> {
+    if (this.held.has(key)) return true;
+    const ttlMs = this.options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    const lease = await coordinator.tryLease(`delivery:${key}`, ttlMs);
+    if (!lease) return false;
+    // Renewed at a third of its life, so one late renewal does not lose it.
+    const renewal = setInterval(() => {
       lease.renew(ttlMs).then(
-        (held) => {
-          if (!held)
-            this.options.logger.warn(
-              { event: 'delivery.lease-lost', destination: key },
-              'delivery lease expired during a send; another instance may send the same alert',
-            );
+        (kept) => {
+          if (kept || this.held.get(key)?.lease !== lease) return;
+          clearInterval(renewal);
+          this.held.delete(key);
+          this.options.logger.warn(
+            { event: 'delivery.lease-lost', destination: key },
+            'delivery lease expired; another instance may send to this destination',
+          );
         },
         (error: unknown) =>
           this.options.logger.warn(
             { event: 'delivery.renew-failed', destination: key, err: error },
-            'lease renewal failed',
+            'delivery lease renewal failed',
           ),
       );
     }, ttlMs / 3);
-    timer.unref();
-    return timer;
+    renewal.unref();
+    this.held.set(key, { lease, renewal });
+    return true;
+  }
+
+  /** Gives the destination's lease back: nothing waits for it here any more. */
+  private async letGo(key: string): Promise<void> {
+    const holding = this.held.get(key);
+    if (!holding) return;
+    this.held.delete(key);
+    clearInterval(holding.renewal);
+    await holding.lease.release().catch((error: unknown) => {
+      // It expires on its own; meanwhile the destination waits.
+      this.options.logger.warn(
+        { event: 'delivery.release-failed', destination: key, err: error },
+        'delivery lease release failed',
+      );
+    });
   }
 
   private async deliver(key: string, sink: Sink, due: OutboxEntry[]): Promise<void> {

@@ -44,13 +44,14 @@ describe.each(BACKENDS)('outbox and delivery, three instances on $name', (backen
     return outbox;
   };
   /** `killed`: never stopped (its send never ends, as in a process that died during it). */
-  const workerOf = (instance: Instance, outbox: Outbox, sink: Sink, killed = false) => {
+  const workerOf = (instance: Instance, outbox: Outbox, sink: Sink, killed = false, digestThreshold = 0) => {
     const worker = new DeliveryWorker({
       outbox,
       sinks: { telegram: sink },
       logger: captureLogger().logger,
       hooks: { onPermanentFailure: async () => {}, onMoved: async () => {} },
-      digestThreshold: 0,
+      digestThreshold,
+      digestGatherMs: 50,
       coordinator: instance.coordinator,
       leaseTtlMs: LEASE_TTL_MS,
       leaseRetryMs: 50,
@@ -157,6 +158,21 @@ describe.each(BACKENDS)('outbox and delivery, three instances on $name', (backen
     await done;
     expect(record.all()).toEqual(['alert-1', 'alert-2']);
     expect(record.maxInFlight).toBe(1);
+  }, 60_000);
+
+  it('a burst to one destination is sent by one instance and collapses into a digest as it would alone', async () => {
+    const boxes = await Promise.all(instances.map(outboxOf));
+    for (let n = 1; n <= 12; n++) await boxes[n % 3]!.enqueue(makeAlert({ n, to: destination(8) }));
+    await waitUntil(() => boxes.every((outbox) => outbox.depth() === 12), 5000, 'every outbox sees the burst');
+    const record = new DeliveryRecord();
+    const all = new Promise<void>((resolve) => record.onChange(() => record.all().length >= 12 && resolve()));
+    for (const [i, instance] of instances.entries()) workerOf(instance, boxes[i]!, record.sink(), false, 3).start();
+    await all;
+    // Three alone, then the rest as one digest, oldest first: what one instance does with a threshold of 3.
+    const ids = (await allValues(instances[0]!.store.outbox))
+      .sort((a, b) => a.seq - b.seq || a.alert.id.localeCompare(b.alert.id))
+      .map((entry) => entry.alert.id);
+    expect(record.sends).toEqual([[ids[0]], [ids[1]], [ids[2]], ids.slice(3)]);
   }, 60_000);
 
   it('one story from two instances at once is claimed by one of them', async () => {

@@ -72,8 +72,10 @@ export async function waitUntil(predicate: () => boolean | Promise<boolean>, tim
 
 /** What every instance's sink saw, together. */
 export class DeliveryRecord {
-  /** Alert ids acknowledged, per destination, in the order their sends finished. */
+  /** Alert ids acknowledged, per destination, in the order their sends finished (a digest's alerts each). */
   readonly delivered = new Map<string, string[]>();
+  /** Each acknowledged send: the alert ids it carried (several for a digest). */
+  readonly sends: string[][] = [];
   readonly inFlight = new Map<string, number>();
   /** The most sends in flight at once to one destination, across every instance. */
   maxInFlight = 0;
@@ -113,9 +115,9 @@ export class DeliveryRecord {
         } finally {
           this.inFlight.set(key, (this.inFlight.get(key) ?? 1) - 1);
         }
-        const list = this.delivered.get(key) ?? [];
-        list.push(alert.id);
-        this.delivered.set(key, list);
+        const ids = alert.digest ? alert.digest.map((one) => one.id) : [alert.id];
+        this.sends.push(ids);
+        this.delivered.set(key, [...(this.delivered.get(key) ?? []), ...ids]);
         this.changed();
       },
     };
