@@ -55,6 +55,8 @@ export interface DeliveryOptions {
 
 const DEFAULT_LEASE_TTL_MS = 15_000;
 const DEFAULT_LEASE_RETRY_MS = 1000;
+/** The most alerts one digest lists. */
+const DIGEST_MAX_ALERTS = 25;
 
 export class DeliveryWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -165,7 +167,10 @@ export class DeliveryWorker {
       return;
     }
     const now = this.now();
-    const current = (await this.options.outbox.fresh(due)).filter((entry) => Date.parse(entry.nextAttemptAt) <= now);
+    // Only as many as one send can carry: a long backlog is not read again for every send.
+    const current = (await this.options.outbox.fresh(due.slice(0, DIGEST_MAX_ALERTS))).filter(
+      (entry) => Date.parse(entry.nextAttemptAt) <= now,
+    );
     if (current.length > 0) await this.deliver(key, sink, current);
     if (!this.options.outbox.byDestination().has(key)) await this.letGo(key);
   }
@@ -222,7 +227,7 @@ export class DeliveryWorker {
       await this.redirect(key, movedTo);
       return;
     }
-    const batch = this.shouldDigest(key, due.length) ? due.slice(0, 25) : due.slice(0, 1);
+    const batch = this.shouldDigest(key, due.length) ? due.slice(0, DIGEST_MAX_ALERTS) : due.slice(0, 1);
     const head = batch[0]!;
     const alert = batch.length > 1 ? buildDigest(batch.map((entry) => entry.alert)) : head.alert;
     // A real round-trip first: a send that could not be marked done afterwards must not happen.
@@ -281,7 +286,8 @@ export class DeliveryWorker {
       );
       await hooks.onPermanentFailure(alert.destination, error.message);
       // Nothing is retried in a loop: the destination's pending alerts are dropped with the reason recorded.
-      for (const pending of outbox.byDestination().get(formatDestination(alert.destination)) ?? []) {
+      const dropped = await outbox.fresh(outbox.byDestination().get(formatDestination(alert.destination)) ?? []);
+      for (const pending of dropped) {
         await outbox.reschedule(pending.alert.id, new Date(this.now()), error.message);
         await outbox.markDone(pending.alert.id);
       }
@@ -298,7 +304,9 @@ export class DeliveryWorker {
 
   /** Every pending alert for a chat that moved follows it, in its original order. */
   private async redirect(fromKey: string, to: Destination): Promise<void> {
-    for (const pending of this.options.outbox.byDestination().get(fromKey) ?? []) {
+    // As the store has them: an alert another instance already sent must not be put back as pending.
+    const following = await this.options.outbox.fresh(this.options.outbox.byDestination().get(fromKey) ?? []);
+    for (const pending of following) {
       await this.options.outbox.replace(pending.alert.id, { ...pending.alert, destination: to });
     }
   }
