@@ -1,7 +1,8 @@
 /**
  * Sends what the outbox holds. Per destination: oldest first, one send in flight (across every instance on a
- * shared store, through the destination's lease), so order is kept and a burst is queued rather than dropped. Transient failures wait (the platform's Retry-After when it gave one)
- * while other destinations keep moving; permanent failures pause the destination's subscriptions once.
+ * shared store, through the destination's lease), so order is kept and a burst is queued rather than dropped.
+ * Transient failures wait (the platform's Retry-After when it gave one) while other destinations keep moving;
+ * permanent failures pause the destination's subscriptions once.
  */
 import type { Alert } from '../core/alert.js';
 import type { Coordinator, Lease } from '../coordination/coordinator.js';
@@ -175,10 +176,16 @@ export class DeliveryWorker {
     if (!this.options.outbox.byDestination().has(key)) await this.letGo(key);
   }
 
-  /** True when this instance holds the destination's lease (already, or taken now). */
+  /** True when this instance holds the destination's lease (still, checked by a renewal, or taken now). */
   private async hold(coordinator: Coordinator, key: string): Promise<boolean> {
-    if (this.held.has(key)) return true;
     const ttlMs = this.options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    const holding = this.held.get(key);
+    if (holding) {
+      if (await holding.lease.renew(ttlMs)) return true;
+      // Lost since the last renewal (this process stalled longer than its life): taken again below, if free.
+      clearInterval(holding.renewal);
+      this.held.delete(key);
+    }
     const lease = await coordinator.tryLease(`delivery:${key}`, ttlMs);
     if (!lease) return false;
     // Renewed at a third of its life, so one late renewal does not lose it.
