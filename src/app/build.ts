@@ -8,6 +8,8 @@ import type { PlatformAdapter } from '../chat/adapter.js';
 import { createCommandServices } from '../chat/services.js';
 import { createCommandLayer, type CommandLayer } from '../chat/start.js';
 import type { Config } from '../config/schema.js';
+import type { Coordinator } from '../coordination/coordinator.js';
+import { createLocalCoordinator } from '../coordination/local.js';
 import {
   DEFAULT_SUBSCRIPTIONS_FILE,
   readSubscriptionsFile,
@@ -55,6 +57,8 @@ export interface AppOverrides {
   feedReader?: FeedReaderOptions;
   /** Called after each delivery attempt has been recorded (sent and marked, or rescheduled). */
   onDeliverySettled?: () => void;
+  /** What this instance shares with the others on the store (tests give a shared one). Default: in-process. */
+  coordinator?: Coordinator;
 }
 
 export interface App {
@@ -96,8 +100,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const file = readSubscriptionsFile(config.TAZA_CONFIG);
   const store = await openStore({ storeUrl: config.STORE_URL, dataDir: config.DATA_DIR });
   logger.info({ event: 'store.opened', location: store.location }, 'store opened');
+  const coordinator = overrides.coordinator ?? createLocalCoordinator();
   try {
-    return await assemble(config, overrides, logger, store, file);
+    return await assemble(config, overrides, logger, store, coordinator, file);
   } catch (error) {
     await store.close();
     throw error;
@@ -121,12 +126,13 @@ async function assemble(
   overrides: AppOverrides,
   logger: Logger,
   store: Store,
+  coordinator: Coordinator,
   file: SubscriptionsFile,
 ): Promise<App> {
   const now = overrides.now ?? (() => new Date());
   const feeds = await FeedRegistry.load(store);
-  const subscriptions = await SubscriptionRegistry.load(store);
-  const outbox = await Outbox.load(store);
+  const subscriptions = await SubscriptionRegistry.load(store, { coordinator, logger });
+  const outbox = await Outbox.load(store, { coordinator, logger });
 
   for (const problem of file.problems) logger.warn({ event: 'config.subscription-invalid', file: file.path }, problem);
   if (file.path) await seedFromFile(file, feeds, subscriptions, logger);
@@ -177,6 +183,7 @@ async function assemble(
     logger,
     digestThreshold: config.DIGEST_THRESHOLD,
     health: storeHealth,
+    coordinator,
     hooks: {
       ...metrics.deliveryHooks(),
       onPermanentFailure: async (destination, reason) => {
@@ -323,6 +330,8 @@ async function assemble(
             }
           });
           await step('delivery', () => delivery.stop());
+          await step('outbox', () => outbox.close());
+          await step('subscriptions', () => subscriptions.close());
           await Promise.allSettled(Object.values(sinks).map((sink) => sink.stop()));
           await step('http', () => app.http?.close());
           await step('reader', () => reader.close());

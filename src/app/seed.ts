@@ -2,6 +2,9 @@
  * Brings the store in line with the subscriptions file: entries added, entries removed from the file removed.
  * While some entry is invalid, nothing is removed: an entry with a typo must not silently delete the subscription
  * it used to create.
+ *
+ * Instances starting together on one backend seed one at a time, under the lease 'seed', each after reading the
+ * subscriptions again from the store: the first adds the file's entries, the others find them there.
  */
 import { formatDestination } from '../core/destination.js';
 import type { SubscriptionsFile } from '../config/subscriptions-file.js';
@@ -9,7 +12,34 @@ import type { Logger } from '../log/logger.js';
 import type { FeedRegistry } from '../registry/feeds.js';
 import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 
+/** Seeding thousands of entries takes a while; the lease is renewed meanwhile, so a crash frees it this soon. */
+const SEED_LEASE_TTL_MS = 15_000;
+/** How long an instance waits for another's seeding before it gives up starting. */
+const SEED_WAIT_MS = 10 * 60_000;
+
 export async function seedFromFile(
+  file: Pick<SubscriptionsFile, 'subscriptions' | 'problems'>,
+  feeds: FeedRegistry,
+  subscriptions: SubscriptionRegistry,
+  logger: Logger,
+): Promise<void> {
+  const coordinator = subscriptions.coordinator;
+  if (!coordinator) return seed(file, feeds, subscriptions, logger);
+  const lease = await coordinator.lease('seed', SEED_LEASE_TTL_MS, { timeoutMs: SEED_WAIT_MS, pollMs: 200 });
+  const renewal = setInterval(() => {
+    lease.renew(SEED_LEASE_TTL_MS).catch(() => {});
+  }, SEED_LEASE_TTL_MS / 3);
+  renewal.unref();
+  try {
+    await subscriptions.reload();
+    await seed(file, feeds, subscriptions, logger);
+  } finally {
+    clearInterval(renewal);
+    await lease.release().catch(() => {});
+  }
+}
+
+async function seed(
   file: Pick<SubscriptionsFile, 'subscriptions' | 'problems'>,
   feeds: FeedRegistry,
   subscriptions: SubscriptionRegistry,

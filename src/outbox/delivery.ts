@@ -1,9 +1,11 @@
 /**
- * Sends what the outbox holds. Per destination: oldest first, one send in flight, so order is kept and a
- * burst is queued rather than dropped. Transient failures wait (the platform's Retry-After when it gave one)
- * while other destinations keep moving; permanent failures pause the destination's subscriptions once.
+ * Sends what the outbox holds. Per destination: oldest first, one send in flight (across every instance on a
+ * shared store, through the destination's lease), so order is kept and a burst is queued rather than dropped.
+ * Transient failures wait (the platform's Retry-After when it gave one) while other destinations keep moving;
+ * permanent failures pause the destination's subscriptions once.
  */
 import type { Alert } from '../core/alert.js';
+import type { Coordinator, Lease } from '../coordination/coordinator.js';
 import { formatDestination, type Destination, type Platform } from '../core/destination.js';
 import type { Logger } from '../log/logger.js';
 import type { StoreHealth } from '../store/health.js';
@@ -40,11 +42,29 @@ export interface DeliveryOptions {
    * counting as a failed attempt.
    */
   health?: Pick<StoreHealth, 'isUp' | 'report' | 'onChange' | 'check'>;
+  /**
+   * Shared (Redis, Postgres): a send to a destination happens under its lease 'delivery:<destination>', so one
+   * is in flight across every instance, and an instance that dies mid-send lets go when the lease expires.
+   */
+  coordinator?: Coordinator;
+  /** How long a delivery lease lasts unless renewed (it is renewed while a send is slow). Default 15 s. */
+  leaseTtlMs?: number;
+  /** How soon a destination whose lease another instance holds is tried again. Default 1 s. */
+  leaseRetryMs?: number;
   now?: () => number;
 }
 
+const DEFAULT_LEASE_TTL_MS = 15_000;
+const DEFAULT_LEASE_RETRY_MS = 1000;
+/** The most alerts one digest lists. */
+const DIGEST_MAX_ALERTS = 25;
+
 export class DeliveryWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Destinations another instance is sending to: when to try their lease again. */
+  private readonly busyUntil = new Map<string, number>();
+  /** The delivery leases this instance holds (shared store), each renewed until let go. */
+  private readonly held = new Map<string, { lease: Lease; renewal: NodeJS.Timeout }>();
   private readonly recentSends = new Map<string, number[]>();
   private readonly warnedMissingSink = new Set<Platform>();
   /** Chats that moved (Telegram group → supergroup): alerts still addressed to the old id follow them. */
@@ -75,6 +95,7 @@ export class DeliveryWorker {
     this.unsubscribeHealth?.();
     if (this.timer) clearTimeout(this.timer);
     await Promise.allSettled([...this.inFlight.values()]);
+    await Promise.all([...this.held.keys()].map((key) => this.letGo(key)));
   }
 
   /** Looks at every destination and starts a send wherever one is due and none is in flight. */
@@ -86,8 +107,17 @@ export class DeliveryWorker {
     if (this.options.health && !this.options.health.isUp()) return;
     const now = this.now();
     let earliest = Infinity;
-    for (const [key, entries] of this.options.outbox.byDestination()) {
+    const groups = this.options.outbox.byDestination();
+    // A destination emptied meanwhile (by a permanent failure, say): its lease goes back.
+    for (const key of this.held.keys()) if (!groups.has(key) && !this.inFlight.has(key)) void this.letGo(key);
+    for (const [key, entries] of groups) {
       if (this.inFlight.has(key)) continue;
+      const busyUntil = this.busyUntil.get(key);
+      if (busyUntil !== undefined && busyUntil > now) {
+        earliest = Math.min(earliest, busyUntil);
+        continue;
+      }
+      this.busyUntil.delete(key);
       const head = entries[0]!;
       const sink = this.options.sinks[head.alert.destination.platform];
       if (!sink) {
@@ -102,7 +132,7 @@ export class DeliveryWorker {
         continue;
       }
       const due = entries.filter((entry) => Date.parse(entry.nextAttemptAt) <= now);
-      const task = this.deliver(key, sink, due)
+      const task = this.deliverAlone(key, sink, due)
         .catch((error: unknown) => {
           // The store failing is logged once by the health; the alert stays pending as it was.
           if (this.options.health?.report(error)) return;
@@ -124,6 +154,79 @@ export class DeliveryWorker {
     }
   }
 
+  /**
+   * Alone on the store, the in-flight map is enough. Shared, the destination's lease says who sends; once it is
+   * taken the entries are read again, since another instance may have sent some of them meanwhile. The lease is
+   * kept while the destination has alerts waiting (renewed, so a slow send keeps it too): a burst is sent by one
+   * instance, in order, and counted there for the digest.
+   */
+  private async deliverAlone(key: string, sink: Sink, due: OutboxEntry[]): Promise<void> {
+    const coordinator = this.options.coordinator;
+    if (!coordinator?.shared) return this.deliver(key, sink, due);
+    if (!(await this.hold(coordinator, key))) {
+      this.busyUntil.set(key, this.now() + (this.options.leaseRetryMs ?? DEFAULT_LEASE_RETRY_MS));
+      return;
+    }
+    const now = this.now();
+    // Only as many as one send can carry: a long backlog is not read again for every send.
+    const current = (await this.options.outbox.fresh(due.slice(0, DIGEST_MAX_ALERTS))).filter(
+      (entry) => Date.parse(entry.nextAttemptAt) <= now,
+    );
+    if (current.length > 0) await this.deliver(key, sink, current);
+    if (!this.options.outbox.byDestination().has(key)) await this.letGo(key);
+  }
+
+  /** True when this instance holds the destination's lease (still, checked by a renewal, or taken now). */
+  private async hold(coordinator: Coordinator, key: string): Promise<boolean> {
+    const ttlMs = this.options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    const holding = this.held.get(key);
+    if (holding) {
+      if (await holding.lease.renew(ttlMs)) return true;
+      // Lost since the last renewal (this process stalled longer than its life): taken again below, if free.
+      clearInterval(holding.renewal);
+      this.held.delete(key);
+    }
+    const lease = await coordinator.tryLease(`delivery:${key}`, ttlMs);
+    if (!lease) return false;
+    // Renewed at a third of its life, so one late renewal does not lose it.
+    const renewal = setInterval(() => {
+      lease.renew(ttlMs).then(
+        (kept) => {
+          if (kept || this.held.get(key)?.lease !== lease) return;
+          clearInterval(renewal);
+          this.held.delete(key);
+          this.options.logger.warn(
+            { event: 'delivery.lease-lost', destination: key },
+            'delivery lease expired; another instance may send to this destination',
+          );
+        },
+        (error: unknown) =>
+          this.options.logger.warn(
+            { event: 'delivery.renew-failed', destination: key, err: error },
+            'delivery lease renewal failed',
+          ),
+      );
+    }, ttlMs / 3);
+    renewal.unref();
+    this.held.set(key, { lease, renewal });
+    return true;
+  }
+
+  /** Gives the destination's lease back: nothing waits for it here any more. */
+  private async letGo(key: string): Promise<void> {
+    const holding = this.held.get(key);
+    if (!holding) return;
+    this.held.delete(key);
+    clearInterval(holding.renewal);
+    await holding.lease.release().catch((error: unknown) => {
+      // It expires on its own; meanwhile the destination waits.
+      this.options.logger.warn(
+        { event: 'delivery.release-failed', destination: key, err: error },
+        'delivery lease release failed',
+      );
+    });
+  }
+
   private async deliver(key: string, sink: Sink, due: OutboxEntry[]): Promise<void> {
     const { outbox, logger } = this.options;
     const movedTo = this.moved.get(key);
@@ -131,7 +234,7 @@ export class DeliveryWorker {
       await this.redirect(key, movedTo);
       return;
     }
-    const batch = this.shouldDigest(key, due.length) ? due.slice(0, 25) : due.slice(0, 1);
+    const batch = this.shouldDigest(key, due.length) ? due.slice(0, DIGEST_MAX_ALERTS) : due.slice(0, 1);
     const head = batch[0]!;
     const alert = batch.length > 1 ? buildDigest(batch.map((entry) => entry.alert)) : head.alert;
     // A real round-trip first: a send that could not be marked done afterwards must not happen.
@@ -190,7 +293,8 @@ export class DeliveryWorker {
       );
       await hooks.onPermanentFailure(alert.destination, error.message);
       // Nothing is retried in a loop: the destination's pending alerts are dropped with the reason recorded.
-      for (const pending of outbox.byDestination().get(formatDestination(alert.destination)) ?? []) {
+      const dropped = await outbox.fresh(outbox.byDestination().get(formatDestination(alert.destination)) ?? []);
+      for (const pending of dropped) {
         await outbox.reschedule(pending.alert.id, new Date(this.now()), error.message);
         await outbox.markDone(pending.alert.id);
       }
@@ -207,7 +311,9 @@ export class DeliveryWorker {
 
   /** Every pending alert for a chat that moved follows it, in its original order. */
   private async redirect(fromKey: string, to: Destination): Promise<void> {
-    for (const pending of this.options.outbox.byDestination().get(fromKey) ?? []) {
+    // As the store has them: an alert another instance already sent must not be put back as pending.
+    const following = await this.options.outbox.fresh(this.options.outbox.byDestination().get(fromKey) ?? []);
+    for (const pending of following) {
       await this.options.outbox.replace(pending.alert.id, { ...pending.alert, destination: to });
     }
   }

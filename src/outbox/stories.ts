@@ -2,10 +2,10 @@
  * The same story reaching one destination from two feeds is posted once: it is recognised by its link
  * without tracking parameters, or by its normalized title within 48 hours.
  */
-import type Keyv from 'keyv';
 import { formatDestination, type Destination } from '../core/destination.js';
 import { shortHash } from '../core/hash.js';
 import { canonicalLink } from '../identify/index.js';
+import type { Store } from '../store/open.js';
 
 const STORY_TTL_MS = 48 * 3_600_000;
 
@@ -22,18 +22,35 @@ function storyKeys(item: { title: string; link?: string }): string[] {
   return keys;
 }
 
-/** True when this alert may post the story to this destination (and claims it); false for a repeat. */
+/**
+ * True when this alert may post the story to this destination (and claims it); false for a repeat. Each key is
+ * claimed with the store's atomic insert, so of two instances posting one story, one wins.
+ */
 export async function claimStory(
-  stories: Keyv<string>,
+  store: Pick<Store, 'stories' | 'insertIfAbsent'>,
   destination: Destination,
   item: { title: string; link?: string },
   alertId: string,
 ): Promise<boolean> {
   const prefix = formatDestination(destination);
   const keys = storyKeys(item).map((key) => `${prefix}|${key}`);
-  if (keys.length === 0) return true;
-  const owners = await stories.getMany(keys);
-  if (owners.some((owner) => owner !== undefined && owner !== alertId)) return false;
-  await stories.setMany(keys.map((key) => ({ key, value: alertId, ttl: STORY_TTL_MS })));
+  const claimed: string[] = [];
+  for (const key of keys) {
+    if (await store.insertIfAbsent('stories', key, alertId, STORY_TTL_MS)) {
+      claimed.push(key);
+      continue;
+    }
+    // Claimed before: by this alert (a retry) it is still ours; by another, this is a repeat.
+    const owner = await store.stories.get(key);
+    if (owner === alertId) continue;
+    if (owner === undefined && (await store.insertIfAbsent('stories', key, alertId, STORY_TTL_MS))) {
+      // It expired between the two reads.
+      claimed.push(key);
+      continue;
+    }
+    // The keys this call took would otherwise mark the story as posted when it was not.
+    if (claimed.length > 0) await store.stories.deleteMany(claimed);
+    return false;
+  }
   return true;
 }

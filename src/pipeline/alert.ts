@@ -48,6 +48,6 @@ export async function enqueueAlert(
   alert: Alert,
   now: Date,
 ): Promise<EnqueueOutcome> {
-  if (!(await claimStory(deps.store.stories, alert.destination, alert.item, alert.id))) return 'duplicate-story';
+  if (!(await claimStory(deps.store, alert.destination, alert.item, alert.id))) return 'duplicate-story';
   return (await deps.outbox.enqueue(alert, now)) ? 'enqueued' : 'already-enqueued';
 }

@@ -131,6 +131,6 @@ export class FeedRegistry {
   }
 }
 
-function feedIdFor(url: string): string {
+export function feedIdFor(url: string): string {
   return shortHash('feed', url).slice(0, 16);
 }

@@ -1,6 +1,10 @@
 /**
  * Subscriptions in memory, written through to the store, with one compiled match index per feed:
  * an item can only match the subscriptions of its own feed, so each index stays small.
+ *
+ * With several instances on one backend (a shared coordinator) the store is the truth and this is a cache: every
+ * change is announced on 'taza:subscriptions' (the others read that record again, or drop it), and the whole set is
+ * read again periodically, the net for a lost message.
  */
 import { randomBytes } from 'node:crypto';
 import { formatDestination, type Destination } from '../core/destination.js';
@@ -12,9 +16,22 @@ import {
   type MatchResult,
   type QueryParseResult,
 } from '../matcher/index.js';
+import type { Coordinator } from '../coordination/coordinator.js';
+import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/open.js';
 import { allValues } from '../store/open.js';
 import type { Subscription } from '../core/records.js';
+
+export const SUBSCRIPTIONS_CHANNEL = 'taza:subscriptions';
+const DEFAULT_RELOAD_MS = 30_000;
+
+export interface SubscriptionRegistryOptions {
+  /** Shared (Redis, Postgres): other instances change subscriptions too, and this registry follows them. */
+  coordinator?: Coordinator;
+  /** How often, when shared, every subscription is read again in case a message was lost. Default 30 s. */
+  reloadMs?: number;
+  logger?: Logger;
+}
 
 export interface SubscriptionMatch {
   subscription: Subscription;
@@ -28,17 +45,64 @@ export class SubscriptionRegistry {
   private readonly compiled = new Map<string, QueryParseResult>();
   private readonly indexes = new Map<string, MatchIndex>();
 
-  private constructor(private readonly store: Store) {}
+  private reloadTimer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => Promise<void>) | undefined;
+  /** While the store is being read: the ids changed here meanwhile, whose read value is older than the cache's. */
+  private readonly readers = new Set<Set<string>>();
 
-  static async load(store: Store): Promise<SubscriptionRegistry> {
-    const registry = new SubscriptionRegistry(store);
-    for (const subscription of await allValues(store.subscriptions)) {
-      const parsed = registry.compile(subscription.query);
-      // A query saved by an older version that no longer parses stays visible but matches nothing.
-      if (parsed.ok) registry.queries.set(subscription.id, parsed.query);
-      registry.byId.set(subscription.id, subscription);
-    }
+  private constructor(
+    private readonly store: Store,
+    private readonly options: SubscriptionRegistryOptions,
+  ) {}
+
+  static async load(store: Store, options: SubscriptionRegistryOptions = {}): Promise<SubscriptionRegistry> {
+    const registry = new SubscriptionRegistry(store, options);
+    for (const subscription of await allValues(store.subscriptions)) registry.remember(subscription);
+    if (registry.coordinator) await registry.follow(registry.coordinator);
     return registry;
+  }
+
+  /** The coordinator shared with other instances; undefined when this process is alone on the store. */
+  get coordinator(): Coordinator | undefined {
+    return this.options.coordinator?.shared ? this.options.coordinator : undefined;
+  }
+
+  /**
+   * Reads every subscription again from the store (shared mode: what other instances added, changed or removed).
+   * Changes made here while it reads are kept.
+   */
+  async reload(): Promise<void> {
+    const { value: stored, changedHere } = await this.read(() => allValues(this.store.subscriptions));
+    const ids = new Set<string>();
+    for (const subscription of stored) {
+      ids.add(subscription.id);
+      if (changedHere.has(subscription.id)) continue;
+      if (JSON.stringify(this.byId.get(subscription.id)) !== JSON.stringify(subscription)) this.remember(subscription);
+    }
+    for (const id of [...this.byId.keys()]) if (!ids.has(id) && !changedHere.has(id)) this.forget(id);
+  }
+
+  /** Runs a read of the store, noting which subscriptions this process changed while it ran. */
+  private async read<T>(reading: () => Promise<T>): Promise<{ value: T; changedHere: Set<string> }> {
+    const changedHere = new Set<string>();
+    this.readers.add(changedHere);
+    try {
+      return { value: await reading(), changedHere };
+    } finally {
+      this.readers.delete(changedHere);
+    }
+  }
+
+  private changed(id: string): void {
+    for (const reader of this.readers) reader.add(id);
+  }
+
+  /** Stops following the other instances. */
+  async close(): Promise<void> {
+    if (this.reloadTimer) clearInterval(this.reloadTimer);
+    this.reloadTimer = undefined;
+    await this.unsubscribe?.();
+    this.unsubscribe = undefined;
   }
 
   all(): Subscription[] {
@@ -73,6 +137,14 @@ export class SubscriptionRegistry {
   }
 
   async save(subscription: Subscription): Promise<void> {
+    this.changed(subscription.id);
+    this.apply(subscription);
+    await this.store.subscriptions.set(subscription.id, subscription);
+    await this.announce(subscription.id);
+  }
+
+  /** Puts a subscription in the cache (and its query in the index), as saved here or read from the store. */
+  private apply(subscription: Subscription): void {
     const previous = this.byId.get(subscription.id);
     const queryChanged = previous ? previous.query !== subscription.query : !this.queries.has(subscription.id);
     if (queryChanged) {
@@ -86,17 +158,76 @@ export class SubscriptionRegistry {
       this.indexes.delete(subscription.feedId);
       if (previous) this.indexes.delete(previous.feedId);
     }
-    await this.store.subscriptions.set(subscription.id, subscription);
   }
 
   async remove(id: string): Promise<Subscription | undefined> {
     const subscription = this.byId.get(id);
     if (!subscription) return undefined;
+    this.changed(id);
+    this.forget(id);
+    await this.store.subscriptions.delete(id);
+    await this.announce(id);
+    return subscription;
+  }
+
+  private forget(id: string): void {
+    const subscription = this.byId.get(id);
+    if (!subscription) return;
     this.byId.delete(id);
     this.queries.delete(id);
     this.indexes.delete(subscription.feedId);
-    await this.store.subscriptions.delete(id);
-    return subscription;
+  }
+
+  /** A record read from the store: a query that no longer parses (saved by an older version) matches nothing. */
+  private remember(subscription: Subscription): void {
+    const parsed = this.compile(subscription.query);
+    if (!parsed.ok) {
+      this.forget(subscription.id);
+      this.byId.set(subscription.id, subscription);
+      this.indexes.delete(subscription.feedId);
+      return;
+    }
+    this.apply(subscription);
+  }
+
+  private async follow(coordinator: Coordinator): Promise<void> {
+    this.unsubscribe = await coordinator.subscribe(SUBSCRIPTIONS_CHANNEL, (message) => {
+      let parsed: { from?: string; id?: string };
+      try {
+        parsed = JSON.parse(message) as typeof parsed;
+      } catch {
+        return;
+      }
+      if (parsed.from === coordinator.instanceId || typeof parsed.id !== 'string') return;
+      this.refresh(parsed.id).catch((error: unknown) => this.warn('subscriptions.refresh-failed', error));
+    });
+    this.reloadTimer = setInterval(() => {
+      this.reload().catch((error: unknown) => this.warn('subscriptions.reload-failed', error));
+    }, this.options.reloadMs ?? DEFAULT_RELOAD_MS);
+    this.reloadTimer.unref();
+  }
+
+  /** Another instance changed this subscription: the store says what it is now (or that it is gone). */
+  private async refresh(id: string): Promise<void> {
+    const { value: subscription, changedHere } = await this.read(() => this.store.subscriptions.get(id));
+    if (changedHere.has(id)) return;
+    if (subscription) this.remember(subscription);
+    else this.forget(id);
+  }
+
+  private async announce(id: string): Promise<void> {
+    const coordinator = this.coordinator;
+    if (!coordinator) return;
+    try {
+      await coordinator.publish(SUBSCRIPTIONS_CHANNEL, JSON.stringify({ from: coordinator.instanceId, id }));
+    } catch (error) {
+      // The change is in the store; the others see it at their next reload.
+      this.warn('subscriptions.publish-failed', error);
+    }
+  }
+
+  private warn(event: string, error: unknown): void {
+    this.options.logger?.warn({ event, err: error }, 'could not follow the other instances’ subscription changes');
   }
 
   /** The active (not paused) subscriptions of a feed that this item matches. */

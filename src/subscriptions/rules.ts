@@ -16,10 +16,11 @@ import { compileQuery } from './query.js';
 import { resolveFeedSource, type FeedSource } from './feed-source.js';
 import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 import type { SubscriptionServices, SubscriptionTarget } from './services.js';
-import { KeyedMutex } from './scope-lock.js';
+import { ScopeLocks } from './scope-lock.js';
+import { feedIdFor } from '../registry/feeds.js';
 
-// One lock set per registry (one per app), keyed by scope: see scope-lock.ts for why and its single-instance limit.
-const scopeLocks = new WeakMap<SubscriptionRegistry, KeyedMutex>();
+// One lock set per registry (one per app), keyed by scope: see scope-lock.ts.
+const scopeLocks = new WeakMap<SubscriptionRegistry, ScopeLocks>();
 
 /** Runs a subscription change's check-then-save alone in its scope (guild or chat). */
 export function inScope<T>(
@@ -29,7 +30,7 @@ export function inScope<T>(
 ) {
   let locks = scopeLocks.get(services.subscriptions);
   if (!locks) {
-    locks = new KeyedMutex();
+    locks = new ScopeLocks(services.subscriptions);
     scopeLocks.set(services.subscriptions, locks);
   }
   return locks.run(scope, task);
@@ -54,11 +55,11 @@ function checkDuplicate(
   feedUrl: string,
   query: string,
 ): void {
-  const feed = services.feeds.findByUrl(feedUrl);
-  if (!feed) return;
+  // By the id the URL gives, not only the feeds known here: another instance may have added the feed just now.
+  const feedId = services.feeds.findByUrl(feedUrl)?.id ?? feedIdFor(feedUrl);
   const where = formatDestination(target.destination);
   const twin = services.subscriptions
-    .byFeed(feed.id)
+    .byFeed(feedId)
     .find((s) => s.scope === target.scope && formatDestination(s.destination) === where && sameQuery(s.query, query));
   if (twin)
     throw new UserError(

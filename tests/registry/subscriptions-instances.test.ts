@@ -1,0 +1,84 @@
+/**
+ * The subscription registry with three instances on one real Redis or Postgres: a change on one instance (add,
+ * pause, remove) is seen by the others within 2 s through the coordinator's messages, and the periodic reload
+ * catches a change whose message never came.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Subscription } from '../../src/core/records.js';
+import type { MatchInput } from '../../src/matcher/index.js';
+import { SubscriptionRegistry } from '../../src/registry/subscriptions.js';
+import { withPause } from '../../src/subscriptions/rules.js';
+import type { TestServer } from '../support/servers/process.js';
+import { BACKENDS, clearStore, openInstances, waitUntil, type Instance } from '../support/instances.js';
+
+const SEEN_WITHIN_MS = 2000;
+const ITEM: MatchInput = { title: 'Bitcoin ETF approved', text: 'The regulator approved it.', categories: [] };
+
+describe.each(BACKENDS)('subscriptions, three instances on $name', (backend) => {
+  let server: TestServer;
+  let instances: Instance[];
+  const registries: SubscriptionRegistry[] = [];
+
+  beforeAll(async () => {
+    server = await backend.start();
+  }, 60_000);
+  afterAll(async () => server?.close());
+  beforeEach(async () => {
+    instances = await openInstances(backend, server.url, 3);
+    await clearStore(instances[0]!.store);
+  });
+  afterEach(async () => {
+    await Promise.all(registries.splice(0).map((registry) => registry.close()));
+    await Promise.all(instances.map((instance) => instance.close()));
+  });
+
+  const registryOf = async (instance: Instance, reloadMs = 60_000) => {
+    const registry = await SubscriptionRegistry.load(instance.store, { coordinator: instance.coordinator, reloadMs });
+    registries.push(registry);
+    return registry;
+  };
+  const fields = (scope: string): Omit<Subscription, 'id' | 'createdAt'> => ({
+    feedId: 'feed-1',
+    query: 'bitcoin',
+    destination: { platform: 'telegram', id: scope },
+    scope,
+    source: 'command',
+  });
+
+  it('an added, paused, then removed subscription is seen so by the others within 2 s', async () => {
+    // A long reload period: what the others see here comes from the messages.
+    const [here, ...others] = await Promise.all(instances.map((instance) => registryOf(instance)));
+    const matched = (registry: SubscriptionRegistry, id: string) =>
+      registry.match('feed-1', ITEM).some((match) => match.subscription.id === id);
+
+    let started = Date.now();
+    const added = await here!.add(fields('-1001'));
+    await waitUntil(() => others.every((r) => matched(r, added.id)), SEEN_WITHIN_MS, 'the new subscription matches');
+    expect(Date.now() - started).toBeLessThan(SEEN_WITHIN_MS);
+    expect(others.map((r) => r.get(added.id))).toEqual([added, added]);
+
+    started = Date.now();
+    await here!.save(withPause(added, 'paused by an admin', 'user', new Date()));
+    await waitUntil(() => others.every((r) => r.get(added.id)?.paused), SEEN_WITHIN_MS, 'the pause is seen');
+    expect(Date.now() - started).toBeLessThan(SEEN_WITHIN_MS);
+    expect(others.some((r) => matched(r, added.id))).toBe(false);
+
+    started = Date.now();
+    await here!.remove(added.id);
+    await waitUntil(() => others.every((r) => !r.get(added.id)), SEEN_WITHIN_MS, 'the removal is seen');
+    expect(Date.now() - started).toBeLessThan(SEEN_WITHIN_MS);
+    expect(others.some((r) => r.match('feed-1', ITEM).length > 0)).toBe(false);
+  });
+
+  it('the periodic reload brings a change whose message was lost', async () => {
+    const registry = await registryOf(instances[0]!, 200);
+    const subscription: Subscription = { ...fields('-1002'), id: 'abc234', createdAt: new Date().toISOString() };
+    // Written straight to the store: no message is sent.
+    await instances[1]!.store.subscriptions.set(subscription.id, subscription);
+    await waitUntil(() => registry.get(subscription.id) !== undefined, SEEN_WITHIN_MS, 'the reload finds it');
+    expect(registry.byScope('-1002')).toEqual([subscription]);
+    await instances[1]!.store.subscriptions.delete(subscription.id);
+    await waitUntil(() => registry.get(subscription.id) === undefined, SEEN_WITHIN_MS, 'the reload drops it');
+    expect(registry.match('feed-1', ITEM)).toEqual([]);
+  });
+});
