@@ -78,5 +78,13 @@ export interface OutboxEntry {
  * and only one, post it.
  */
 export type DigestRecord =
-  | { kind: 'held'; alert: Alert; releaseAt: string; reason: 'digest' | 'quiet'; silent?: boolean }
+  | {
+      kind: 'held';
+      alert: Alert;
+      releaseAt: string;
+      reason: 'digest' | 'quiet';
+      /** Orders a digest's lines as the alerts were matched (alerts of one check share their createdAt). */
+      order: number;
+      silent?: boolean;
+    }
   | { kind: 'claim'; by: string; at: string };

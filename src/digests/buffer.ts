@@ -50,6 +50,8 @@ export class DigestBuffer {
   private releaseTimerAt = Infinity;
   private releasing: Promise<number> | undefined;
   private stopped = true;
+  /** Alerts held by this instance, for their `order` within one millisecond. */
+  private held = 0;
 
   constructor(private readonly options: DigestBufferOptions) {
     this.now = options.now ?? (() => new Date());
@@ -69,6 +71,7 @@ export class DigestBuffer {
       alert,
       releaseAt: new Date(plan.releaseAt).toISOString(),
       reason: plan.kind,
+      order: now.getTime() * 1000 + (this.held++ % 1000),
       ...(plan.silent ? { silent: true } : {}),
     };
     await this.options.store.digests.set(heldKey(alert.subscriptionId, plan.releaseAt, alert.id), record);
