@@ -18,9 +18,7 @@ function countLabel(count: number): string {
 
 /** Held alerts in the order they were matched, so every instance composes the same parts with the same ids. */
 export function inMatchOrder(held: readonly HeldAlert[]): HeldAlert[] {
-  return [...held].sort(
-    (a, b) => a.order - b.order || a.alert.id.localeCompare(b.alert.id),
-  );
+  return [...held].sort((a, b) => a.order - b.order || a.alert.id.localeCompare(b.alert.id));
 }
 
 export function composeRelease(

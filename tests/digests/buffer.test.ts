@@ -45,7 +45,13 @@ describe('DigestBuffer', () => {
 
   async function instance(onStore = store) {
     const outbox = await Outbox.load(onStore);
-    const buffer = new DigestBuffer({ store: onStore, outbox, subscriptions: registry, logger: captureLogger().logger, now });
+    const buffer = new DigestBuffer({
+      store: onStore,
+      outbox,
+      subscriptions: registry,
+      logger: captureLogger().logger,
+      now,
+    });
     return { outbox, buffer };
   }
 
@@ -92,7 +98,10 @@ describe('DigestBuffer', () => {
 
   it('instant with quiet hours: held during the window and released as one digest when it ends; silent mode marks it', async () => {
     subs.set('sub-1', subscription(scheduleOf({ quiet: '22:00-07:00', timeZone: 'Asia/Karachi' })));
-    subs.set('sub-2', subscription(scheduleOf({ quiet: '22:00-07:00', quietMode: 'silent', timeZone: 'Asia/Karachi' }), 'sub-2'));
+    subs.set(
+      'sub-2',
+      subscription(scheduleOf({ quiet: '22:00-07:00', quietMode: 'silent', timeZone: 'Asia/Karachi' }), 'sub-2'),
+    );
     const { outbox, buffer } = await instance();
     clock = Date.parse('2026-05-01T12:00:00Z'); // 17:00 Karachi
     expect(await buffer.route(makeAlert({ n: 1 }), now())).toMatchObject({ id: 'alert-1' });
@@ -170,7 +179,9 @@ describe('DigestBuffer', () => {
     expect(messages).toBeGreaterThan(1);
     const parts = pending(outbox);
     expect(parts).toHaveLength(messages);
-    expect(parts.flatMap((p) => p.digest!.map((a) => a.id))).toEqual(Array.from({ length: 60 }, (_, i) => `alert-${i + 1}`));
+    expect(parts.flatMap((p) => p.digest!.map((a) => a.id))).toEqual(
+      Array.from({ length: 60 }, (_, i) => `alert-${i + 1}`),
+    );
     for (const [index, part] of parts.entries()) {
       const text = renderTelegram(part).text;
       expect(text).toContain(`(${index + 1}/${parts.length})`);

@@ -12,7 +12,10 @@ import {
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function schedule(input: Parameters<typeof parseSchedule>[0], previous?: DeliverySchedule): DeliverySchedule | undefined {
+function schedule(
+  input: Parameters<typeof parseSchedule>[0],
+  previous?: DeliverySchedule,
+): DeliverySchedule | undefined {
   const parsed = parseSchedule(input, previous);
   if (!parsed.ok) throw new Error(parsed.error);
   return parsed.schedule;
@@ -45,7 +48,9 @@ describe('parseSchedule', () => {
   });
 
   it('refuses an unknown zone, a bad time, a bad window, and settings that do not go together', () => {
-    expect(error({ timeZone: 'Asia/Lahore', quiet: '22:00-07:00' })).toMatch(/"Asia\/Lahore" is not a time zone.*Asia\/Karachi/);
+    expect(error({ timeZone: 'Asia/Lahore', quiet: '22:00-07:00' })).toMatch(
+      /"Asia\/Lahore" is not a time zone.*Asia\/Karachi/,
+    );
     expect(error({ every: 'daily 25:00' })).toMatch(/no valid time.*daily 09:00/);
     expect(error({ every: 'daily' })).toMatch(/no valid time/);
     expect(error({ every: '5h' })).toMatch(/5h does not divide the day/);
@@ -128,7 +133,9 @@ describe('planDelivery', () => {
       releaseAt: at('2026-05-02T02:00:00Z'),
       kind: 'digest',
     });
-    expect(planDelivery(hourlyQuiet, at('2026-05-02T00:20:00Z'))).toMatchObject({ releaseAt: at('2026-05-02T02:00:00Z') });
+    expect(planDelivery(hourlyQuiet, at('2026-05-02T00:20:00Z'))).toMatchObject({
+      releaseAt: at('2026-05-02T02:00:00Z'),
+    });
     const silent = schedule({ every: '1h', quiet: '22:00-07:00', quietMode: 'silent', timeZone: 'Asia/Karachi' });
     expect(planDelivery(silent, at('2026-05-01T17:20:00Z'))).toEqual({
       action: 'hold',
