@@ -48,7 +48,7 @@ export class DigestBuffer {
   private sweepTimer: NodeJS.Timeout | undefined;
   private releaseTimer: NodeJS.Timeout | undefined;
   private releaseTimerAt = Infinity;
-  private releasing: Promise<number> | undefined;
+  private passes: Promise<unknown> = Promise.resolve();
   private stopped = true;
   /** Alerts held by this instance, for their `order` within one millisecond. */
   private held = 0;
@@ -92,9 +92,10 @@ export class DigestBuffer {
 
   /** Posts (puts in the outbox) every release that is due; resolves with how many messages were enqueued. */
   releaseDue(): Promise<number> {
-    // One pass at a time in this instance; a call during a pass shares it.
-    this.releasing ??= this.releasePass().finally(() => (this.releasing = undefined));
-    return this.releasing;
+    // One pass at a time in this instance, each after the one before (which may have read an earlier clock).
+    const pass = this.passes.then(() => this.releasePass());
+    this.passes = pass.catch(() => undefined);
+    return pass;
   }
 
   start(): void {
@@ -116,7 +117,7 @@ export class DigestBuffer {
     clearTimeout(this.sweepTimer);
     clearTimeout(this.releaseTimer);
     this.releaseTimerAt = Infinity;
-    await this.releasing?.catch(() => undefined);
+    await this.passes;
   }
 
   private runInBackground(): void {
