@@ -9,6 +9,7 @@ import type { Alert } from '../../src/core/alert.js';
 import { allValues } from '../../src/store/open.js';
 import { testItem } from '../support/feed-server.js';
 import { ADMIN_USER, GROUP, startHarness, type Harness } from '../support/harness.js';
+import { slash } from '../support/discord-user.js';
 import { tgCommand } from '../support/telegram-user.js';
 
 describe('digests and quiet hours through the fake Telegram', () => {
@@ -133,5 +134,18 @@ describe('digests and quiet hours through the fake Telegram', () => {
     );
     expect(await run(`/subscribe ${url} etf every:daily 9:75`)).toContain('has no valid time');
     expect(await run(`/subscribe ${url} etf quiet:22-07`)).toContain('"quiet" must be a window "HH:MM-HH:MM"');
+  });
+
+  it('the same options as Discord slash command options', async () => {
+    const answer = await slash(h.discord, 'subscribe', {
+      feed: h.feedServer.url('digest-feed'),
+      keywords: 'etf',
+      every: 'daily 09:00',
+      timezone: 'Europe/London',
+      quiet: '23:00-06:00',
+    });
+    expect(answer.content).toContain(
+      'Delivery: digest every daily 09:00 · quiet 23:00-06:00 (held until it ends) · Europe/London',
+    );
   });
 });
