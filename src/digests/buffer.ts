@@ -160,8 +160,11 @@ export class DigestBuffer {
       due.set(key, group);
     }
     let enqueued = 0;
-    for (const group of due.values())
+    for (const group of due.values()) {
+      // A paused subscription posts nothing: what it held waits, and goes out at the first pass after the resume.
+      if (this.options.subscriptions.get(group.subscriptionId)?.paused) continue;
       enqueued += await this.release(group.subscriptionId, group.releaseAt, group.held, now);
+    }
     if (next !== Infinity) this.wakeAt(next);
     return enqueued;
   }

@@ -218,4 +218,22 @@ describe('DigestBuffer', () => {
     expect(outbox.depth()).toBe(0);
     expect((await allValues(store.digests)).filter((r) => r.kind === 'held')).toEqual([]);
   });
+
+  it('a paused subscription keeps what it held until it is resumed', async () => {
+    const active = subscription(scheduleOf({ every: '1h' }));
+    subs.set('sub-1', {
+      ...active,
+      paused: { reason: 'paused by an admin', at: '2026-05-01T10:30:00.000Z', by: 'user' },
+    });
+    const { outbox, buffer } = await instance();
+    clock = Date.parse('2026-05-01T10:20:00Z');
+    await buffer.route(makeAlert({ n: 1 }), now());
+    clock = Date.parse('2026-05-01T11:00:00Z');
+    expect(await buffer.releaseDue()).toBe(0);
+    expect(outbox.depth()).toBe(0);
+    subs.set('sub-1', active);
+    clock = Date.parse('2026-05-01T11:05:00Z');
+    expect(await buffer.releaseDue()).toBe(1);
+    expect(pending(outbox)[0]!.digest?.map((a) => a.id)).toEqual(['alert-1']);
+  });
 });
