@@ -17,7 +17,16 @@ export default defineCommand({
     const entries = subscriptions.flatMap((s) => {
       const feed = services.feeds.get(s.feedId);
       return feed
-        ? [{ url: feed.url, title: feed.title, htmlUrl: feed.link, keywords: s.query, paused: s.paused !== undefined }]
+        ? [
+            {
+              url: feed.url,
+              title: feed.title,
+              htmlUrl: feed.link,
+              keywords: s.query,
+              paused: s.paused !== undefined,
+              ...(s.schedule ? { schedule: s.schedule } : {}),
+            },
+          ]
         : [];
     });
     const opml = writeOpml(`Taza subscriptions (${ctx.platform} ${ctx.target.scope})`, entries, services.now());

@@ -11,6 +11,7 @@ import {
   feedLine,
   plural,
   readOpml,
+  scheduleFrom,
   throughHostLimiter,
   UserError,
 } from '../src/chat/mod.js';
@@ -76,12 +77,14 @@ export default defineCommand({
           `(${count(added.length)} added, ${count(refused.length)} refused)…`,
       );
       try {
+        const schedule = entry.schedule ? scheduleFrom(entry.schedule) : undefined;
         const result = await addSubscription(services, {
           feed: entry.url,
           query: entry.keywords,
           target: ctx.target,
           createdBy: ctx.user.id,
           paused: entry.paused,
+          ...(schedule ? { schedule } : {}),
         });
         added.push(
           `✓ ${code(result.subscription.id)} ${feedLine(result.feed)} · keywords ${code(entry.keywords)}${entry.paused ? ' · paused' : ''}`,

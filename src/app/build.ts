@@ -22,6 +22,7 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { startHttpServer, type HttpServer } from '../observability/http-server.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { healthProbe, readinessProbe } from '../observability/probes.js';
+import { DigestBuffer } from '../digests/buffer.js';
 import { DeliveryWorker } from '../outbox/delivery.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { Sink } from '../outbox/sink.js';
@@ -67,6 +68,8 @@ export interface App {
   feeds: FeedRegistry;
   subscriptions: SubscriptionRegistry;
   outbox: Outbox;
+  /** Alerts held for digests and quiet hours, released at their time. */
+  digests: DigestBuffer;
   fetcher: Fetcher;
   poller: Poller;
   delivery: DeliveryWorker;
@@ -155,6 +158,7 @@ async function assemble(
     logger,
     location: store.location,
   });
+  const digests = new DigestBuffer({ store, outbox, subscriptions, logger, now, health: storeHealth });
   const pipeline: PipelineDeps = {
     reader,
     metrics: metrics.pipeline,
@@ -162,6 +166,7 @@ async function assemble(
     feeds,
     subscriptions,
     outbox,
+    digests,
     fetcher,
     logger,
     settings: {
@@ -234,6 +239,7 @@ async function assemble(
     feeds,
     subscriptions,
     outbox,
+    digests,
     fetcher,
     poller,
     delivery,
@@ -291,6 +297,7 @@ async function assemble(
       );
       await commands.start();
       delivery.start();
+      digests.start();
       logger.info(
         {
           event: 'app.started',
@@ -329,6 +336,7 @@ async function assemble(
               );
             }
           });
+          await step('digests', () => digests.stop());
           await step('delivery', () => delivery.stop());
           await step('outbox', () => outbox.close());
           await step('subscriptions', () => subscriptions.close());

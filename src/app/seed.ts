@@ -6,7 +6,9 @@
  * Instances starting together on one backend seed one at a time, under the lease 'seed', each after reading the
  * subscriptions again from the store: the first adds the file's entries, the others find them there.
  */
+import type { DeliverySchedule } from '../core/delivery-schedule.js';
 import { formatDestination } from '../core/destination.js';
+import type { Subscription } from '../core/records.js';
 import type { SubscriptionsFile } from '../config/subscriptions-file.js';
 import type { Logger } from '../log/logger.js';
 import type { FeedRegistry } from '../registry/feeds.js';
@@ -48,11 +50,11 @@ async function seed(
   const entries = file.subscriptions;
   const wanted = new Set<string>();
   // Keys of the file's subscriptions already in the store, built once: the file can hold thousands of entries.
-  const existing = new Set(
+  const existing = new Map(
     subscriptions
       .all()
       .filter((s) => s.source === 'file')
-      .map((s) => fileKey(s.feedId, s.query, formatDestination(s.destination))),
+      .map((s) => [fileKey(s.feedId, s.query, formatDestination(s.destination)), s] as const),
   );
   for (const entry of entries) {
     let feed = await feeds.ensure(entry.feed);
@@ -62,15 +64,20 @@ async function seed(
     }
     const key = fileKey(feed.id, entry.keywords, formatDestination(entry.destination));
     wanted.add(key);
-    if (existing.has(key)) continue;
-    existing.add(key);
+    const present = existing.get(key);
+    if (present) {
+      await updateSchedule(subscriptions, present, entry.schedule);
+      continue;
+    }
     const subscription = await subscriptions.add({
       feedId: feed.id,
       query: entry.keywords,
       destination: entry.destination,
       scope: 'file',
       source: 'file',
+      ...(entry.schedule ? { schedule: entry.schedule } : {}),
     });
+    existing.set(key, subscription);
     logger.info(
       {
         event: 'subscription.added',
@@ -99,6 +106,17 @@ async function seed(
       'subscription no longer in the file',
     );
   }
+}
+
+/** The file's digest and quiet-hours settings win over the stored ones (the file is where they are edited). */
+async function updateSchedule(
+  subscriptions: SubscriptionRegistry,
+  subscription: Subscription,
+  schedule: DeliverySchedule | undefined,
+): Promise<void> {
+  if (JSON.stringify(subscription.schedule) === JSON.stringify(schedule)) return;
+  const { schedule: _stored, ...rest } = subscription;
+  await subscriptions.save(schedule ? { ...rest, schedule } : rest);
 }
 
 function fileKey(feedId: string, query: string, destination: string): string {

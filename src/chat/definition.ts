@@ -29,6 +29,8 @@ export interface OptionDefinition {
   maxLength?: number;
   /** Free text with spaces (a query): in the text form, as the last positional option it takes the rest of the line. */
   multiword?: boolean;
+  /** Only as `name:value` in the text form, never positional (settings that follow a free-text query). */
+  named?: boolean;
 }
 
 /** The `id` option of the commands that act on one subscription, completed from this server's or chat's own. */

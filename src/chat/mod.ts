@@ -4,6 +4,9 @@
  * refuses deeper imports), so the framework's inside can change without touching them.
  */
 export { defineCommand, SUBSCRIPTION_ID_OPTION } from './definition.js';
+export { SCHEDULE_OPTIONS, scheduleInput } from './schedule-options.js';
+export { describeSchedule } from '../core/delivery-schedule.js';
+export { changeSchedule, scheduleFrom, scheduleGiven } from '../subscriptions/schedule.js';
 export { formatExample, usageLine } from './usage.js';
 export { UserError } from '../replies/errors.js';
 export { bold, code, esc, link } from '../replies/markup.js';

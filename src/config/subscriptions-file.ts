@@ -5,6 +5,7 @@
  * file (what is not in it is removed), so a file read as empty by mistake would delete every subscription.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { parseSchedule, type DeliverySchedule } from '../core/delivery-schedule.js';
 import { parseDestination, type Destination } from '../core/destination.js';
 import { parseQuery } from '../matcher/index.js';
 import { ConfigError } from './load.js';
@@ -15,6 +16,8 @@ export interface FileSubscription {
   destination: Destination;
   /** Summarize from the article page when the feed carries only a snippet. */
   fullText: boolean;
+  /** `delivery`, `every`, `timeZone`, `quiet`, `quietMode`: digests and quiet hours; absent = instant. */
+  schedule?: DeliverySchedule;
 }
 
 export interface SubscriptionsFile {
@@ -224,5 +227,23 @@ function validateEntry(entry: unknown): FileSubscription | string {
   const destination = parseDestination(to);
   if ('error' in destination) return `"to": ${destination.error}`;
   if (typeof fullText !== 'boolean') return '"fullText" must be true or false';
-  return { feed, keywords, destination, fullText };
+  const schedule = scheduleOf(entry as Record<string, unknown>);
+  if (typeof schedule === 'string') return schedule;
+  return { feed, keywords, destination, fullText, ...(schedule ? { schedule } : {}) };
+}
+
+const SCHEDULE_FIELDS = ['delivery', 'every', 'timeZone', 'quiet', 'quietMode'] as const;
+
+/** The entry's digest and quiet-hours fields, validated as the chat options are; a message when one is wrong. */
+function scheduleOf(entry: Record<string, unknown>): DeliverySchedule | undefined | string {
+  for (const field of SCHEDULE_FIELDS)
+    if (entry[field] !== undefined && typeof entry[field] !== 'string') return `"${field}" must be a string`;
+  const parsed = parseSchedule({
+    delivery: entry.delivery as string | undefined,
+    every: entry.every as string | undefined,
+    timeZone: entry.timeZone as string | undefined,
+    quiet: entry.quiet as string | undefined,
+    quietMode: entry.quietMode as string | undefined,
+  });
+  return parsed.ok ? parsed.schedule : parsed.error;
 }

@@ -26,4 +26,6 @@ export interface Alert {
   createdAt: string;
   /** Set on a digest: the alerts it stands for, rendered as one message that lists them. */
   digest?: Alert[];
+  /** Post without a notification (quiet hours with `quietMode: silent`): Telegram disable_notification, Discord's flag. */
+  silent?: boolean;
 }

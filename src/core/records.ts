@@ -1,5 +1,6 @@
 /** The data model: one record type per keyv namespace. Plain JSON (dates as ISO strings) so every backend stores it alike. */
 import type { Alert } from './alert.js';
+import type { DeliverySchedule } from './delivery-schedule.js';
 import type { Destination } from './destination.js';
 
 export interface FeedError {
@@ -51,6 +52,8 @@ export interface Subscription {
   createdAt: string;
   createdBy?: string;
   lastAlertAt?: string;
+  /** Digests and quiet hours; absent = every alert posted at once. */
+  schedule?: DeliverySchedule;
 }
 
 export interface SeenRecord {
@@ -68,3 +71,20 @@ export interface OutboxEntry {
   nextAttemptAt: string;
   lastError?: string;
 }
+
+/**
+ * The `digests` namespace: alerts held for a digest or until quiet hours end (`held:<subscription>:<releaseAt
+ * ms>:<alert id>`), and the claim of one release (`claim:<subscription>:<releaseAt ms>`) that makes one instance,
+ * and only one, post it.
+ */
+export type DigestRecord =
+  | {
+      kind: 'held';
+      alert: Alert;
+      releaseAt: string;
+      reason: 'digest' | 'quiet';
+      /** Orders a digest's lines as the alerts were matched (alerts of one check share their createdAt). */
+      order: number;
+      silent?: boolean;
+    }
+  | { kind: 'claim'; by: string; at: string };

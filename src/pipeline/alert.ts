@@ -5,6 +5,7 @@
 import type { Alert } from '../core/alert.js';
 import type { FeedItem, ParsedFeed } from '../core/feed.js';
 import { shortHash } from '../core/hash.js';
+import type { DigestBuffer } from '../digests/buffer.js';
 import { claimStory } from '../outbox/stories.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../store/open.js';
@@ -40,14 +41,17 @@ export function buildAlert(input: {
   };
 }
 
-export type EnqueueOutcome = 'enqueued' | 'duplicate-story' | 'already-enqueued';
+/** `held`: kept for the subscription's next digest, or until its quiet hours end (src/digests/). */
+export type EnqueueOutcome = 'enqueued' | 'held' | 'duplicate-story' | 'already-enqueued';
 
 /** Puts the alert in the outbox unless the same story already went to that destination (from any feed). */
 export async function enqueueAlert(
-  deps: { store: Store; outbox: Outbox },
+  deps: { store: Store; outbox: Outbox; digests?: Pick<DigestBuffer, 'route'> },
   alert: Alert,
   now: Date,
 ): Promise<EnqueueOutcome> {
   if (!(await claimStory(deps.store, alert.destination, alert.item, alert.id))) return 'duplicate-story';
-  return (await deps.outbox.enqueue(alert, now)) ? 'enqueued' : 'already-enqueued';
+  const routed = deps.digests ? await deps.digests.route(alert, now) : alert;
+  if (!routed) return 'held';
+  return (await deps.outbox.enqueue(routed, now)) ? 'enqueued' : 'already-enqueued';
 }

@@ -2,6 +2,7 @@
  * What a feed check needs from the rest of the app: the stores, the fetcher, the settings, and where to count.
  * In a file of its own so process-feed.ts and feed-health.ts share it without importing each other.
  */
+import type { DigestBuffer } from '../digests/buffer.js';
 import type { Fetcher } from '../fetcher/types.js';
 import type { Logger } from '../log/logger.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -15,6 +16,8 @@ export interface PipelineDeps {
   feeds: FeedRegistry;
   subscriptions: SubscriptionRegistry;
   outbox: Outbox;
+  /** Digests and quiet hours: holds an alert whose subscription's schedule says not now. Absent: all sent at once. */
+  digests?: Pick<DigestBuffer, 'route'>;
   fetcher: Fetcher;
   logger: Logger;
   settings: {

@@ -60,30 +60,80 @@ function consoleLine(alert: Alert): string {
   return `- ${displayTitle(alert)} (${feedName(alert)})${link ? `\n  ${link}` : ''}`;
 }
 
-export function renderDigest(alerts: Alert[], platform: 'discord'): DiscordMessage;
-export function renderDigest(alerts: Alert[], platform: 'telegram'): TelegramMessage;
-export function renderDigest(alerts: Alert[], platform: 'console'): string;
+type DigestPlatform = 'discord' | 'telegram' | 'console';
+
+/** Room for the lines of a digest under `title`, as the platform counts it. */
+function lineRoom(
+  platform: 'discord' | 'telegram',
+  title: string,
+): { limit: number; measure: (text: string) => number } {
+  if (platform === 'discord')
+    return {
+      limit: Math.min(DISCORD_LIMITS.description, DISCORD_LIMITS.total - title.length),
+      measure: (text) => text.length,
+    };
+  return { limit: TELEGRAM_LIMITS.text - telegramLength(`<b>${title}</b>`) - 2, measure: telegramLength };
+}
+
+/** The longest heading a part of a split digest gets ("Digest · 1,234 new alerts (10/10)" and a name). */
+const PART_TITLE_RESERVE = 80;
+
+/**
+ * `alerts` in as few consecutive parts as fit one message each (one part when they all fit), at most `maxParts`;
+ * the last part takes the rest, and its message ends with "…and N more" when they do not fit.
+ */
+export function splitDigest(alerts: Alert[], platform: DigestPlatform, maxParts: number): Alert[][] {
+  if (platform === 'console' || alerts.length === 0) return [alerts];
+  const { limit, measure } = lineRoom(platform, 'x'.repeat(PART_TITLE_RESERVE));
+  const line = platform === 'discord' ? discordLine : telegramLine;
+  const parts: Alert[][] = [];
+  let current: Alert[] = [];
+  let text = '';
+  for (const [index, alert] of alerts.entries()) {
+    if (parts.length === maxParts - 1) {
+      parts.push(alerts.slice(index));
+      return parts;
+    }
+    const next = text === '' ? line(alert) : `${text}\n${line(alert)}`;
+    if (current.length > 0 && measure(next) > limit) {
+      parts.push(current);
+      current = [alert];
+      text = line(alert);
+    } else {
+      current.push(alert);
+      text = next;
+    }
+  }
+  parts.push(current);
+  return parts;
+}
+
+export function renderDigest(alerts: Alert[], platform: 'discord', title?: string): DiscordMessage;
+export function renderDigest(alerts: Alert[], platform: 'telegram', title?: string): TelegramMessage;
+export function renderDigest(alerts: Alert[], platform: 'console', title?: string): string;
 export function renderDigest(
   alerts: Alert[],
-  platform: 'discord' | 'telegram' | 'console',
+  platform: DigestPlatform,
+  title?: string,
 ): DiscordMessage | TelegramMessage | string;
 export function renderDigest(
   alerts: Alert[],
-  platform: 'discord' | 'telegram' | 'console',
+  platform: DigestPlatform,
+  heading_?: string,
 ): DiscordMessage | TelegramMessage | string {
-  const title = heading(alerts.length);
+  const title = heading_ ?? heading(alerts.length);
   if (platform === 'discord') {
-    const limit = Math.min(DISCORD_LIMITS.description, DISCORD_LIMITS.total - title.length);
-    const description = fillLines(alerts.map(discordLine), limit, (text) => text.length);
+    const { limit, measure } = lineRoom(platform, title);
+    const description = fillLines(alerts.map(discordLine), limit, measure);
     return {
       embeds: [{ title, ...(description !== '' && { description }), color: DISCORD_COLOR }],
       allowed_mentions: { parse: [] },
     };
   }
   if (platform === 'telegram') {
-    const head = `<b>${title}</b>`;
-    const limit = TELEGRAM_LIMITS.text - telegramLength(head) - 2;
-    const body = fillLines(alerts.map(telegramLine), limit, telegramLength);
+    const head = `<b>${escapeHtml(title)}</b>`;
+    const { limit, measure } = lineRoom(platform, title);
+    const body = fillLines(alerts.map(telegramLine), limit, measure);
     return {
       text: body !== '' ? `${head}\n\n${body}` : head,
       parse_mode: 'HTML',

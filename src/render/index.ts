@@ -4,25 +4,25 @@
  */
 import type { Alert } from '../core/alert.js';
 import { renderConsole as renderConsoleAlert } from './console.js';
-import { renderDigest } from './digest.js';
+import { renderDigest, splitDigest } from './digest.js';
 import { renderDiscord as renderDiscordAlert, type DiscordMessage } from './discord.js';
 import { renderTelegram as renderTelegramAlert, type TelegramMessage } from './telegram.js';
 
 export { discordEmbedLength, DISCORD_LIMITS, type DiscordMessage } from './discord.js';
 export { TELEGRAM_LIMITS, type TelegramMessage } from './telegram.js';
-export { renderDigest };
+export { renderDigest, splitDigest };
 
 // A digest (an alert carrying `digest`) is one message listing the alerts it stands for.
 export function renderDiscord(alert: Alert): DiscordMessage {
-  return alert.digest ? renderDigest(alert.digest, 'discord') : renderDiscordAlert(alert);
+  return alert.digest ? renderDigest(alert.digest, 'discord', alert.item.title) : renderDiscordAlert(alert);
 }
 
 export function renderTelegram(alert: Alert): TelegramMessage {
-  return alert.digest ? renderDigest(alert.digest, 'telegram') : renderTelegramAlert(alert);
+  return alert.digest ? renderDigest(alert.digest, 'telegram', alert.item.title) : renderTelegramAlert(alert);
 }
 
 export function renderConsole(alert: Alert): string {
-  return alert.digest ? renderDigest(alert.digest, 'console') : renderConsoleAlert(alert);
+  return alert.digest ? renderDigest(alert.digest, 'console', alert.item.title) : renderConsoleAlert(alert);
 }
 export { escapeDiscordMarkdown, neutralizeDiscordMentions, escapeHtml, telegramLength } from './escape.js';
 export { isolateLtrRuns, withDirection } from './bidi.js';

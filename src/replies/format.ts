@@ -1,4 +1,5 @@
 /** Shared wording for subscriptions, feeds and times in replies. */
+import { describeSchedule } from '../core/delivery-schedule.js';
 import type { Destination } from '../core/destination.js';
 import type { FeedRecord, Subscription } from '../core/records.js';
 import { bold, code, esc, link } from './markup.js';
@@ -78,6 +79,7 @@ export function subscriptionEntry(
   return [
     `${code(subscription.id)} ${feedName(feed)}`,
     `  keywords: ${code(subscription.query)} → ${destinationLabel(subscription.destination, here)}`,
+    ...(subscription.schedule ? [`  delivery: ${esc(describeSchedule(subscription.schedule))}`] : []),
     `  ${subscriptionState(subscription, feed, now)} · last alert: ${relativeTime(subscription.lastAlertAt, now)}`,
   ].join('\n');
 }

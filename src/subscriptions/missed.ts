@@ -33,7 +33,8 @@ export async function enqueueMissed(
       firstSeenAt: now.toISOString(),
       now,
     });
-    if ((await enqueueAlert(services.pipeline, alert, now)) === 'enqueued') count++;
+    const outcome = await enqueueAlert(services.pipeline, alert, now);
+    if (outcome === 'enqueued' || outcome === 'held') count++;
   }
   return count;
 }

@@ -1,9 +1,11 @@
 /**
  * OPML 2.0 for export and import. Each subscription is an <outline type="rss" xmlUrl=…>; Taza's own attributes
- * (taza:keywords, taza:paused) carry the query and state, so export → import reproduces the subscriptions. An
+ * (taza:keywords, taza:paused; taza:delivery, taza:every, taza:timeZone, taza:quiet, taza:quietMode for digests and
+ * quiet hours) carry the query, state and schedule, so export → import reproduces the subscriptions. An
  * OPML file from another reader has no keywords: its feeds are imported with an empty query (every new item).
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { ScheduleInput } from '../core/delivery-schedule.js';
 import { escapeHtml } from '../render/escape.js';
 
 const TAZA_OPML_NS = 'https://taza.invalid/ns/opml/1';
@@ -14,6 +16,26 @@ export interface OpmlEntry {
   htmlUrl?: string;
   keywords: string;
   paused?: boolean;
+  /** As written in the file: validated where it is used (import), like a typed option. */
+  schedule?: ScheduleInput;
+}
+
+const SCHEDULE_ATTRIBUTES = ['delivery', 'every', 'timeZone', 'quiet', 'quietMode'] as const;
+
+function scheduleAttributes(schedule: ScheduleInput | undefined): string[] {
+  return SCHEDULE_ATTRIBUTES.flatMap((name) => {
+    const value = schedule?.[name];
+    return value === undefined ? [] : [`taza:${name}="${attribute(value)}"`];
+  });
+}
+
+function readScheduleAttributes(outline: XmlNode): ScheduleInput | undefined {
+  const schedule: ScheduleInput = {};
+  for (const name of SCHEDULE_ATTRIBUTES) {
+    const value = attr(outline, `taza:${name}`);
+    if (value !== undefined) schedule[name] = value;
+  }
+  return Object.keys(schedule).length > 0 ? schedule : undefined;
 }
 
 function attribute(text: string): string {
@@ -31,6 +53,7 @@ export function writeOpml(title: string, entries: readonly OpmlEntry[], now = ne
       ...(entry.htmlUrl ? [`htmlUrl="${attribute(entry.htmlUrl)}"`] : []),
       `taza:keywords="${attribute(entry.keywords)}"`,
       ...(entry.paused ? [`taza:paused="true"`] : []),
+      ...scheduleAttributes(entry.schedule),
     ];
     return `    <outline ${attrs.join(' ')}/>`;
   });
@@ -116,12 +139,14 @@ export function readOpml(text: string): OpmlReadResult {
       continue;
     }
     const paused = attr(outline, 'taza:paused') === 'true';
+    const schedule = readScheduleAttributes(outline);
     entries.push({
       url,
       keywords: attr(outline, 'taza:keywords') ?? '',
       ...(attr(outline, 'title', 'text') ? { title: attr(outline, 'title', 'text') } : {}),
       ...(attr(outline, 'htmlUrl') ? { htmlUrl: attr(outline, 'htmlUrl') } : {}),
       ...(paused ? { paused } : {}),
+      ...(schedule ? { schedule } : {}),
     });
   }
   return { ok: true, entries, skipped };

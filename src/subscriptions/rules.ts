@@ -3,6 +3,7 @@
  * validates everything first (query, quota, feed, duplicate), takes the silent baseline so the items already in
  * the feed never alert, and only then saves. A pause is always written by withPause(), whoever pauses.
  */
+import type { DeliverySchedule } from '../core/delivery-schedule.js';
 import { detectNewItems } from '../detector/index.js';
 import { formatDestination, type Destination } from '../core/destination.js';
 import type { CompiledQuery } from '../matcher/index.js';
@@ -113,7 +114,15 @@ export interface AddedSubscription {
 
 export async function addSubscription(
   services: SubscriptionServices,
-  request: { feed: string; query: string; target: SubscriptionTarget; createdBy?: string; paused?: boolean },
+  request: {
+    feed: string;
+    query: string;
+    target: SubscriptionTarget;
+    createdBy?: string;
+    paused?: boolean;
+    /** Digests and quiet hours, validated (scheduleFrom). */
+    schedule?: DeliverySchedule;
+  },
 ): Promise<AddedSubscription> {
   compileQuery(request.query);
   checkQuota(services, request.target);
@@ -135,6 +144,7 @@ export async function addSubscription(
       scope: request.target.scope,
       source: 'command',
       ...(request.createdBy ? { createdBy: request.createdBy } : {}),
+      ...(request.schedule ? { schedule: request.schedule } : {}),
     };
     const subscription = await services.subscriptions.add(
       request.paused ? withPause(fields, 'imported paused', 'user', now) : fields,

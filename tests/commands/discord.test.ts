@@ -49,6 +49,9 @@ describe('commands on Discord', () => {
       expect.objectContaining({ name: 'feed', type: 3, required: true, autocomplete: true }),
       expect.objectContaining({ name: 'keywords', type: 3, required: true, max_length: 500 }),
       expect.objectContaining({ name: 'channel', type: 7, required: false, channel_types: [0, 5] }),
+      ...['delivery', 'every', 'timezone', 'quiet', 'quietmode'].map((name) =>
+        expect.objectContaining({ name, type: 3, required: false }),
+      ),
     ]);
   });
 

@@ -38,6 +38,7 @@ export const CHANNEL_NAME = 'tazanews';
 export const CHANNEL_WITHOUT_BOT = -1003000002;
 
 export interface Harness {
+  /** The running app (a new one after restart()). */
   app: App;
   discord: FakeDiscord;
   telegram: FakeTelegram;
@@ -53,11 +54,20 @@ export interface Harness {
   check(url: string): Promise<void>;
   /** Resolves when the outbox has nothing pending (every alert sent). */
   drained(): Promise<void>;
+  /** Stops the app and starts a new one on the same data directory and fakes (a restart of the process). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startHarness(
-  options: { quota?: number; fetchTimeoutMs?: number; perHostGapMs?: number; feedReader?: FeedReaderOptions } = {},
+  options: {
+    quota?: number;
+    fetchTimeoutMs?: number;
+    perHostGapMs?: number;
+    feedReader?: FeedReaderOptions;
+    /** The app's clock (feed checks, commands, delivery, digests). */
+    now?: () => Date;
+  } = {},
 ): Promise<Harness> {
   const feedServer = await startFeedServer();
   const web = await startTestWeb();
@@ -95,61 +105,79 @@ export async function startHarness(
     DIGEST_THRESHOLD: '0',
     ...(options.perHostGapMs !== undefined ? { PER_HOST_GAP: `${options.perHostGapMs}ms` } : {}),
   });
-  const discordPlatform = createDiscordPlatform({
-    token: discord.token,
-    apiBase: discord.apiBase,
-    render: renderDiscord,
-    logger,
-  });
-  const telegramPlatform = createTelegramPlatform({
-    token: telegram.token,
-    apiRoot: telegram.apiRoot,
-    render: renderTelegram,
-    logger,
-    pacing: { perChatGapMs: 0 },
-  });
   let settled: () => void = () => undefined;
-  const app = await buildApp(config, {
-    logger,
-    fetcher: createFetcher({
-      userAgent: 'Taza-test',
-      networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS),
-      totalTimeoutMs: options.fetchTimeoutMs ?? 3000,
-    }),
-    platforms: [discordPlatform, telegramPlatform],
-    onDeliverySettled: () => settled(),
-    ...(options.feedReader ? { feedReader: options.feedReader } : {}),
-  });
-  await app.start({ polling: false });
-  return {
-    app,
+  const startApp = async () => {
+    const discordPlatform = createDiscordPlatform({
+      token: discord.token,
+      apiBase: discord.apiBase,
+      render: renderDiscord,
+      logger,
+    });
+    const telegramPlatform = createTelegramPlatform({
+      token: telegram.token,
+      apiRoot: telegram.apiRoot,
+      render: renderTelegram,
+      logger,
+      pacing: { perChatGapMs: 0 },
+    });
+    const app = await buildApp(config, {
+      logger,
+      fetcher: createFetcher({
+        userAgent: 'Taza-test',
+        networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS),
+        totalTimeoutMs: options.fetchTimeoutMs ?? 3000,
+      }),
+      platforms: [discordPlatform, telegramPlatform],
+      onDeliverySettled: () => settled(),
+      ...(options.feedReader ? { feedReader: options.feedReader } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
+    await app.start({ polling: false });
+    return { app, discordPlatform, telegramPlatform };
+  };
+  const started = await startApp();
+  const harness: Harness = {
+    app: started.app,
     discord,
     telegram,
     feedServer,
     web,
-    feeds: app.feeds,
-    subscriptions: app.subscriptions,
-    outbox: app.outbox,
+    feeds: started.app.feeds,
+    subscriptions: started.app.subscriptions,
+    outbox: started.app.outbox,
     logs,
-    discordSink: discordPlatform.sink,
-    telegramSink: telegramPlatform.sink,
+    discordSink: started.discordPlatform.sink,
+    telegramSink: started.telegramPlatform.sink,
     async check(url) {
-      const feed = app.feeds.findByUrl(url);
+      const feed = harness.app.feeds.findByUrl(url);
       if (!feed) throw new Error(`no feed for ${url}`);
-      await app.poller.checkNow(feed.id);
+      await harness.app.poller.checkNow(feed.id);
     },
     drained() {
       return new Promise<void>((resolve) => {
         settled = () => {
-          if (app.outbox.depth() === 0) resolve();
+          if (harness.app.outbox.depth() === 0) resolve();
         };
         settled();
       });
     },
+    async restart() {
+      await harness.app.stop();
+      const next = await startApp();
+      Object.assign(harness, {
+        app: next.app,
+        feeds: next.app.feeds,
+        subscriptions: next.app.subscriptions,
+        outbox: next.app.outbox,
+        discordSink: next.discordPlatform.sink,
+        telegramSink: next.telegramPlatform.sink,
+      });
+    },
     async close() {
-      await app.stop();
+      await harness.app.stop();
       await Promise.all([discord.close(), telegram.close(), feedServer.close(), web.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
