@@ -14,6 +14,8 @@ import {
   type SubscriptionsFile,
 } from '../config/subscriptions-file.js';
 import type { Platform } from '../core/destination.js';
+import type { Coordinator } from '../coordination/coordinator.js';
+import { createLocalCoordinator } from '../coordination/local.js';
 import { createFetcher, createNetworkPolicy, type Resolver } from '../fetcher/index.js';
 import type { Fetcher } from '../fetcher/types.js';
 import { createLogger, type Logger } from '../log/logger.js';
@@ -96,8 +98,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const file = readSubscriptionsFile(config.TAZA_CONFIG);
   const store = await openStore({ storeUrl: config.STORE_URL, dataDir: config.DATA_DIR });
   logger.info({ event: 'store.opened', location: store.location }, 'store opened');
+  // Until openCoordinator({ storeUrl }) lands here, the in-process one (not shared: the platforms run as one).
+  const coordinator = createLocalCoordinator();
   try {
-    return await assemble(config, overrides, logger, store, file);
+    return await assemble(config, overrides, logger, store, file, coordinator);
   } catch (error) {
     await store.close();
     throw error;
@@ -122,6 +126,7 @@ async function assemble(
   logger: Logger,
   store: Store,
   file: SubscriptionsFile,
+  coordinator: Coordinator,
 ): Promise<App> {
   const now = overrides.now ?? (() => new Date());
   const feeds = await FeedRegistry.load(store);
@@ -168,7 +173,7 @@ async function assemble(
     ...(overrides.now ? { now } : {}),
   };
 
-  const platforms = overrides.platforms ?? (await createPlatforms(config, logger));
+  const platforms = overrides.platforms ?? (await createPlatforms(config, logger, coordinator));
   const sinks: Partial<Record<Platform, Sink>> = {};
   for (const { sink } of platforms) sinks[sink.platform] = sink;
   const delivery = new DeliveryWorker({

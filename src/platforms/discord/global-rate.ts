@@ -1,0 +1,32 @@
+/**
+ * Discord allows a bot 50 requests per second in all, whichever process makes them. discord.js counts only its own
+ * requests, so with several instances every REST request first takes a use of the shared rate 'discord:global'
+ * from the coordinator, inside discord.js's own request function (alert posts, command replies and follow-ups,
+ * command registration, gateway lookups, and each retry of them all).
+ */
+import { DefaultRestOptions, type RESTOptions } from 'discord.js';
+import type { Coordinator } from '../../coordination/coordinator.js';
+
+export const GLOBAL_RATE = 'discord:global';
+
+export interface GlobalRate {
+  /** Requests per window across every instance. Default 50. */
+  limit: number;
+  /** Default 1000 ms. */
+  windowMs: number;
+}
+
+export function globalRateRequest(
+  coordinator: Coordinator,
+  rate: Partial<GlobalRate> = {},
+  request: RESTOptions['makeRequest'] = DefaultRestOptions.makeRequest,
+): RESTOptions['makeRequest'] {
+  const limit = rate.limit ?? 50;
+  const windowMs = rate.windowMs ?? 1000;
+  return async (url, init) => {
+    await coordinator.takeRate(GLOBAL_RATE, limit, windowMs);
+    // discord.js's timeout runs while the request waits its turn: one that timed out meanwhile is not sent late.
+    init.signal?.throwIfAborted();
+    return request(url, init);
+  };
+}
