@@ -193,7 +193,10 @@ export async function startFakeTelegram(
     answer(record, res, 200, { ok: true, result: batch });
   };
 
-  const getUpdates = (record: TelegramRequest, req: IncomingMessage, res: ServerResponse) => {
+  const getUpdates = async (record: TelegramRequest, req: IncomingMessage, res: ServerResponse) => {
+    // A client that just gave up its poll (grammY aborts it, then confirms the offset on a new connection) may not
+    // have been heard closing yet: a moment's grace, so only two live readers count as an overlap.
+    if (poll && !poll.req.socket.destroyed) await new Promise((resolve) => realSetTimeout(resolve, 25));
     const offset = Number(record.params.offset ?? 0);
     const limit = Math.min(100, Math.max(1, Number(record.params.limit ?? 100)));
     const timeoutSeconds = Number(record.params.timeout ?? 0);
