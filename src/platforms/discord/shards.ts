@@ -132,7 +132,8 @@ export function createShardPool(options: ShardPoolOptions): ShardPool {
       logger?.info({ ...base, shardCount, event: 'discord.shards' }, `the bot has ${shardCount} shard(s)`);
     }
     await Promise.all([...held].map(([shardId, shard]) => renew(shardId, shard)));
-    // Starting at a random shard spreads the shards when instances start together.
+    // One new shard per scan: Discord lets a bot identify about one shard per 5 s (max_concurrency 1), and it
+    // spreads the shards over the instances; starting at a random shard helps when they start together.
     const offset = Math.floor(Math.random() * shardCount);
     for (let k = 0; k < shardCount && !stopped; k++) {
       const shardId = (offset + k) % shardCount;
@@ -144,6 +145,7 @@ export function createShardPool(options: ShardPoolOptions): ShardPool {
         return;
       }
       take(shardId, lease, shardCount);
+      return;
     }
   };
 
