@@ -80,9 +80,7 @@ describe('Telegram with three instances on one coordinator', () => {
     expect(leaders()).toHaveLength(1);
     expect(fake.pollOverlaps).toBe(0);
     expect(conflicts()).toBe(0);
-    const readers = instances.filter((i) =>
-      i.logs.lines.some((line) => line.event === 'telegram.poller-acquired'),
-    );
+    const readers = instances.filter((i) => i.logs.lines.some((line) => line.event === 'telegram.poller-acquired'));
     expect(readers).toEqual(leaders());
   });
 

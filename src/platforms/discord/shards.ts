@@ -73,9 +73,11 @@ export function createShardPool(options: ShardPoolOptions): ShardPool {
     if (!shard) return;
     held.delete(shardId);
     const connection = await shard.connection;
-    await connection?.close().catch((error: unknown) =>
-      logger?.warn({ ...base, shardId, event: 'discord.shard-close-failed', err: errorText(error) }, 'close failed'),
-    );
+    await connection
+      ?.close()
+      .catch((error: unknown) =>
+        logger?.warn({ ...base, shardId, event: 'discord.shard-close-failed', err: errorText(error) }, 'close failed'),
+      );
     if (release) await shard.lease.release();
   };
 

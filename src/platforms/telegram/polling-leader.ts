@@ -59,7 +59,10 @@ export function createPollingLeader(options: PollingLeaderOptions): PollingLeade
       .start({ drop_pending_updates: false })
       .catch((error: unknown) => {
         // A 409 means a reader outside the lease (another deployment with this token): the next renewal retries.
-        logger?.error({ ...fields, event: 'telegram.polling-failed', err: errorText(error) }, 'telegram polling stopped');
+        logger?.error(
+          { ...fields, event: 'telegram.polling-failed', err: errorText(error) },
+          'telegram polling stopped',
+        );
       })
       .finally(() => {
         polling = undefined;
