@@ -15,6 +15,8 @@ export interface ShardClientOptions {
   shardCount: number;
   requestTimeoutMs?: number;
   makeRequest?: RESTOptions['makeRequest'];
+  /** A shard not ready by then is given up (and its lease released), so a stop never waits on it. Default 60 s. */
+  readyTimeoutMs?: number;
   onInteraction(interaction: Interaction): void;
   logger?: SinkLogger;
 }
@@ -49,12 +51,18 @@ export async function connectShardClient(options: ShardClientOptions): Promise<S
   );
   client.on(Events.Debug, (message) => logger?.debug({ platform: 'discord', shardId }, redact(message)));
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  let timer: NodeJS.Timeout | undefined;
+  const timeoutMs = options.readyTimeoutMs ?? 60_000;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`shard ${shardId} not ready after ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
-    await client.login(options.token);
-    await ready;
+    await Promise.race([client.login(options.token).then(() => ready), late]);
   } catch (error) {
     await client.destroy();
     throw new Error(redact(error instanceof Error ? error.message : String(error)));
+  } finally {
+    clearTimeout(timer);
   }
   logger?.info(
     { platform: 'discord', shardId, shardCount: options.shardCount, guilds: client.guilds.cache.size },
