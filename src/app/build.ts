@@ -8,14 +8,14 @@ import type { PlatformAdapter } from '../chat/adapter.js';
 import { createCommandServices } from '../chat/services.js';
 import { createCommandLayer, type CommandLayer } from '../chat/start.js';
 import type { Config } from '../config/schema.js';
-import type { Coordinator } from '../coordination/coordinator.js';
-import { createLocalCoordinator } from '../coordination/local.js';
 import {
   DEFAULT_SUBSCRIPTIONS_FILE,
   readSubscriptionsFile,
   type SubscriptionsFile,
 } from '../config/subscriptions-file.js';
 import type { Platform } from '../core/destination.js';
+import type { Coordinator } from '../coordination/coordinator.js';
+import { openCoordinator } from '../coordination/open.js';
 import { createFetcher, createNetworkPolicy, type Resolver } from '../fetcher/index.js';
 import type { Fetcher } from '../fetcher/types.js';
 import { createLogger, type Logger } from '../log/logger.js';
@@ -103,10 +103,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const file = readSubscriptionsFile(config.TAZA_CONFIG);
   const store = await openStore({ storeUrl: config.STORE_URL, dataDir: config.DATA_DIR });
   logger.info({ event: 'store.opened', location: store.location }, 'store opened');
-  const coordinator = overrides.coordinator ?? createLocalCoordinator();
+  let coordinator: Coordinator;
+  try {
+    coordinator = overrides.coordinator ?? (await openCoordinator({ storeUrl: config.STORE_URL }));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   try {
     return await assemble(config, overrides, logger, store, coordinator, file);
   } catch (error) {
+    await coordinator.close().catch(() => {});
     await store.close();
     throw error;
   }
@@ -179,7 +186,7 @@ async function assemble(
     ...(overrides.now ? { now } : {}),
   };
 
-  const platforms = overrides.platforms ?? (await createPlatforms(config, logger));
+  const platforms = overrides.platforms ?? (await createPlatforms(config, logger, coordinator));
   const sinks: Partial<Record<Platform, Sink>> = {};
   for (const { sink } of platforms) sinks[sink.platform] = sink;
   const delivery = new DeliveryWorker({
@@ -345,6 +352,8 @@ async function assemble(
           await step('reader', () => reader.close());
         } finally {
           storeHealth.stop();
+          // Leases still held expire by themselves; the parts that hold them released theirs as they stopped.
+          if (!overrides.coordinator) await step('coordinator', () => coordinator.close());
           await step('store', () => store.close());
           logger.info({ event: 'app.stopped' }, 'Taza stopped');
         }

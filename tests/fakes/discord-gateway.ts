@@ -1,6 +1,7 @@
 /**
- * The fake Discord gateway: HELLO, IDENTIFY -> READY + one GUILD_CREATE per guild, RESUME -> RESUMED,
- * heartbeats acknowledged, dispatches to every identified connection, and an abrupt drop for reconnect tests.
+ * The fake Discord gateway: HELLO, IDENTIFY -> READY + one GUILD_CREATE per guild of the identified shard, RESUME ->
+ * RESUMED, heartbeats acknowledged, dispatches to the connections of the event's shard, and an abrupt drop for
+ * reconnect tests. A guild belongs to shard (guild_id >> 22) % shard_count, as on Discord.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -26,7 +27,16 @@ export interface GatewayOptions {
 interface Session {
   id: string;
   seq: number;
+  /** [shard_id, shard_count] from IDENTIFY. */
+  shard: [number, number];
 }
+
+export function shardOfGuild(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(Math.max(1, shardCount)));
+}
+
+const onShard = (guildId: string, [shardId, shardCount]: [number, number]) =>
+  shardOfGuild(guildId, shardCount) === shardId;
 
 const HEARTBEAT_INTERVAL_MS = 41_250;
 
@@ -42,9 +52,19 @@ export class FakeGateway {
     this.server.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
   }
 
-  /** Sends a dispatch event (op 0) to every identified connection. */
+  /** Sends a dispatch event (op 0) to the identified connections of its guild's shard (shard 0 without a guild). */
   dispatch(t: string, d: unknown): void {
-    for (const [ws, session] of this.connections) if (session) this.send(ws, { op: 0, t, s: ++session.seq, d });
+    const guildId = (d as { guild_id?: unknown } | undefined)?.guild_id;
+    for (const [ws, session] of this.connections) {
+      if (!session) continue;
+      const mine = typeof guildId === 'string' ? onShard(guildId, session.shard) : session.shard[0] === 0;
+      if (mine) this.send(ws, { op: 0, t, s: ++session.seq, d });
+    }
+  }
+
+  /** The shard of each live identified connection. */
+  connectedShards(): number[] {
+    return [...this.connections.values()].flatMap((session) => (session ? [session.shard[0]] : []));
   }
 
   /** Cuts every connection without a close frame (the client sees 1006), as a network failure would. */
@@ -86,7 +106,9 @@ export class FakeGateway {
           ws.close(4004, 'Authentication failed.');
           return;
         }
-        const session: Session = { id: randomBytes(16).toString('hex'), seq: 0 };
+        const shard = Array.isArray(d.shard) ? (d.shard as [number, number]) : ([0, 1] as [number, number]);
+        const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, shard };
+        const guilds = this.options.guilds.filter((g) => onShard(g.id, shard));
         this.sessions.set(session.id, session);
         this.connections.set(ws, session);
         this.send(ws, {
@@ -96,13 +118,14 @@ export class FakeGateway {
           d: {
             v: 10,
             user: this.options.botUser,
-            guilds: this.options.guilds.map((g) => ({ id: g.id, unavailable: true })),
+            guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
             session_id: session.id,
+            shard,
             resume_gateway_url: this.options.url(),
             application: { id: this.options.applicationId, flags: 0 },
           },
         });
-        for (const guild of this.options.guilds) {
+        for (const guild of guilds) {
           this.send(ws, {
             op: 0,
             t: 'GUILD_CREATE',

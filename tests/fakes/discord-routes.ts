@@ -16,6 +16,8 @@ export interface DiscordFakeState {
   botUser: Record<string, unknown> & { id: string };
   applicationId: string;
   guilds: GatewayGuild[];
+  /** What GET /gateway/bot recommends. */
+  shards: number;
   channelMessages: Map<string, SentDiscordMessage[]>;
   /** nonce -> the message it created and when, for enforce_nonce. */
   nonces: Map<string, { message: SentDiscordMessage; at: number }>;
@@ -120,7 +122,7 @@ export function createDiscordRoutes(state: DiscordFakeState, gatewayUrl: () => s
           status: 200,
           body: {
             url: gatewayUrl(),
-            shards: 1,
+            shards: state.shards,
             session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
           },
         };

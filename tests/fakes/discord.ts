@@ -59,7 +59,12 @@ export interface FakeDiscord {
   dropGateway(): void;
   /** Dispatches INTERACTION_CREATE with every field discord.js requires; `payload` fields override. */
   sendInteraction(payload?: Record<string, unknown>): { id: string; token: string };
+  /** Dispatches to the connections of the shard the data's guild_id belongs to (shard 0 without one). */
   dispatch(event: string, data: unknown): void;
+  /** The `shard` of every IDENTIFY received, in order ([0, 1] when a client sent none). */
+  identifiedShards(): Array<[number, number]>;
+  /** The shards with a live identified connection, one entry per connection. */
+  connectedShards(): number[];
   waitFor(predicate: (request: DiscordRequest) => boolean, timeoutMs?: number): Promise<DiscordRequest>;
   close(): Promise<void>;
 }
@@ -90,6 +95,8 @@ export async function startFakeDiscord(
     botUser?: Record<string, unknown> & { id: string };
     applicationId?: string;
     token?: string;
+    /** The shard count GET /gateway/bot recommends (default 1); each guild belongs to shard (id >> 22) % shards. */
+    shards?: number;
   } = {},
 ): Promise<FakeDiscord> {
   const token = options.token ?? FAKE_DISCORD_TOKEN;
@@ -112,6 +119,7 @@ export async function startFakeDiscord(
     botUser,
     applicationId,
     guilds,
+    shards: options.shards ?? 1,
     channelMessages: new Map(),
     nonces: new Map(),
     interactions: new Map(),
@@ -251,6 +259,11 @@ export async function startFakeDiscord(
       return { id: interaction.id, token: interaction.token };
     },
     dispatch: (event, data) => gateway.dispatch(event, data),
+    identifiedShards: () =>
+      recorder.items
+        .filter((r) => r.kind === 'gateway' && r.op === 2)
+        .map((r) => ((r.body as { shard?: [number, number] }).shard ?? [0, 1]) as [number, number]),
+    connectedShards: () => gateway.connectedShards(),
     waitFor: (predicate, timeoutMs) => recorder.waitFor(predicate, timeoutMs),
     async close() {
       gateway.close();

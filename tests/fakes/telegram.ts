@@ -78,6 +78,11 @@ export interface FakeTelegram {
   /** Stores a file that updates may reference (e.g. a document a user sent); getFile and the download route serve it. */
   addFile(name: string, content: string | Buffer): { file_id: string; file_unique_id: string; file_size: number };
   waitFor(predicate: (request: TelegramRequest) => boolean, timeoutMs?: number): Promise<TelegramRequest>;
+  /**
+   * How often a getUpdates arrived while another one from a live connection was held: two readers at once. The
+   * held one is then ended with 409 Conflict, as on Telegram (a poll whose client already went away is not counted).
+   */
+  readonly pollOverlaps: number;
   close(): Promise<void>;
 }
 
@@ -91,6 +96,7 @@ const FAULT_ERRORS: Record<string, [number, string]> = {
 };
 
 interface PendingPoll {
+  req: IncomingMessage;
   res: ServerResponse;
   record: TelegramRequest;
   offset: number;
@@ -108,6 +114,7 @@ export async function startFakeTelegram(
   const updates: Array<Record<string, unknown> & { update_id: number }> = [];
   let nextUpdateId = 1;
   let poll: PendingPoll | undefined;
+  let pollOverlaps = 0;
 
   const state: FakeTelegramState = {
     botUser: {
@@ -186,7 +193,10 @@ export async function startFakeTelegram(
     answer(record, res, 200, { ok: true, result: batch });
   };
 
-  const getUpdates = (record: TelegramRequest, req: IncomingMessage, res: ServerResponse) => {
+  const getUpdates = async (record: TelegramRequest, req: IncomingMessage, res: ServerResponse) => {
+    // A client that just gave up its poll (grammY aborts it, then confirms the offset on a new connection) may not
+    // have been heard closing yet: a moment's grace, so only two live readers count as an overlap.
+    if (poll && !poll.req.socket.destroyed) await new Promise((resolve) => realSetTimeout(resolve, 25));
     const offset = Number(record.params.offset ?? 0);
     const limit = Math.min(100, Math.max(1, Number(record.params.limit ?? 100)));
     const timeoutSeconds = Number(record.params.timeout ?? 0);
@@ -195,6 +205,7 @@ export async function startFakeTelegram(
     if (poll) {
       const previous = poll;
       poll = undefined;
+      if (!previous.req.socket.destroyed) pollOverlaps++;
       realClearTimeout(previous.timer);
       fail(
         previous.record,
@@ -210,7 +221,7 @@ export async function startFakeTelegram(
       poll = undefined;
       answer(record, res, 200, { ok: true, result: [] });
     }, timeoutSeconds * 1000);
-    poll = { res, record, offset, limit, timer };
+    poll = { req, res, record, offset, limit, timer };
     // The client gave up (grammY aborts the poll on stop): forget it so a later update is not lost on a dead socket.
     req.socket.once('close', () => {
       if (poll?.res === res) {
@@ -287,6 +298,9 @@ export async function startFakeTelegram(
     },
     addFile: (name, content) => storeFile(name, Buffer.from(content)),
     waitFor: (predicate, timeoutMs) => recorder.waitFor(predicate, timeoutMs),
+    get pollOverlaps() {
+      return pollOverlaps;
+    },
     async close() {
       if (poll) realClearTimeout(poll.timer);
       poll = undefined;

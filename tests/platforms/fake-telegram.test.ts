@@ -60,9 +60,26 @@ describe('fake Telegram Bot API', () => {
     await fake.waitFor((r) => r.method === 'getUpdates');
     const newer = call('getUpdates', { offset: 1, timeout: 20 });
     expect((await held).body).toMatchObject({ ok: false, error_code: 409 });
+    expect(fake.pollOverlaps).toBe(1);
     await fake.waitFor((r) => r.method === 'getUpdates' && r.status === undefined);
     fake.pushUpdate({ message: { text: 'hello' } });
     expect((await newer).body).toEqual({ ok: true, result: [{ message: { text: 'hello' }, update_id: 1 }] });
+  });
+
+  it('does not count a poll whose client went away as an overlap', async () => {
+    const abandoned = new AbortController();
+    const held = fetch(`${fake.apiRoot}/bot${fake.token}/getUpdates`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ offset: 1, timeout: 20 }),
+      signal: abandoned.signal,
+    }).catch(() => 'aborted');
+    await fake.waitFor((r) => r.method === 'getUpdates');
+    abandoned.abort();
+    expect(await held).toBe('aborted');
+    const confirm = await call('getUpdates', { offset: 1, limit: 1 });
+    expect(confirm.body).toEqual({ ok: true, result: [] });
+    expect(fake.pollOverlaps).toBe(0);
   });
 
   it('rejects HTML that Telegram would not parse', async () => {

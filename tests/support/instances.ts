@@ -11,7 +11,7 @@ import type { Coordinator } from '../../src/coordination/coordinator.js';
 import { formatDestination } from '../../src/core/destination.js';
 import type { Sink } from '../../src/outbox/sink.js';
 import { NAMESPACES, openStore, type Store } from '../../src/store/open.js';
-import { testPostgresCoordinator, testRedisCoordinator, withAtomicInserts } from './coordinators.js';
+import { openCoordinator } from '../../src/coordination/open.js';
 import { startPostgres } from './servers/postgres.js';
 import { startRedis } from './servers/redis.js';
 import type { TestServer } from './servers/process.js';
@@ -23,8 +23,8 @@ export interface Backend {
 }
 
 export const BACKENDS: Backend[] = [
-  { name: 'redis', start: () => startRedis(), coordinator: testRedisCoordinator },
-  { name: 'postgres', start: () => startPostgres(), coordinator: testPostgresCoordinator },
+  { name: 'redis', start: () => startRedis(), coordinator: (url) => openCoordinator({ storeUrl: url }) },
+  { name: 'postgres', start: () => startPostgres(), coordinator: (url) => openCoordinator({ storeUrl: url }) },
 ];
 
 export interface Instance {
@@ -39,7 +39,7 @@ export async function openInstance(backend: Backend, url: string): Promise<Insta
   const raw = await openStore({ storeUrl: url, dataDir: dir });
   const coordinator = await backend.coordinator(url);
   return {
-    store: withAtomicInserts(raw, coordinator),
+    store: raw,
     coordinator,
     async close() {
       await coordinator.close();

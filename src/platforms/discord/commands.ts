@@ -78,7 +78,11 @@ async function registerDiscordCommands(
   commands: readonly CommandDefinition[],
   guildId?: string,
 ): Promise<void> {
-  const applicationId = client.application?.id ?? client.user?.id;
+  // A client without a gateway connection of its own (several instances) learns its id over REST.
+  const applicationId =
+    client.application?.id ??
+    client.user?.id ??
+    ((await client.rest.get(Routes.currentApplication())) as { id?: string } | undefined)?.id;
   if (!applicationId) throw new Error('the Discord client is not ready (no application id)');
   const route = guildId
     ? Routes.applicationGuildCommands(applicationId, guildId)

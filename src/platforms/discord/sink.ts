@@ -5,7 +5,7 @@
  * nonce derived from the alert id with enforce_nonce, so a repeated create (a retry after a lost answer, or a resend
  * after a crash) returns the first message instead of posting twice.
  */
-import { Client, Events, GatewayIntentBits, Routes, Status } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Routes, Status, type RESTOptions } from 'discord.js';
 import type { Alert } from '../../core/alert.js';
 import { shortHash } from '../../core/hash.js';
 import type { DiscordMessage } from '../../render/index.js';
@@ -25,6 +25,10 @@ export interface DiscordSinkOptions {
    * retryAfterMs, and the outbox waits instead while other channels move on. Default 60 s.
    */
   maxRetryAfterMs?: number;
+  /** Post over REST only, with no gateway connection of its own (with several instances, shards.ts connects them). */
+  restOnly?: boolean;
+  /** Performs each REST request instead of discord.js's default (global-rate.ts wraps it in the shared rate). */
+  makeRequest?: RESTOptions['makeRequest'];
 }
 
 export interface DiscordSink extends Sink {
@@ -53,6 +57,7 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
       api: options.apiBase,
       timeout: timeoutMs,
       rejectOnRateLimit: (limit) => limit.route === MESSAGES_ROUTE && limit.retryAfter > maxRetryAfterMs,
+      ...(options.makeRequest ? { makeRequest: options.makeRequest } : {}),
     },
   });
   let phase: 'idle' | 'starting' | 'ready' | 'stopped' = 'idle';
@@ -89,8 +94,13 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
       phase = 'starting';
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       try {
-        await client.login(options.token);
-        await ready;
+        if (options.restOnly) {
+          client.rest.setToken(options.token);
+          await client.rest.get(Routes.user()); // checks the token as logging in would
+        } else {
+          await client.login(options.token);
+          await ready;
+        }
       } catch (error) {
         phase = 'idle';
         await client.destroy();
@@ -113,7 +123,7 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
       if (phase === 'stopped') return 'stopped';
       if (phase === 'idle') return 'disconnected';
       if (phase === 'starting') return 'connecting';
-      return gatewayState();
+      return options.restOnly ? 'connected' : gatewayState();
     },
     async send(alert) {
       const channelId = alert.destination.id;
