@@ -122,7 +122,8 @@ describe('taza migrate-store', () => {
     expect(again.stdout).toContain('  seen: 1500 records (0 copied, 1500 already there)');
     expect(again.stdout).toContain('✓ 1523 records in the target, each checked (0 copied by this run).');
     expect(await snapshot(postgres.url)).toEqual(before);
-  });
+    // Five runs of the CLI, each a process that starts tsx: slow on a busy machine.
+  }, 180_000);
 
   it('refuses the same store twice, a missing SQLite file, and a server that is not there, saying why', async () => {
     const same = await taza([
@@ -147,5 +148,5 @@ describe('taza migrate-store', () => {
     const usage = await taza(['migrate-store', '--from', first]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/both --from <url> and --to <url> are needed/);
-  });
+  }, 120_000);
 });
