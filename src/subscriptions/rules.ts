@@ -174,6 +174,8 @@ export async function removeSubscription(
   subscription: Subscription,
 ): Promise<{ feedRemoved: boolean }> {
   await services.subscriptions.remove(subscription.id);
+  // Shared: another instance may have just subscribed to this feed, and its feed must stay.
+  if (services.subscriptions.coordinator) await services.subscriptions.reload();
   const feedRemoved = services.subscriptions.byFeed(subscription.feedId).length === 0;
   if (feedRemoved) await services.feeds.remove(subscription.feedId);
   services.logger.info(
