@@ -130,7 +130,7 @@ async function createTable(pool: Pool, table: string): Promise<void> {
   } catch (error) {
     // Two processes creating the same table at once: the loser gets a duplicate type or table, and the table is there.
     const code = (error as { code?: string }).code;
-    if (code !== '23505' && code !== '42P07') throw error;
+    if (code !== '23505' && code !== '42P07' && code !== '42710') throw error;
   }
 }
 
