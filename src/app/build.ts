@@ -14,7 +14,7 @@ import {
   type SubscriptionsFile,
 } from '../config/subscriptions-file.js';
 import type { Platform } from '../core/destination.js';
-import { createFetcher, createNetworkPolicy, type Resolver } from '../fetcher/index.js';
+import { createFetcher, createNetworkPolicy, DEFAULT_MAX_BODY_BYTES, type Resolver } from '../fetcher/index.js';
 import type { Fetcher } from '../fetcher/types.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { startHttpServer, type HttpServer } from '../observability/http-server.js';
@@ -24,7 +24,6 @@ import { DeliveryWorker } from '../outbox/delivery.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { Sink } from '../outbox/sink.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
-import { processFeed } from '../pipeline/process-feed.js';
 import { FeedReader, type FeedReaderOptions } from '../pipeline/read-feed.js';
 import { FeedRegistry } from '../registry/feeds.js';
 import { SubscriptionRegistry } from '../registry/subscriptions.js';
@@ -36,6 +35,10 @@ import { moveDestination, pauseDestination } from '../subscriptions/rules.js';
 import { createPlatforms } from './platforms.js';
 import { seedFromFile } from './seed.js';
 import { userAgent } from './version.js';
+import { createCallbackHandler } from '../websub/callback.js';
+import { discoverHub } from '../websub/links.js';
+import { CALLBACK_PREFIX, Subscriber } from '../websub/subscriber.js';
+import { createFeedChecks, type FeedChecks } from './feed-checks.js';
 
 /** Parts a test (or another front end) supplies instead of the ones the config would give. */
 export interface AppOverrides {
@@ -68,6 +71,10 @@ export interface App {
   delivery: DeliveryWorker;
   sinks: Partial<Record<Platform, Sink>>;
   pipeline: PipelineDeps;
+  /** How a feed is checked, polled or pushed (one at a time per feed). */
+  checks: FeedChecks;
+  /** WebSub push, when PUBLIC_URL is set. */
+  websub?: Subscriber;
   commands: CommandLayer;
   logger: Logger;
   metrics: Metrics;
@@ -194,12 +201,38 @@ async function assemble(
     perHostConcurrency: config.PER_HOST_CONCURRENCY,
     perHostGapMs: config.PER_HOST_GAP,
   });
+  // eslint-disable-next-line prefer-const -- the subscriber needs the checks' lease hook, the checks the subscriber
+  let checks: FeedChecks;
+  const websub = config.PUBLIC_URL
+    ? await Subscriber.load({
+        publicUrl: config.PUBLIC_URL,
+        store,
+        feeds,
+        subscriptions,
+        fetcher,
+        logger,
+        leaseSeconds: Math.round(config.WEBSUB_LEASE / 1000),
+        onLeaseLost: (feedId) => void checks.pollSoon(feedId, config.POLL_INTERVAL),
+        now,
+      })
+    : undefined;
+  checks = createFeedChecks({
+    pipeline: { ...pipeline, reader },
+    intervalFor: () => config.POLL_INTERVAL,
+    pushedIntervalMs: config.WEBSUB_POLL_INTERVAL,
+    onRescheduled: () => poller.wake(),
+    ...(websub ? { isPushed: (feedId: string) => websub.isLive(feedId) } : {}),
+    afterRead: async (feedId, reading) => {
+      if (websub && !reading.pushed && reading.parsed)
+        await websub.noteDiscovery(feedId, discoverHub(reading.parsed, reading.link, reading.feedUrl));
+    },
+  });
   const poller = new Poller({
     feeds,
     limiter,
     logger,
     health: storeHealth,
-    check: (feedId) => processFeed(pipeline, feedId),
+    check: (feedId) => checks.poll(feedId),
     ...(overrides.now ? { now: () => now().getTime() } : {}),
   });
   const commands = await createCommandLayer({
@@ -220,6 +253,7 @@ async function assemble(
   });
 
   let flushTimer: NodeJS.Timeout | undefined;
+  let websubTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   const app: App = {
     config,
@@ -232,6 +266,8 @@ async function assemble(
     delivery,
     sinks,
     pipeline,
+    checks,
+    ...(websub ? { websub } : {}),
     commands,
     logger,
     metrics,
@@ -252,9 +288,29 @@ async function assemble(
         ready: readinessProbe(sinks, storeHealth),
         metrics,
         logger,
+        ...(websub
+          ? {
+              routes: [
+                {
+                  prefix: CALLBACK_PREFIX,
+                  handle: createCallbackHandler({
+                    subscriber: websub,
+                    logger,
+                    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+                    deliver: (feedId, body, contentType) => checks.push(feedId, body, contentType),
+                  }),
+                },
+              ],
+            }
+          : {}),
       });
 
       storeHealth.start();
+      if (websub) {
+        // Lease renewals, expiries and unsubscriptions of feeds no subscription uses any more.
+        websubTimer = setInterval(() => void websub.tick(), 60_000);
+        websubTimer.unref();
+      }
       // Polling starts before the platforms log in: what it finds waits in the outbox until they are connected.
       if (options.polling !== false) poller.start();
       // Check times of unchanged feeds are written in batches (see FeedRegistry.saveLater). A failed flush
@@ -310,6 +366,7 @@ async function assemble(
           await step('commands', () => commands.stop());
           await step('poller', () => poller.stop());
           clearInterval(flushTimer);
+          clearInterval(websubTimer);
           await step('flush', async () => {
             const unsaved = feeds.unsaved();
             try {

@@ -68,3 +68,21 @@ export interface OutboxEntry {
   nextAttemptAt: string;
   lastError?: string;
 }
+
+/**
+ * A feed's WebSub subscription at its hub, keyed by feed id. The secret signs every delivery (HMAC); it is
+ * random per subscription and never leaves the store and the hub.
+ */
+export interface WebSubRecord {
+  feedId: string;
+  hub: string;
+  /** The topic URL Taza asked for: a verification or delivery for any other is refused. */
+  topic: string;
+  secret: string;
+  /** subscribing: asked, not verified yet; unsubscribing: asked to stop; denied: the hub refused. */
+  state: 'subscribing' | 'subscribed' | 'unsubscribing' | 'denied';
+  requestedAt: string;
+  /** When the hub's lease ends (set by its verification of intent), and how long the hub granted. */
+  leaseUntil?: string;
+  leaseSeconds?: number;
+}

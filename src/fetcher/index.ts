@@ -40,6 +40,8 @@ const ACCEPT =
   'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.3, */*;q=0.1';
 
 const MiB = 1024 * 1024;
+/** The cap on a body, decompressed; a pushed (WebSub) body has the same. */
+export const DEFAULT_MAX_BODY_BYTES = 15 * MiB;
 
 /**
  * Builds the `lookup` handed to every socket: the private-network decision is taken on the address actually
@@ -76,7 +78,7 @@ function toFetchError(error: unknown, timedOut: boolean, totalTimeoutMs: number,
 export function createFetcher(options: FetcherOptions): Fetcher {
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const totalTimeoutMs = options.totalTimeoutMs ?? 20_000;
-  const maxBodyBytes = options.maxBodyBytes ?? 15 * MiB;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxRedirects = options.maxRedirects ?? 5;
   const policy = options.networkPolicy;
   const lookup = guardedLookup(policy, options.lookup ?? systemResolver);
@@ -92,7 +94,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     cancelled?: Error;
   }
 
-  function send(url: URL, headers: Record<string, string>, attempt: Attempt): Promise<IncomingMessage> {
+  function send(url: URL, headers: Record<string, string>, attempt: Attempt, form?: string): Promise<IncomingMessage> {
     if (attempt.cancelled) return Promise.reject(attempt.cancelled);
     // Node skips `lookup` for IP literals, so those are checked here.
     const host = bareIp(url.hostname);
@@ -108,8 +110,15 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const req = transport.request(url, {
-        method: 'GET',
-        headers,
+        method: form === undefined ? 'GET' : 'POST',
+        headers:
+          form === undefined
+            ? headers
+            : {
+                ...headers,
+                'content-type': 'application/x-www-form-urlencoded',
+                'content-length': String(Buffer.byteLength(form)),
+              },
         agent: agents[url.protocol as 'http:' | 'https:'],
         lookup,
       });
@@ -135,7 +144,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       });
       req.on('response', resolve);
       req.on('error', reject);
-      req.end();
+      req.end(form);
     });
   }
 
@@ -149,11 +158,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       'accept-encoding': 'gzip, deflate, br',
       ...(request.unconditional ? {} : requestValidatorHeaders(request.validators)),
     };
+    const form = request.form ? new URLSearchParams(request.form).toString() : undefined;
     for (;;) {
-      const response = await send(url, headers, attempt);
+      const response = await send(url, headers, attempt, form);
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
-      if (status >= 300 && status < 400 && status !== 304 && location) {
+      if (status >= 300 && status < 400 && status !== 304 && location && form === undefined) {
         response.resume();
         redirects += 1;
         if (redirects > maxRedirects)
@@ -177,6 +187,8 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       if (status >= 200 && status < 300) {
         const { body, wireBytes } = await readBody(response, maxBodyBytes, finalUrl);
         const contentType = response.headers['content-type'];
+        const linkHeader = response.headers.link;
+        const link = Array.isArray(linkHeader) ? linkHeader.join(', ') : linkHeader;
         return {
           kind: 'fetched',
           status,
@@ -187,6 +199,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           validators: validatorsFor200(response.headers),
           cache,
           bytes: wireBytes,
+          ...(link ? { link } : {}),
         };
       }
       throw await statusError(response, status, finalUrl, cache.retryAfterMs);

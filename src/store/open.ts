@@ -13,7 +13,7 @@ import { networkStoreError, redactUrl, sqliteStoreError, StoreError } from './er
 import { openPostgres } from './postgres.js';
 import { openRedis } from './redis.js';
 import { openSqlite } from './sqlite.js';
-import type { FeedRecord, OutboxEntry, SeenRecord, Subscription } from '../core/records.js';
+import type { FeedRecord, OutboxEntry, SeenRecord, Subscription, WebSubRecord } from '../core/records.js';
 
 export { StoreError, type StoreProblem } from './errors.js';
 
@@ -32,6 +32,8 @@ export interface Store {
   stories: Keyv<string>;
   /** Small process-wide values (the outbox sequence counter). */
   meta: Keyv<number>;
+  /** Per feed id, its WebSub subscription at a hub (topic, secret, lease). */
+  websub: Keyv<WebSubRecord>;
   /** Where the data lives, for logs (without credentials). */
   location: string;
   /**
@@ -53,7 +55,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export const NAMESPACES = ['feeds', 'subscriptions', 'seen', 'outbox', 'stories', 'meta'] as const;
+export const NAMESPACES = ['feeds', 'subscriptions', 'seen', 'outbox', 'stories', 'meta', 'websub'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 interface NamespaceValues {
   feeds: FeedRecord;
@@ -62,6 +64,7 @@ interface NamespaceValues {
   outbox: OutboxEntry;
   stories: string;
   meta: number;
+  websub: WebSubRecord;
 }
 export type NamespaceValue<N extends Namespace> = NamespaceValues[N];
 
@@ -128,6 +131,7 @@ export async function openStore(options: { storeUrl?: string; dataDir: string; t
     outbox: keyvs.outbox,
     stories: keyvs.stories,
     meta: keyvs.meta,
+    websub: keyvs.websub,
     location,
     // TODO(coord): atomic per backend (INSERT OR IGNORE, SET NX, ON CONFLICT DO NOTHING); this is get-then-set.
     async insertIfAbsent(namespace, key, value, ttlMs) {

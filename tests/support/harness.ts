@@ -57,7 +57,15 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { quota?: number; fetchTimeoutMs?: number; perHostGapMs?: number; feedReader?: FeedReaderOptions } = {},
+  options: {
+    quota?: number;
+    fetchTimeoutMs?: number;
+    perHostGapMs?: number;
+    feedReader?: FeedReaderOptions;
+    /** More settings (PUBLIC_URL and HTTP_PORT for WebSub, say). */
+    env?: Record<string, string>;
+    now?: () => Date;
+  } = {},
 ): Promise<Harness> {
   const feedServer = await startFeedServer();
   const web = await startTestWeb();
@@ -94,6 +102,7 @@ export async function startHarness(
     SUBSCRIPTION_QUOTA: String(options.quota ?? 50),
     DIGEST_THRESHOLD: '0',
     ...(options.perHostGapMs !== undefined ? { PER_HOST_GAP: `${options.perHostGapMs}ms` } : {}),
+    ...options.env,
   });
   const discordPlatform = createDiscordPlatform({
     token: discord.token,
@@ -119,6 +128,7 @@ export async function startHarness(
     platforms: [discordPlatform, telegramPlatform],
     onDeliverySettled: () => settled(),
     ...(options.feedReader ? { feedReader: options.feedReader } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   await app.start({ polling: false });
   return {
