@@ -22,8 +22,6 @@ async function freePort(): Promise<number> {
 describe('WebSub subscription lifecycle', () => {
   let h: Harness;
   let hub: FakeHub;
-  let offset = 0;
-  const now = () => new Date(Date.now() + offset);
   const feedName = 'linked';
   const feedUrl = () => h.feedServer.url(feedName);
   const feedId = () => h.feeds.findByUrl(feedUrl())?.id;
@@ -35,7 +33,7 @@ describe('WebSub subscription lifecycle', () => {
   beforeAll(async () => {
     hub = await startFakeHub();
     const port = await freePort();
-    h = await startHarness({ env: { PUBLIC_URL: `http://127.0.0.1:${port}`, HTTP_PORT: String(port) }, now });
+    h = await startHarness({ env: { PUBLIC_URL: `http://127.0.0.1:${port}`, HTTP_PORT: String(port) } });
     h.feedServer.setItems(feedName, [testItem(1, 'An old story')]);
     h.feedServer.setHub(feedName, hub.url, 'header');
   });
