@@ -29,6 +29,7 @@ import { FeedRegistry } from '../registry/feeds.js';
 import { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { HostLimiter } from '../scheduler/host-limiter.js';
 import { Poller } from '../scheduler/poller.js';
+import { learnPublishing, PollSchedule } from '../scheduler/policy.js';
 import { StoreHealth } from '../store/health.js';
 import { openStore, type Store } from '../store/open.js';
 import { moveDestination, pauseDestination } from '../subscriptions/rules.js';
@@ -216,13 +217,30 @@ async function assemble(
         now,
       })
     : undefined;
+  const schedule = new PollSchedule({
+    strategy: config.POLL_STRATEGY,
+    pollIntervalMs: config.POLL_INTERVAL,
+    minIntervalMs: config.MIN_POLL_INTERVAL,
+    maxIntervalMs: Math.max(config.MAX_POLL_INTERVAL, config.POLL_INTERVAL),
+    budgetPerMinute: config.POLL_BUDGET,
+    feeds: () => feeds.values(),
+    ...(websub
+      ? { isPushed: (feedId: string) => websub.isLive(feedId), pushedIntervalMs: config.WEBSUB_POLL_INTERVAL }
+      : {}),
+    now: () => now().getTime(),
+  });
   checks = createFeedChecks({
     pipeline: { ...pipeline, reader },
-    intervalFor: () => config.POLL_INTERVAL,
+    intervalFor: (feed) => schedule.intervalFor(feed),
     pushedIntervalMs: config.WEBSUB_POLL_INTERVAL,
     onRescheduled: () => poller.wake(),
     ...(websub ? { isPushed: (feedId: string) => websub.isLive(feedId) } : {}),
     afterRead: async (feedId, reading) => {
+      const feed = feeds.get(feedId);
+      if (feed && reading.parsed && config.POLL_STRATEGY === 'adaptive') {
+        const publishing = learnPublishing(feed.publishing, reading.parsed.items, now().getTime());
+        if (publishing) feeds.saveLater({ ...feed, publishing });
+      }
       if (websub && !reading.pushed && reading.parsed)
         await websub.noteDiscovery(feedId, discoverHub(reading.parsed, reading.link, reading.feedUrl));
     },

@@ -34,6 +34,8 @@ export interface FeedRecord {
   disabled?: { reason: string; at: string };
   /** Summarize from the article page when an item carries only a snippet (the subscriptions file's `fullText`). */
   fullText?: boolean;
+  /** How often the feed publishes, learnt from its items' dates when its body last changed (adaptive polling). */
+  publishing?: { intervalMs: number; at: string };
   createdAt: string;
 }
 

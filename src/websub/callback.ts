@@ -51,7 +51,7 @@ export function createCallbackHandler(options: CallbackOptions): CallbackHandler
     }
     let body: Buffer;
     try {
-      ({ body } = await readBody(req, options.maxBodyBytes, subscriber.callbackUrl(feedId)));
+      ({ body } = await readBody(req, req.headers, options.maxBodyBytes, subscriber.callbackUrl(feedId)));
     } catch (error) {
       logger.warn({ event: 'websub.body-refused', ...log, err: error }, 'delivery body refused');
       return reply(req, res, 413, 'body refused');
