@@ -32,7 +32,8 @@ export function createCallbackHandler(options: CallbackOptions): CallbackHandler
   const now = options.now ?? Date.now;
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://taza');
-    const feedId = decodeURIComponent(url.pathname.slice(CALLBACK_PREFIX.length));
+    const feedId = feedIdOf(url.pathname);
+    if (feedId === undefined) return reply(req, res, 404, 'unknown topic');
     if (req.method === 'GET') {
       const challenge = await subscriber.verify(feedId, url.searchParams);
       return challenge === undefined ? reply(req, res, 404, 'unknown topic') : reply(req, res, 200, challenge);
@@ -72,6 +73,15 @@ export function createCallbackHandler(options: CallbackOptions): CallbackHandler
       logger.error({ event: 'websub.delivery-failed', ...log, err: error }, 'pushed body could not be checked');
     }
   };
+}
+
+/** The feed id in `/websub/<id>`; undefined when the path is not one (a malformed %-escape, say). */
+function feedIdOf(pathname: string): string | undefined {
+  try {
+    return decodeURIComponent(pathname.slice(CALLBACK_PREFIX.length));
+  } catch {
+    return undefined;
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
