@@ -5,7 +5,7 @@
  *
  *   npm run bench                      the whole suite (about 17 minutes)
  *   npm run bench -- --quick           a smoke run: 30 s steady state, 2,000-feed scale, shorter peer timeout
- *   npm run bench -- --only steady,scale   some sections only (steady, scale, matching, startup, fetch, hostile)
+ *   npm run bench -- --only steady,scale   some sections only (steady, scale, matching, startup, fetch, hostile, push)
  *   npm run bench -- --no-build        use the existing dist/
  */
 import { execFileSync } from 'node:child_process';
@@ -18,11 +18,12 @@ import { HOSTILE_DEFAULTS, runHostile } from './hostile.js';
 import { round } from './lib/stats.js';
 import { renderTable, ratio, type Row } from './lib/table.js';
 import { ROOT } from './lib/taza.js';
+import { PUSH_DEFAULTS, runPush } from './push.js';
 import { runScale, SCALE_DEFAULTS } from './scale.js';
 import { runStartup, STARTUP_DEFAULTS } from './startup.js';
 import { runSteady, STEADY_DEFAULTS } from './steady.js';
 
-const SECTIONS = ['steady', 'scale', 'matching', 'startup', 'fetch', 'hostile'] as const;
+const SECTIONS = ['steady', 'scale', 'matching', 'startup', 'fetch', 'hostile', 'push'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -193,6 +194,7 @@ const runners: Record<Section, () => Promise<{ rows: Row[]; details: unknown }>>
   startup: () => runStartup(startupOptions),
   fetch: fetchRows,
   hostile: () => runHostile(hostileOptions),
+  push: () => runPush(quick ? { ...PUSH_DEFAULTS, publications: 10 } : PUSH_DEFAULTS),
 };
 
 const rows: Row[] = [];

@@ -16,7 +16,7 @@ import {
 import type { Platform } from '../core/destination.js';
 import type { Coordinator } from '../coordination/coordinator.js';
 import { openCoordinator } from '../coordination/open.js';
-import { createFetcher, createNetworkPolicy, type Resolver } from '../fetcher/index.js';
+import { createFetcher, createNetworkPolicy, DEFAULT_MAX_BODY_BYTES, type Resolver } from '../fetcher/index.js';
 import type { Fetcher } from '../fetcher/types.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { startHttpServer, type HttpServer } from '../observability/http-server.js';
@@ -27,18 +27,22 @@ import { DeliveryWorker } from '../outbox/delivery.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { Sink } from '../outbox/sink.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
-import { processFeed } from '../pipeline/process-feed.js';
 import { FeedReader, type FeedReaderOptions } from '../pipeline/read-feed.js';
 import { FeedRegistry } from '../registry/feeds.js';
 import { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { HostLimiter } from '../scheduler/host-limiter.js';
 import { Poller } from '../scheduler/poller.js';
+import { learnPublishing, PollSchedule } from '../scheduler/policy.js';
 import { StoreHealth } from '../store/health.js';
 import { openStore, type Store } from '../store/open.js';
 import { moveDestination, pauseDestination } from '../subscriptions/rules.js';
 import { createPlatforms } from './platforms.js';
 import { seedFromFile } from './seed.js';
 import { userAgent } from './version.js';
+import { createCallbackHandler } from '../websub/callback.js';
+import { discoverHub } from '../websub/links.js';
+import { CALLBACK_PREFIX, Subscriber } from '../websub/subscriber.js';
+import { createFeedChecks, type FeedChecks } from './feed-checks.js';
 
 /** Parts a test (or another front end) supplies instead of the ones the config would give. */
 export interface AppOverrides {
@@ -75,6 +79,10 @@ export interface App {
   delivery: DeliveryWorker;
   sinks: Partial<Record<Platform, Sink>>;
   pipeline: PipelineDeps;
+  /** How a feed is checked, polled or pushed (one at a time per feed). */
+  checks: FeedChecks;
+  /** WebSub push, when PUBLIC_URL is set. */
+  websub?: Subscriber;
   commands: CommandLayer;
   logger: Logger;
   metrics: Metrics;
@@ -213,12 +221,55 @@ async function assemble(
     perHostConcurrency: config.PER_HOST_CONCURRENCY,
     perHostGapMs: config.PER_HOST_GAP,
   });
+  // eslint-disable-next-line prefer-const -- the subscriber needs the checks' lease hook, the checks the subscriber
+  let checks: FeedChecks;
+  const websub = config.PUBLIC_URL
+    ? await Subscriber.load({
+        publicUrl: config.PUBLIC_URL,
+        store,
+        feeds,
+        subscriptions,
+        fetcher,
+        logger,
+        leaseSeconds: Math.round(config.WEBSUB_LEASE / 1000),
+        onLeaseLost: (feedId) => void checks.pollSoon(feedId, config.POLL_INTERVAL),
+        now,
+      })
+    : undefined;
+  const schedule = new PollSchedule({
+    strategy: config.POLL_STRATEGY,
+    pollIntervalMs: config.POLL_INTERVAL,
+    minIntervalMs: config.MIN_POLL_INTERVAL,
+    maxIntervalMs: Math.max(config.MAX_POLL_INTERVAL, config.POLL_INTERVAL),
+    budgetPerMinute: config.POLL_BUDGET,
+    feeds: () => feeds.values(),
+    ...(websub
+      ? { isPushed: (feedId: string) => websub.isLive(feedId), pushedIntervalMs: config.WEBSUB_POLL_INTERVAL }
+      : {}),
+    now: () => now().getTime(),
+  });
+  checks = createFeedChecks({
+    pipeline: { ...pipeline, reader },
+    intervalFor: (feed) => schedule.intervalFor(feed),
+    pushedIntervalMs: config.WEBSUB_POLL_INTERVAL,
+    onRescheduled: () => poller.wake(),
+    ...(websub ? { isPushed: (feedId: string) => websub.isLive(feedId) } : {}),
+    afterRead: async (feedId, reading) => {
+      const feed = feeds.get(feedId);
+      if (feed && reading.parsed && config.POLL_STRATEGY === 'adaptive') {
+        const publishing = learnPublishing(feed.publishing, reading.parsed.items, now().getTime());
+        if (publishing) feeds.saveLater({ ...feed, publishing });
+      }
+      if (websub && !reading.pushed && reading.parsed)
+        await websub.noteDiscovery(feedId, discoverHub(reading.parsed, reading.link, reading.feedUrl));
+    },
+  });
   const poller = new Poller({
     feeds,
     limiter,
     logger,
     health: storeHealth,
-    check: (feedId) => processFeed(pipeline, feedId),
+    check: (feedId) => checks.poll(feedId),
     ...(overrides.now ? { now: () => now().getTime() } : {}),
   });
   const commands = await createCommandLayer({
@@ -239,6 +290,7 @@ async function assemble(
   });
 
   let flushTimer: NodeJS.Timeout | undefined;
+  let websubTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   const app: App = {
     config,
@@ -252,6 +304,8 @@ async function assemble(
     delivery,
     sinks,
     pipeline,
+    checks,
+    ...(websub ? { websub } : {}),
     commands,
     logger,
     metrics,
@@ -272,9 +326,29 @@ async function assemble(
         ready: readinessProbe(sinks, storeHealth),
         metrics,
         logger,
+        ...(websub
+          ? {
+              routes: [
+                {
+                  prefix: CALLBACK_PREFIX,
+                  handle: createCallbackHandler({
+                    subscriber: websub,
+                    logger,
+                    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+                    deliver: (feedId, body, contentType) => checks.push(feedId, body, contentType),
+                  }),
+                },
+              ],
+            }
+          : {}),
       });
 
       storeHealth.start();
+      if (websub) {
+        // Lease renewals, expiries and unsubscriptions of feeds no subscription uses any more.
+        websubTimer = setInterval(() => void websub.tick(), 60_000);
+        websubTimer.unref();
+      }
       // Polling starts before the platforms log in: what it finds waits in the outbox until they are connected.
       if (options.polling !== false) poller.start();
       // Check times of unchanged feeds are written in batches (see FeedRegistry.saveLater). A failed flush
@@ -331,6 +405,7 @@ async function assemble(
           await step('commands', () => commands.stop());
           await step('poller', () => poller.stop());
           clearInterval(flushTimer);
+          clearInterval(websubTimer);
           await step('flush', async () => {
             const unsaved = feeds.unsaved();
             try {

@@ -96,6 +96,24 @@ export const configSchema = z.object({
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   POLL_INTERVAL: duration('a duration such as 30s, 5m, 1h or a number of seconds').default(300_000),
   MIN_POLL_INTERVAL: duration('a duration such as 1s, 1m or a number of seconds').default(60_000),
+  MAX_POLL_INTERVAL: duration('a duration such as 6h or 1d').default(6 * 3_600_000),
+  POLL_STRATEGY: z.enum(['fixed', 'adaptive'], { message: 'fixed or adaptive' }).default('adaptive'),
+  POLL_BUDGET: z
+    .string()
+    .regex(/^\d+$/, 'a whole number of requests per minute (0: as many as fixed polling at POLL_INTERVAL)')
+    .transform(Number)
+    .default(0),
+  PUBLIC_URL: z
+    .string()
+    .transform((value) => value.trim())
+    .refine(
+      (value) => value === '' || /^https?:\/\/[^\s/]+/.test(value),
+      'the public http(s) URL of the HTTP server, such as https://taza.example.org',
+    )
+    .transform((value) => (value === '' ? undefined : value.replace(/\/+$/, '')))
+    .optional(),
+  WEBSUB_POLL_INTERVAL: duration('a duration such as 1h').default(3_600_000),
+  WEBSUB_LEASE: duration('a duration such as 7d').default(7 * 86_400_000),
   MAX_ITEM_AGE: duration('a duration such as 3d or 72h').default(3 * 86_400_000),
   ALLOW_PRIVATE_NETWORKS: allowPrivate.default(false),
   USER_AGENT: optionalText,

@@ -23,6 +23,10 @@ export interface ParsedFeed {
   language?: string;
   /** RSS `<ttl>` in minutes, a hint for the scheduler. */
   ttlMinutes?: number;
+  /** WebSub hubs the feed names (`<atom:link rel="hub">`, JSON Feed `hubs`), absolute, in document order. */
+  hubs?: string[];
+  /** The feed's own URL as it names it (`rel="self"`, JSON Feed `feed_url`): the WebSub topic. */
+  self?: string;
   items: ParsedItem[];
   /** Items past the parser's cap (the first ones are kept); absent when the feed had no more. */
   omittedItems?: number;

@@ -35,6 +35,8 @@ export interface FeedRecord {
   disabled?: { reason: string; at: string };
   /** Summarize from the article page when an item carries only a snippet (the subscriptions file's `fullText`). */
   fullText?: boolean;
+  /** How often the feed publishes, learnt from its items' dates when its body last changed (adaptive polling). */
+  publishing?: { intervalMs: number; at: string };
   createdAt: string;
 }
 
@@ -88,3 +90,21 @@ export type DigestRecord =
       silent?: boolean;
     }
   | { kind: 'claim'; by: string; at: string };
+
+/**
+ * A feed's WebSub subscription at its hub, keyed by feed id. The secret signs every delivery (HMAC); it is
+ * random per subscription and never leaves the store and the hub.
+ */
+export interface WebSubRecord {
+  feedId: string;
+  hub: string;
+  /** The topic URL Taza asked for: a verification or delivery for any other is refused. */
+  topic: string;
+  secret: string;
+  /** subscribing: asked, not verified yet; unsubscribing: asked to stop; denied: the hub refused. */
+  state: 'subscribing' | 'subscribed' | 'unsubscribing' | 'denied';
+  requestedAt: string;
+  /** When the hub's lease ends (set by its verification of intent), and how long the hub granted. */
+  leaseUntil?: string;
+  leaseSeconds?: number;
+}

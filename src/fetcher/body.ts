@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
 import { FetchError } from './types.js';
@@ -37,15 +38,25 @@ function decoderFor(coding: Coding, first: Buffer): Transform | undefined {
   return undefined;
 }
 
-/** Reads the response body, decompressing it and refusing it once it exceeds `maxBytes` decompressed. */
-export function readBody(response: IncomingMessage, maxBytes: number, url: string): Promise<ReadBody> {
-  const coding = codingOf(response.headers['content-encoding']);
+/**
+ * Reads a body (a response's, or a request's for the WebSub callback), decompressing it and refusing it once it
+ * exceeds `maxBytes` decompressed.
+ */
+export function readBody(
+  response: Readable,
+  headers: IncomingHttpHeaders,
+  maxBytes: number,
+  url: string,
+): Promise<ReadBody> {
+  const coding = codingOf(headers['content-encoding']);
+  // Destroying the stream below makes it emit 'error'; unheard, that would be an uncaught exception.
+  response.on('error', () => {});
   if (!coding) {
     response.destroy();
-    const name = response.headers['content-encoding'] ?? '';
+    const name = headers['content-encoding'] ?? '';
     return Promise.reject(new FetchError('decode', `unsupported Content-Encoding "${name}"`, { url }));
   }
-  const declaredLength = Number(response.headers['content-length']);
+  const declaredLength = Number(headers['content-length']);
   if (coding === 'identity' && Number.isFinite(declaredLength) && declaredLength > maxBytes) {
     response.destroy();
     return Promise.reject(tooLarge(maxBytes, url));

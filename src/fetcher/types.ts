@@ -21,6 +21,11 @@ export interface FetchRequest {
   /** Skip If-None-Match/If-Modified-Since (the periodic forced refresh). */
   unconditional?: boolean;
   signal?: AbortSignal;
+  /**
+   * POSTed as application/x-www-form-urlencoded instead of a GET (a WebSub hub's subscribe request), with the same
+   * address check, timeouts and size cap. Redirects are not followed for a form.
+   */
+  form?: Record<string, string>;
 }
 
 export type FetchResult =
@@ -44,6 +49,8 @@ export type FetchResult =
       validators?: Validators;
       cache: CacheHints;
       bytes: number;
+      /** The HTTP `Link` header, where a publisher may name its WebSub hub and topic. */
+      link?: string;
     };
 
 export type FetchErrorKind =

@@ -12,6 +12,15 @@ export interface ProbeReport {
   [detail: string]: unknown;
 }
 
+/**
+ * A route another part adds (the WebSub callback): every request whose path starts with `prefix`, any method.
+ * It answers itself; the server only catches what it throws.
+ */
+export interface HttpRoute {
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
 export interface HttpServerOptions {
   host: string;
   /** 0 picks a free port (logged as `http.listening`). */
@@ -20,6 +29,7 @@ export interface HttpServerOptions {
   ready: () => Promise<ProbeReport> | ProbeReport;
   metrics: { contentType: string; render(): Promise<string> };
   logger: Logger;
+  routes?: HttpRoute[];
 }
 
 export interface HttpServer {
@@ -81,6 +91,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 }
 
 async function handle(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const route = options.routes?.find((each) => (req.url ?? '').startsWith(each.prefix));
+  if (route) return route.handle(req, res);
   const head = req.method === 'HEAD';
   if (req.method !== 'GET' && !head) {
     res.setHeader('allow', 'GET, HEAD');

@@ -88,6 +88,17 @@ export class Reading {
     return chosen ? this.resolve(chosen.attr('href'), chosen) : undefined;
   }
 
+  /** Every `<link rel="…">` with this rel (hub, self), resolved, in document order. */
+  relLinks(node: XmlNode, kinds: Kinds, wanted: string): string[] {
+    const found: string[] = [];
+    for (const link of childrenOf(node, kinds, 'link')) {
+      const rels = (link.attr('rel') ?? '').trim().toLowerCase().split(/\s+/);
+      const href = rels.includes(wanted) ? this.resolve(link.attr('href'), link) : undefined;
+      if (href) found.push(href);
+    }
+    return found;
+  }
+
   /** The first date among the sources that can be read: an unreadable one does not hide a readable one. */
   date(node: XmlNode, sources: readonly (readonly [Kinds, string])[]): Date | undefined {
     for (const [kinds, local] of sources) {

@@ -70,6 +70,16 @@ function escapeText(value: string | undefined): string | undefined {
   return value === undefined ? undefined : escapeHtml(value);
 }
 
+/** JSON Feed's `hubs` (those of type WebSub) and `feed_url`, the WebSub topic. */
+function jsonHubs(feed: JsonObject, baseUrl: string | undefined): Pick<ParsedFeed, 'hubs' | 'self'> {
+  const hubs = (Array.isArray(feed.hubs) ? feed.hubs.filter(isObject) : [])
+    .filter((hub) => /^websub$/i.test(text(hub.type) ?? 'websub'))
+    .flatMap((hub) => resolve(text(hub.url), baseUrl) ?? [])
+    .slice(0, 4);
+  const self = resolve(text(feed.feed_url), baseUrl);
+  return { ...(hubs.length > 0 ? { hubs } : {}), ...(self ? { self } : {}) };
+}
+
 /** JSON Feed 1.0/1.1 (rss-parser does not read it). Items that are not objects are skipped, not fatal. */
 export function buildJsonFeed(feed: JsonObject, baseUrl: string | undefined): ParsedFeed {
   const link = resolve(text(feed.home_page_url), baseUrl);
@@ -81,6 +91,7 @@ export function buildJsonFeed(feed: JsonObject, baseUrl: string | undefined): Pa
     title: plainText(text(feed.title) ?? ''),
     ...(link ? { link } : {}),
     ...(language ? { language } : {}),
+    ...jsonHubs(feed, baseUrl),
     // Relative item URLs are resolved against the feed URL first, as the spec says, then the home page.
     items: items.map((item) => jsonItem(item, feed, baseUrl ?? link)),
   };

@@ -76,6 +76,7 @@ function rssFeed(doc: XmlDocument, root: XmlNode, baseUrl: string | undefined): 
     link,
     language,
     ttlMinutes: ttlOf(reading, channel),
+    ...websubLinks(bare, channel, ATOM_IN_RSS),
     items: buildEach(nodes, (node) => rssItem(reading, node)),
   });
 }
@@ -98,9 +99,20 @@ function atomFeed(doc: XmlDocument, root: XmlNode, baseUrl: string | undefined):
     title: first(root, ATOM, 'title', (child) => reading.atomPlain(child)) ?? '',
     link,
     language: root.lang ?? first(root, DC, 'language', (child) => reading.value(child)),
+    ...websubLinks(bare, root, ATOM),
     items: buildEach(nodes, (node) => atomItem(reading, node, feedAuthor)),
   });
 }
+
+/** The hubs (`rel="hub"`) and topic (`rel="self"`) a publisher names for WebSub push; absent when none. */
+function websubLinks(reading: Reading, node: XmlNode, kinds: Kinds): Pick<ParsedFeed, 'hubs' | 'self'> {
+  const hubs = reading.relLinks(node, kinds, 'hub').slice(0, MAX_HUBS);
+  const self = reading.relLinks(node, kinds, 'self')[0];
+  return { ...(hubs.length > 0 ? { hubs } : {}), ...(self ? { self } : {}) };
+}
+
+/** A feed naming more hubs than this is not asking for them all to be used. */
+const MAX_HUBS = 4;
 
 function ttlOf(reading: Reading, channel: XmlNode): number | undefined {
   const ttl = Number(first(channel, RSS, 'ttl', (child) => reading.value(child)));

@@ -133,6 +133,38 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
   return 'parsed';
 }
 
+/**
+ * A body the publisher pushed (WebSub), checked exactly as a polled one: the check's fetch of the feed answers with
+ * this body (and keeps the stored validators); every other fetch (an article page) goes to the real fetcher.
+ */
+export function processPushedFeed(
+  deps: PipelineDeps,
+  feedId: string,
+  body: Buffer,
+  contentType: string | undefined,
+): Promise<CheckOutcome> {
+  const feed = deps.feeds.get(feedId);
+  let pushed = false;
+  const fetcher: PipelineDeps['fetcher'] = async (request) => {
+    if (pushed || !feed || request.url !== feed.url) return deps.fetcher(request);
+    pushed = true;
+    const validators = { etag: feed.etag, lastModified: feed.lastModified };
+    const type = contentType ? { contentType } : {};
+    return {
+      kind: 'fetched',
+      status: 200,
+      body,
+      ...type,
+      finalUrl: feed.url,
+      permanentRedirect: false,
+      validators,
+      cache: {},
+      bytes: body.length,
+    };
+  };
+  return processFeed({ ...deps, fetcher }, feedId);
+}
+
 /** Matches one new item against the feed's subscriptions and puts one alert per match in the outbox. */
 async function alertFor(
   deps: PipelineDeps,

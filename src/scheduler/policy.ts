@@ -1,4 +1,5 @@
 import type { CacheHints } from '../fetcher/types.js';
+import type { FeedRecord } from '../core/records.js';
 
 export const DAY_MS = 24 * 60 * 60_000;
 /** Servers stuck answering 304 exist: one unconditional fetch this often. */
@@ -101,4 +102,151 @@ export function isDisablingFailure(input: DisableInput): boolean {
   if (!countsTowardDisabling(input.error)) return false;
   const since = (input.lastSuccessAt ?? input.createdAt).getTime();
   return input.now.getTime() - since >= DISABLE_AFTER_MS;
+}
+
+/** The window of items a feed's publication rate is learnt from (Miniflux counts a week of entries too). */
+const RATE_WINDOW_MS = 7 * DAY_MS;
+/** Dates this far ahead are clock skew, not the future; further ones are ignored. */
+const FUTURE_SLACK_MS = 60 * 60_000;
+
+/**
+ * The mean time between a feed's publications, from the dates of the items in its body: the items of the last
+ * week over the time they span (the whole week when the body reaches further back, else back to the oldest).
+ * A feed with dated items but none this week publishes less than weekly; undefined when no item has a date.
+ */
+export function publicationIntervalMs(items: ReadonlyArray<{ published?: Date }>, now: number): number | undefined {
+  let dated = 0;
+  let recent = 0;
+  let oldestRecent = now;
+  let newest = -Infinity;
+  let reachesPastWindow = false;
+  for (const { published } of items) {
+    const at = published?.getTime();
+    if (at === undefined || !Number.isFinite(at) || at > now + FUTURE_SLACK_MS) continue;
+    dated++;
+    newest = Math.max(newest, at);
+    if (at < now - RATE_WINDOW_MS) reachesPastWindow = true;
+    else {
+      recent++;
+      oldestRecent = Math.min(oldestRecent, at);
+    }
+  }
+  if (dated === 0) return undefined;
+  if (recent === 0) return Math.max(RATE_WINDOW_MS, now - newest);
+  const span = reachesPastWindow ? RATE_WINDOW_MS : Math.max(now - oldestRecent, 60_000);
+  return span / recent;
+}
+
+/**
+ * What a feed's rate becomes after a body was read: the new estimate, smoothed with the old one (a geometric mean,
+ * so one odd body moves it halfway, not all the way).
+ */
+export function learnPublishing(
+  previous: FeedRecord['publishing'],
+  items: ReadonlyArray<{ published?: Date }>,
+  now: number,
+): FeedRecord['publishing'] {
+  const estimate = publicationIntervalMs(items, now);
+  if (estimate === undefined) return previous;
+  const intervalMs = previous ? Math.sqrt(previous.intervalMs * estimate) : estimate;
+  return { intervalMs: Math.round(intervalMs), at: new Date(now).toISOString() };
+}
+
+export interface PollScheduleOptions {
+  strategy: 'fixed' | 'adaptive';
+  /** POLL_INTERVAL: fixed polling's interval, an unlearnt feed's, and (by default) what sets the budget. */
+  pollIntervalMs: number;
+  minIntervalMs: number;
+  /** MAX_POLL_INTERVAL: the longest a quiet feed goes unchecked. */
+  maxIntervalMs: number;
+  /** POLL_BUDGET: feed requests per minute in all; 0 = what fixed polling of every feed at POLL_INTERVAL makes. */
+  budgetPerMinute: number;
+  feeds: () => Iterable<FeedRecord>;
+  /** Feeds a hub pushes, polled at pushedIntervalMs only: their requests come off the budget first. */
+  isPushed?: (feedId: string) => boolean;
+  pushedIntervalMs?: number;
+  now?: () => number;
+}
+
+/** How long the budget's constant is kept before it is worked out again over every feed. */
+const RESOLVE_EVERY_MS = 60_000;
+
+/**
+ * Adaptive polling: each feed is checked at an interval proportional to the square root of its publication
+ * interval, the allocation that minimizes the mean publish → check wait over all items for a given number of
+ * requests (an item's wait is half its feed's interval; a feed publishing λ items per unit of time at interval T
+ * costs λT/2 of waiting and 1/T requests: the Lagrangian gives T ∝ 1/√λ). The constant is chosen so the feeds'
+ * requests add up to the budget, with every interval within [MIN_POLL_INTERVAL, MAX_POLL_INTERVAL]; a feed not
+ * learnt yet keeps POLL_INTERVAL. A feed silent for longer than its learnt interval counts as publishing that
+ * rarely (the time since its body last changed), so a feed that went quiet slows down without a new body.
+ * Server hints and per-host limits still apply on top (nextCheckDelayMs, the host limiter).
+ */
+export class PollSchedule {
+  private scale = 0;
+  private resolvedAt = -Infinity;
+  private readonly now: () => number;
+
+  constructor(private readonly options: PollScheduleOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  intervalFor(feed: FeedRecord): number {
+    const { options } = this;
+    if (options.strategy === 'fixed') return options.pollIntervalMs;
+    const publishing = this.publishingOf(feed, this.now());
+    if (publishing === undefined) return options.pollIntervalMs;
+    if (this.now() - this.resolvedAt >= RESOLVE_EVERY_MS) this.resolve();
+    return this.clampInterval(this.scale * Math.sqrt(publishing));
+  }
+
+  /** Forgets the constant, so the next interval asked for works it out again (feeds added or removed). */
+  invalidate(): void {
+    this.resolvedAt = -Infinity;
+  }
+
+  private publishingOf(feed: FeedRecord, now: number): number | undefined {
+    if (!feed.publishing) return undefined;
+    return Math.max(feed.publishing.intervalMs, now - Date.parse(feed.publishing.at));
+  }
+
+  private clampInterval(ms: number): number {
+    return Math.round(clamp(ms, this.options.minIntervalMs, this.options.maxIntervalMs));
+  }
+
+  /** Finds the constant by bisection (in log space) on the requests per ms it makes, which fall as it grows. */
+  private resolve(): void {
+    const { options } = this;
+    const now = this.now();
+    this.resolvedAt = now;
+    const roots: number[] = [];
+    let active = 0;
+    let fixedRate = 0;
+    for (const feed of options.feeds()) {
+      if (feed.disabled) continue;
+      active++;
+      if (options.pushedIntervalMs !== undefined && options.isPushed?.(feed.id)) {
+        fixedRate += 1 / options.pushedIntervalMs;
+        continue;
+      }
+      const publishing = this.publishingOf(feed, now);
+      if (publishing === undefined) fixedRate += 1 / options.pollIntervalMs;
+      else roots.push(Math.sqrt(publishing));
+    }
+    const budget = options.budgetPerMinute > 0 ? options.budgetPerMinute / 60_000 : active / options.pollIntervalMs;
+    const left = budget - fixedRate;
+    const rateAt = (scale: number) => roots.reduce((sum, root) => sum + 1 / this.clampInterval(scale * root), 0);
+    if (roots.length === 0) return;
+    let low = Math.log(options.minIntervalMs / Math.max(...roots));
+    let high = Math.log(options.maxIntervalMs / Math.min(...roots));
+    if (left <= rateAt(Math.exp(high))) {
+      this.scale = Math.exp(high);
+      return;
+    }
+    for (let step = 0; step < 40; step++) {
+      const middle = (low + high) / 2;
+      if (rateAt(Math.exp(middle)) > left) low = middle;
+      else high = middle;
+    }
+    this.scale = Math.exp(high);
+  }
 }

@@ -13,7 +13,7 @@ import { networkStoreError, redactUrl, sqliteStoreError, StoreError } from './er
 import { openPostgres } from './postgres.js';
 import { openRedis } from './redis.js';
 import { openSqlite } from './sqlite.js';
-import type { DigestRecord, FeedRecord, OutboxEntry, SeenRecord, Subscription } from '../core/records.js';
+import type { DigestRecord, FeedRecord, OutboxEntry, SeenRecord, Subscription, WebSubRecord } from '../core/records.js';
 
 export { StoreError, type StoreProblem } from './errors.js';
 
@@ -34,6 +34,8 @@ export interface Store {
   meta: Keyv<number>;
   /** Alerts held for digests and quiet hours, and the claims of their releases. */
   digests: Keyv<DigestRecord>;
+  /** Per feed id, its WebSub subscription at a hub (topic, secret, lease). */
+  websub: Keyv<WebSubRecord>;
   /** Where the data lives, for logs (without credentials). */
   location: string;
   /**
@@ -55,7 +57,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export const NAMESPACES = ['feeds', 'subscriptions', 'seen', 'outbox', 'stories', 'meta', 'digests'] as const;
+export const NAMESPACES = ['feeds', 'subscriptions', 'seen', 'outbox', 'stories', 'meta', 'digests', 'websub'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 interface NamespaceValues {
   feeds: FeedRecord;
@@ -65,6 +67,7 @@ interface NamespaceValues {
   stories: string;
   meta: number;
   digests: DigestRecord;
+  websub: WebSubRecord;
 }
 export type NamespaceValue<N extends Namespace> = NamespaceValues[N];
 
@@ -142,6 +145,7 @@ export async function openStore(options: { storeUrl?: string; dataDir: string; t
     stories: keyvs.stories,
     meta: keyvs.meta,
     digests: keyvs.digests,
+    websub: keyvs.websub,
     location,
     async insertIfAbsent(namespace, key, value, ttlMs) {
       if (!NAMESPACES.includes(namespace)) throw new Error(`no such namespace: ${String(namespace)}`);

@@ -24,11 +24,11 @@ it('lets a finished request and its body go while the kept-alive socket stays op
   const fetcher = createFetcher({ userAgent: 'Taza/test', networkPolicy: createNetworkPolicy(['127.0.0.1/32']) });
   const requests: Array<WeakRef<object>> = [];
   const onStart = (message: unknown) => requests.push(new WeakRef((message as { request: object }).request));
-  subscribe('http.client.request.start', onStart);
+  subscribe('undici:request:create', onStart);
   try {
     expect((await fetcher({ url: server.url('/feed') })).kind).toBe('fetched');
   } finally {
-    unsubscribe('http.client.request.start', onStart);
+    unsubscribe('undici:request:create', onStart);
   }
   await new Promise((resolve) => setImmediate(resolve));
   collectGarbage();

@@ -23,6 +23,13 @@ export interface FeedServer {
   publish(name: string, item: TestItem): void;
   /** Answers requests for feed `name` with a redirect to `to` (301, 302, 307 or 308). */
   redirect(name: string, to: string, status: number): void;
+  /**
+   * Names a WebSub hub for feed `name`: in the body as `<atom:link rel="hub">` and `rel="self"` (`inBody`), or as
+   * an HTTP `Link` header.
+   */
+  setHub(name: string, hub: string, where?: 'body' | 'header'): void;
+  /** The body feed `name` is served with now (what a hub pushes). */
+  body(name: string): string;
   /** Serves an HTML page at /pages/<name> (article pages for full-text summaries); returns its URL. */
   setPage(name: string, html: string): string;
   /** Every request received, in order, with when it arrived (ms, sub-millisecond) and the Host it was sent to. */
@@ -34,6 +41,17 @@ export async function startFeedServer(options: { hosts?: number; delayMs?: numbe
   const feeds = new Map<string, TestItem[]>();
   const pages = new Map<string, string>();
   const redirects = new Map<string, { to: string; status: number }>();
+  const hubs = new Map<string, { hub: string; where: 'body' | 'header' }>();
+  let port = 0;
+  const feedUrl = (name: string) => `http://127.0.0.1:${port}/${name}.xml`;
+  const render = (name: string) => {
+    const hub = hubs.get(name);
+    return renderRss(
+      name,
+      feeds.get(name) ?? [],
+      hub?.where === 'body' ? { hub: hub.hub, self: feedUrl(name) } : undefined,
+    );
+  };
   const requests: FeedServer['requests'] = [];
   const inFlight = new Map<string, number>();
   const maxInFlight = new Map<string, number>();
@@ -67,7 +85,9 @@ export async function startFeedServer(options: { hosts?: number; delayMs?: numbe
       res.writeHead(404).end('not found');
       return;
     }
-    const body = renderRss(name, items);
+    const body = render(name);
+    const hub = hubs.get(name);
+    const link = hub?.where === 'header' ? { link: `<${hub.hub}>; rel="hub", <${feedUrl(name)}>; rel="self"` } : {};
     const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
     if (req.headers['if-none-match'] === etag) {
       requests.push({ path: req.url ?? '', headers: req.headers, status: 304, at, host });
@@ -75,11 +95,11 @@ export async function startFeedServer(options: { hosts?: number; delayMs?: numbe
       return;
     }
     requests.push({ path: req.url ?? '', headers: req.headers, status: 200, at, host });
-    res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag }).end(body);
+    res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag, ...link }).end(body);
   };
   const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   // Further hosts listen on the same port at other loopback addresses (the whole of 127.0.0.0/8 is local on Linux).
   const extra: Server[] = [];
   for (let host = 1; host < (options.hosts ?? 1); host++) {
@@ -88,7 +108,9 @@ export async function startFeedServer(options: { hosts?: number; delayMs?: numbe
     extra.push(more);
   }
   return {
-    url: (name) => `http://127.0.0.1:${port}/${name}.xml`,
+    url: feedUrl,
+    setHub: (name, hub, where = 'body') => void hubs.set(name, { hub, where }),
+    body: render,
     urlOn: (host, name) => `http://${hostAddress(host)}:${port}/${name}.xml`,
     inFlight,
     maxInFlight,
@@ -126,7 +148,10 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function renderRss(name: string, items: TestItem[]): string {
+function renderRss(name: string, items: TestItem[], websub?: { hub: string; self: string }): string {
+  const links = websub
+    ? `<atom:link rel="hub" href="${escapeXml(websub.hub)}"/><atom:link rel="self" href="${escapeXml(websub.self)}"/>`
+    : '';
   const entries = items
     .map(
       (item) =>
@@ -134,5 +159,5 @@ function renderRss(name: string, items: TestItem[]): string {
         `<description>${escapeXml(item.description)}</description>${item.pubDate ? `<pubDate>${item.pubDate.toUTCString()}</pubDate>` : ''}</item>`,
     )
     .join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Test feed ${name}</title><link>https://news.example/</link><language>en</language>\n${entries}\n</channel></rss>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>${links}<title>Test feed ${name}</title><link>https://news.example/</link><language>en</language>\n${entries}\n</channel></rss>`;
 }

@@ -65,6 +65,8 @@ export async function startHarness(
     fetchTimeoutMs?: number;
     perHostGapMs?: number;
     feedReader?: FeedReaderOptions;
+    /** More settings (PUBLIC_URL and HTTP_PORT for WebSub, say). */
+    env?: Record<string, string>;
     /** The app's clock (feed checks, commands, delivery, digests). */
     now?: () => Date;
   } = {},
@@ -104,6 +106,7 @@ export async function startHarness(
     SUBSCRIPTION_QUOTA: String(options.quota ?? 50),
     DIGEST_THRESHOLD: '0',
     ...(options.perHostGapMs !== undefined ? { PER_HOST_GAP: `${options.perHostGapMs}ms` } : {}),
+    ...options.env,
   });
   let settled: () => void = () => undefined;
   const startApp = async () => {

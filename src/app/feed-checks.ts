@@ -1,0 +1,125 @@
+/**
+ * How the app runs one check of a feed, polled or pushed: one at a time per feed (a push that arrives during a
+ * poll waits for it, so the two never save over each other), at the feed's own interval (the scheduling
+ * policy's, and the long safety-net one while a WebSub lease is live), and with what the check read handed to
+ * whoever learns from it (WebSub discovery, the policy's publication rate) once the check has saved the feed.
+ */
+import type { ParsedFeed } from '../core/feed.js';
+import type { FeedRecord } from '../core/records.js';
+import type { FetchResult } from '../fetcher/types.js';
+import type { PipelineDeps } from '../pipeline/deps.js';
+import { processFeed, processPushedFeed, type CheckOutcome } from '../pipeline/process-feed.js';
+import { FeedReader } from '../pipeline/read-feed.js';
+
+/** What one check read: the body's feed (when it was parsed) and the response's Link header. */
+export interface CheckReading {
+  feedUrl: string;
+  /** The body came from a WebSub delivery (a hub may send only the new entries, without the feed's links). */
+  pushed: boolean;
+  parsed?: ParsedFeed;
+  link?: string;
+}
+
+export interface FeedChecksOptions {
+  pipeline: PipelineDeps & { reader: FeedReader };
+  /** The poll interval for this feed now (the scheduling policy's). */
+  intervalFor: (feed: FeedRecord) => number;
+  /** Whether a hub pushes this feed (a live WebSub lease): it is then polled only every pushedIntervalMs. */
+  isPushed?: (feedId: string) => boolean;
+  pushedIntervalMs?: number;
+  /** A feed's next check was moved earlier (the poller should look again). */
+  onRescheduled?: () => void;
+  /** After a check that read a body, with the feed as saved. */
+  afterRead?: (feedId: string, reading: CheckReading) => Promise<void> | void;
+}
+
+export interface FeedChecks {
+  poll(feedId: string): Promise<CheckOutcome>;
+  push(feedId: string, body: Buffer, contentType: string | undefined): Promise<CheckOutcome>;
+  /** A feed's push stopped: its next check comes within `withinMs` (not at the long safety-net interval). */
+  pollSoon(feedId: string, withinMs: number): Promise<void>;
+}
+
+export function createFeedChecks(options: FeedChecksOptions): FeedChecks {
+  const running = new Map<string, Promise<unknown>>();
+
+  /** Runs `check` after any check of the same feed under way. */
+  function exclusive<T>(feedId: string, check: () => Promise<T>): Promise<T> {
+    const before = running.get(feedId);
+    const task = (before ? before.then(check, check) : check()).finally(() => {
+      if (running.get(feedId) === settled) running.delete(feedId);
+    });
+    const settled = task.catch(() => undefined);
+    running.set(feedId, settled);
+    return task;
+  }
+
+  async function run(
+    feedId: string,
+    check: (deps: PipelineDeps) => Promise<CheckOutcome>,
+    observeFetch: boolean,
+  ): Promise<CheckOutcome> {
+    const { pipeline } = options;
+    const feed = pipeline.feeds.get(feedId);
+    if (!feed || !options.afterRead) return check(depsFor(feed));
+    const reading: CheckReading = { feedUrl: feed.url, pushed: !observeFetch };
+    const deps = depsFor(feed);
+    if (observeFetch) {
+      deps.fetcher = async (request) => {
+        const result: FetchResult = await pipeline.fetcher(request);
+        if (request.url === feed.url && result.kind === 'fetched') {
+          reading.feedUrl = result.finalUrl;
+          if (result.link !== undefined) reading.link = result.link;
+        }
+        return result;
+      };
+    }
+    deps.reader = new ObservedReader(pipeline.reader, (parsed) => (reading.parsed ??= parsed));
+    const outcome = await check(deps);
+    if (reading.parsed) await options.afterRead(feedId, reading);
+    return outcome;
+  }
+
+  function depsFor(feed: FeedRecord | undefined): PipelineDeps {
+    const { pipeline } = options;
+    if (!feed) return pipeline;
+    const policy = options.intervalFor(feed);
+    const pollIntervalMs =
+      options.pushedIntervalMs !== undefined && options.isPushed?.(feed.id)
+        ? Math.max(policy, options.pushedIntervalMs)
+        : policy;
+    return pollIntervalMs === pipeline.settings.pollIntervalMs
+      ? { ...pipeline }
+      : { ...pipeline, settings: { ...pipeline.settings, pollIntervalMs } };
+  }
+
+  return {
+    poll: (feedId) => exclusive(feedId, () => run(feedId, (deps) => processFeed(deps, feedId), true)),
+    push: (feedId, body, contentType) =>
+      exclusive(feedId, () => run(feedId, (deps) => processPushedFeed(deps, feedId, body, contentType), false)),
+    pollSoon: (feedId, withinMs) =>
+      exclusive(feedId, async () => {
+        const { feeds, now } = options.pipeline;
+        const feed = feeds.get(feedId);
+        const latest = new Date((now?.() ?? new Date()).getTime() + withinMs).toISOString();
+        if (feed && feed.nextCheckAt > latest) feeds.saveLater({ ...feed, nextCheckAt: latest });
+        options.onRescheduled?.();
+      }),
+  };
+}
+
+/** The app's reader, telling `seen` of each body it parsed (never starting threads of its own). */
+class ObservedReader extends FeedReader {
+  constructor(
+    private readonly inner: FeedReader,
+    private readonly seen: (parsed: ParsedFeed) => void,
+  ) {
+    super(inner.options);
+  }
+
+  override async readUnless(...args: Parameters<FeedReader['readUnless']>): ReturnType<FeedReader['readUnless']> {
+    const read = await this.inner.readUnless(...args);
+    if (!read.unchanged) this.seen(read.parsed);
+    return read;
+  }
+}
