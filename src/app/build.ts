@@ -33,6 +33,7 @@ import { Poller } from '../scheduler/poller.js';
 import { StoreHealth } from '../store/health.js';
 import { openStore, type Store } from '../store/open.js';
 import { moveDestination, pauseDestination } from '../subscriptions/rules.js';
+import { CheckLog, createWebDashboard } from '../web/index.js';
 import { createPlatforms } from './platforms.js';
 import { seedFromFile } from './seed.js';
 import { userAgent } from './version.js';
@@ -90,7 +91,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     createLogger({
       level: config.LOG_LEVEL,
       pretty: config.PRETTY_LOGS,
-      secrets: [config.DISCORD_TOKEN, config.TELEGRAM_TOKEN],
+      secrets: [config.DISCORD_TOKEN, config.TELEGRAM_TOKEN, config.DASHBOARD_TOKEN],
     });
   // First: a subscriptions file that cannot be used stops the start (ConfigError) before anything is opened.
   const file = readSubscriptionsFile(config.TAZA_CONFIG);
@@ -194,14 +195,17 @@ async function assemble(
     perHostConcurrency: config.PER_HOST_CONCURRENCY,
     perHostGapMs: config.PER_HOST_GAP,
   });
+  // The dashboard's feed page shows the last checks; the store keeps only the latest outcome.
+  const checks = new CheckLog();
   const poller = new Poller({
     feeds,
     limiter,
     logger,
     health: storeHealth,
-    check: (feedId) => processFeed(pipeline, feedId),
+    check: (feedId) => checks.around(feedId, () => processFeed(pipeline, feedId), now),
     ...(overrides.now ? { now: () => now().getTime() } : {}),
   });
+  let dashboard: ReturnType<typeof createWebDashboard> | undefined;
   const commands = await createCommandLayer({
     services: createCommandServices({
       config,
@@ -213,10 +217,24 @@ async function assemble(
       logger,
       fetcher,
       resolver: overrides.resolver,
+      dashboardLink: (request) => dashboard?.link(request),
     }),
     adapters: platforms.flatMap((platform) => (platform.commands ? [platform.commands] : [])),
     logger,
     commandsDir: overrides.commandsDir,
+  });
+
+  dashboard = createWebDashboard(config, {
+    feeds,
+    subscriptions,
+    outbox,
+    store,
+    commands,
+    checks,
+    logger,
+    now,
+    platforms: () => Object.fromEntries(Object.entries(sinks).map(([name, sink]) => [name, sink.state()])),
+    port: () => app.http?.port ?? config.HTTP_PORT,
   });
 
   let flushTimer: NodeJS.Timeout | undefined;
@@ -252,6 +270,7 @@ async function assemble(
         ready: readinessProbe(sinks, storeHealth),
         metrics,
         logger,
+        fallback: dashboard.handle,
       });
 
       storeHealth.start();

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-/** The `taza` executable: `taza run`, `taza check`, `taza --help`. Never prints a stack trace for a user's mistake. */
+/** The `taza` executable: `taza run`, `taza check`, `taza doctor`, `taza dashboard-link`, `taza --help`. Never prints a stack trace for a user's mistake. */
 import './heap-tuning.js';
 import { ConfigError } from '../config/load.js';
 import { VERSION } from '../app/version.js';
 import { runCheck, CHECK_HELP } from './check.js';
+import { runDashboardLink, DASHBOARD_LINK_HELP } from './dashboard-link.js';
 import { runDoctor, DOCTOR_HELP } from './doctor.js';
 import { runBot, RUN_HELP } from './run.js';
 
@@ -15,6 +16,7 @@ Commands:
   run                     start the bot (what \`npm start\` runs)
   check <feed-or-file>…   fetch or read feeds and show which items match and what would be posted
   doctor                  check the configuration, store, tokens, destinations and feeds; say what to fix
+  dashboard-link          print a one-time login link to the web dashboard (DASHBOARD_TOKEN)
 
 Options:
   -h, --help              show help (also: taza <command> --help)
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   run: { help: RUN_HELP, run: runBot },
   check: { help: CHECK_HELP, run: runCheck },
   doctor: { help: DOCTOR_HELP, run: runDoctor },
+  'dashboard-link': { help: DASHBOARD_LINK_HELP, run: runDashboardLink },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -57,7 +57,14 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { quota?: number; fetchTimeoutMs?: number; perHostGapMs?: number; feedReader?: FeedReaderOptions } = {},
+  options: {
+    quota?: number;
+    fetchTimeoutMs?: number;
+    perHostGapMs?: number;
+    feedReader?: FeedReaderOptions;
+    /** More settings, as environment variables (DASHBOARD_TOKEN for the web tests). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<Harness> {
   const feedServer = await startFeedServer();
   const web = await startTestWeb();
@@ -94,6 +101,7 @@ export async function startHarness(
     SUBSCRIPTION_QUOTA: String(options.quota ?? 50),
     DIGEST_THRESHOLD: '0',
     ...(options.perHostGapMs !== undefined ? { PER_HOST_GAP: `${options.perHostGapMs}ms` } : {}),
+    ...options.env,
   });
   const discordPlatform = createDiscordPlatform({
     token: discord.token,
