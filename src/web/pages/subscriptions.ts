@@ -39,11 +39,11 @@ export function subscriptionsPage({ deps, session, url }: PageContext): PageResu
   const body = html`
 <section aria-labelledby="filter-h"><h2 id="filter-h">Filter</h2>
 <form method="get" action="/subscriptions" class="filters" role="search">
-  <div><label for="filter-q">Text</label><input type="text" id="filter-q" name="q" value="${url.searchParams.get('q') ?? ''}" placeholder="id, keywords, feed or destination"></div>
+  <div><label for="filter-q">Search</label><input type="text" id="filter-q" name="q" value="${url.searchParams.get('q') ?? ''}" placeholder="id, keywords, feed or destination"></div>
   <div><label for="filter-state">State</label><select id="filter-state" name="state">
     ${(['all', 'active', 'paused'] as const).map((s) => html`<option value="${s}"${s === state ? html` selected` : ''}>${s === 'all' ? 'All' : s === 'active' ? 'Active' : 'Paused'}</option>`)}
   </select></div>
-  <div><label for="filter-feed">Feed</label><select id="filter-feed" name="feed"><option value="">All feeds</option>
+  <div><label for="filter-feed">From feed</label><select id="filter-feed" name="feed"><option value="">All feeds</option>
     ${feeds.map((f) => html`<option value="${f.id}"${f.id === feedFilter ? html` selected` : ''}>${feedTitle(f)}</option>`)}
   </select></div>
   <div><button type="submit">Filter</button></div>
