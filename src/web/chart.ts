@@ -48,7 +48,8 @@ export function alertsChart(counts: readonly number[], now: Date): string {
   }
   counts.forEach((count, i) => {
     const start = new Date(firstHour + i * HOUR);
-    if (start.getUTCHours() === 0 || i === 0) {
+    // The first, partial day is labelled only when its label cannot run into the next day's.
+    if (start.getUTCHours() === 0 || (i === 0 && start.getUTCHours() <= 12)) {
       const x = left + i * barWidth;
       parts.push(
         `<line x1="${x}" x2="${x}" y1="${top}" y2="${top + plotHeight}" stroke="#e3e6ea"/>`,

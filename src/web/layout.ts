@@ -13,7 +13,7 @@ const NAV = [
 // Colours checked for WCAG AA: body text #1b1f24 on #ffffff (16:1), links #0a4f9e (8.2:1), muted #4a5361 (7.6:1),
 // white on the header green #14613a (7.4:1), status colours on their tints above 4.5:1. Focus is always outlined.
 const STYLE = `
-:root { color-scheme: light; font-family: system-ui, 'Noto Sans', 'Noto Nastaliq Urdu', sans-serif; color: #1b1f24; background: #fff; }
+:root { color-scheme: light; font-family: system-ui, 'Noto Sans', 'Noto Naskh Arabic', 'Noto Sans Arabic', sans-serif; color: #1b1f24; background: #fff; }
 body { margin: 0; line-height: 1.5; }
 a { color: #0a4f9e; }
 a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible, textarea:focus-visible { outline: 3px solid #b35c00; outline-offset: 2px; }
@@ -53,6 +53,7 @@ button.danger { background: #fff; color: #8a1c16; border-color: #8a1c16; }
 .row { display: flex; flex-wrap: wrap; gap: .3rem .6rem; align-items: center; }
 .filters { display: flex; flex-wrap: wrap; gap: .2rem 1rem; align-items: end; margin-bottom: .6rem; }
 .filters > div { min-width: 12rem; }
+.filters > div.wide { min-width: 22rem; }
 .hint { font-size: .9rem; color: #4a5361; margin: .2rem 0; }
 details { margin: .3rem 0; }
 summary { cursor: pointer; color: #0a4f9e; }
@@ -60,6 +61,8 @@ mark { background: #ffe066; color: #1b1f24; padding: 0 .1em; }
 .item { border: 1px solid #d0d5dc; border-radius: .4rem; padding: .6rem .8rem; margin: .6rem 0; }
 .item.miss { background: #f8f9fa; }
 .item h3 { font-size: 1.05rem; margin: 0 0 .3rem; }
+.item blockquote { margin: .4rem 0; padding-inline-start: .8rem; border-inline-start: 3px solid #6c757d; }
+.item blockquote p { margin: .2rem 0; }
 .previews { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: .8rem; margin-top: .6rem; }
 .discord { background: #2b2d31; color: #dbdee1; border-radius: .3rem; padding: .6rem; }
 .discord .embed { border-left: 4px solid #1f9d55; background: #232428; padding: .5rem .7rem; border-radius: .2rem; }
@@ -67,12 +70,14 @@ mark { background: #ffe066; color: #1b1f24; padding: 0 .1em; }
 .discord .field-name { font-weight: 700; margin-top: .4rem; }
 .discord .footer { font-size: .8rem; color: #c4c9ce; margin-top: .4rem; }
 .telegram { background: #d9e7f4; border-radius: .3rem; padding: .6rem; }
-.telegram .bubble { background: #fff; border-radius: .6rem; padding: .5rem .7rem; white-space: pre-wrap; }
+.telegram .bubble { background: #fff; border-radius: .6rem; padding: .5rem .7rem; }
+.telegram .gap { height: .8em; }
 .telegram .bubble a { color: #0a4f9e; }
 .preview-label { font-size: .85rem; font-weight: 600; margin: 0 0 .3rem; }
 .reply { white-space: pre-wrap; }
 .reply blockquote, .telegram blockquote { border-inline-start: 3px solid #6c757d; margin: .2rem 0; padding-inline-start: .6rem; }
 code { background: #f1f3f5; padding: 0 .2em; border-radius: .2em; }
+.chart { margin: 0; }
 .chart svg { max-width: 100%; height: auto; }
 `;
 
@@ -102,7 +107,7 @@ export function layout(options: { title: string; path: string; session?: Session
 <body><a class="skip" href="#main">Skip to the content</a>
 <header><a class="brand" href="/">Taza</a>${nav}</header>
 <main id="main" tabindex="-1">
-<h1>${options.title}</h1>
+<h1 dir="auto">${options.title}</h1>
 ${flash ? html`<div class="flash ${flash.ok ? 'ok' : 'failing'}" role="status" dir="auto">${trusted(flash.html)}</div>` : ''}
 ${options.body}
 </main></body></html>`;

@@ -37,6 +37,14 @@ export function telegramHtmlToPage(text: string): string {
   return out + escapeText(decodeEntities(text.slice(last)));
 }
 
+/**
+ * Telegram picks each paragraph's direction from its first strong letter, so an Urdu title and the English
+ * "Matched:" line below it each go their own way: one block per line, each dir="auto". (Taza's tags never span lines.)
+ */
+function telegramLines(text: string): Html {
+  return html`${text.split('\n').map((line) => (line === '' ? html`<div class="gap"></div>` : html`<div dir="auto">${trusted(telegramHtmlToPage(line))}</div>`))}`;
+}
+
 export function alertPreviews(alert: Alert): Html {
   const discord = renderDiscord(alert).embeds[0];
   const telegram = renderTelegram(alert);
@@ -47,11 +55,11 @@ export function alertPreviews(alert: Alert): Html {
   <div dir="auto">${url ? html`<a href="${url}" rel="noreferrer noopener">${md(discord.title)}</a>` : html`<strong>${md(discord.title)}</strong>`}</div>
   ${discord.description ? md(discord.description).split('\n').filter(Boolean).map((line) => html`<p dir="auto">${line}</p>`) : ''}
   ${(discord.fields ?? []).map((f) => html`<div class="field-name">${f.name}</div><div dir="auto">${md(f.value)}</div>`)}
-  <div class="footer" dir="auto">${discord.footer?.text ?? ''}</div>
+  <div class="footer"><bdi dir="auto">${discord.footer?.text ?? ''}</bdi>${discord.timestamp ? ` • ${discord.timestamp.slice(0, 16).replace('T', ' ')} UTC` : ''}</div>
 </div>`
     : '';
   return html`<div class="previews">
   <div><p class="preview-label">On Discord</p><div class="discord">${discordCard}</div></div>
-  <div><p class="preview-label">On Telegram</p><div class="telegram"><div class="bubble" dir="auto">${trusted(telegramHtmlToPage(telegram.text))}</div></div></div>
+  <div><p class="preview-label">On Telegram</p><div class="telegram"><div class="bubble">${telegramLines(telegram.text)}</div></div></div>
 </div>`;
 }

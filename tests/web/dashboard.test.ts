@@ -33,6 +33,12 @@ function subscribedId(reply: string): string {
   return id;
 }
 
+/** Runs in the page: the direction the browser laid the element out in. */
+function computedDirection(element: unknown): string {
+  const view = globalThis as unknown as { getComputedStyle(e: unknown): { direction: string } };
+  return view.getComputedStyle(element).direction;
+}
+
 async function logInWithToken(): Promise<void> {
   await page.goto(`${base}/login`);
   await page.getByLabel('Dashboard token').fill(TOKEN);
@@ -178,7 +184,8 @@ describe('web dashboard', () => {
 
   it('refuses a change without the CSRF token', async () => {
     await logInWithToken();
-    for (const form of [{}, { csrf: 'wrong' }]) {
+    const forms: Array<Record<string, string>> = [{}, { csrf: 'wrong' }];
+    for (const form of forms) {
       const response = await page.request.post(`${base}/subscriptions/${subscriptionA}/pause`, {
         form,
         maxRedirects: 0,
@@ -218,6 +225,9 @@ describe('web dashboard', () => {
     const sent = h.discord.messages(CHANNEL_A).map((m) => JSON.stringify(m.body.embeds));
     expect(sent.some((embeds) => embeds.includes('Bitcoin passes its record'))).toBe(true);
 
+    await page.goto(`${base}/`);
+    await expect(page.locator('figure.chart svg rect').count()).resolves.toBe(1);
+    await browser.screenshot('overview-with-alerts');
     await page.goto(`${base}/alerts`);
     await expect(page.locator('main table').textContent()).resolves.toContain('Bitcoin passes its record');
     await browser.screenshot('alerts');
@@ -240,13 +250,13 @@ describe('web dashboard', () => {
     await expect(title.textContent()).resolves.toBe(URDU_TITLE);
     await expect(title.locator('mark').allTextContents()).resolves.toEqual(['کرپٹو کونسل']);
     await expect(hits.first().locator('blockquote mark').count()).resolves.toBeGreaterThan(0);
-    await expect(title.evaluate((el) => getComputedStyle(el).direction)).resolves.toBe('rtl');
+    await expect(title.evaluate(computedDirection)).resolves.toBe('rtl');
     await expect(
       hits
         .first()
         .locator('blockquote p')
         .first()
-        .evaluate((el) => getComputedStyle(el).direction),
+        .evaluate(computedDirection),
     ).resolves.toBe('rtl');
     // Why the cricket story does not match, and the alert as each platform shows it.
     await expect(page.locator('.item.miss').textContent()).resolves.toContain('Cricket: Pakistan win the series');

@@ -1,5 +1,5 @@
 /** `/feeds/:id`: the feed's state, its last checks, errors, next check, items seen, and the subscriptions using it. */
-import { feedText, html, safeHref } from '../html.js';
+import { html, safeHref } from '../html.js';
 import { time } from '../layout.js';
 import { destinationLabel } from '../viewer.js';
 import { feedHealth, feedTitle, HEALTH_LABEL, visibleFeed } from '../visible.js';
@@ -14,8 +14,8 @@ export async function feedPage({ deps, session, params }: PageContext): Promise<
   const checks = deps.checks.recent(feed.id);
   const seen = await deps.seenCount(feed.id);
   const body = html`
-<p>${feedText(feedTitle(feed))}${feed.language ? html` <span class="muted">(language: ${feed.language})</span>` : ''}</p>
 <table><tbody>
+${feed.language ? html`<tr><th scope="row">Language</th><td>${feed.language}</td></tr>` : ''}
 <tr><th scope="row">Address</th><td><bdi>${feed.url}</bdi></td></tr>
 ${safeHref(feed.link) ? html`<tr><th scope="row">Site</th><td><a href="${safeHref(feed.link)}" rel="noreferrer noopener"><bdi>${feed.link}</bdi></a></td></tr>` : ''}
 <tr><th scope="row">Health</th><td><span class="badge ${health.state === 'new' ? 'pending' : health.state}">${HEALTH_LABEL[health.state]}</span>${health.reason ? html` <span dir="auto">${health.reason}</span>` : ''}</td></tr>
@@ -43,5 +43,5 @@ ${
     : html`<ul>${subscriptions.map((s) => html`<li><a href="/subscriptions#sub-${s.id}"><code>${s.id}</code></a>: <bdi dir="auto">${s.query || '(every item)'}</bdi> → ${destinationLabel(s.destination)}${s.paused ? ' (paused)' : ''}</li>`)}</ul>`
 }
 <p><a href="/playground?feed=${encodeURIComponent(feed.id)}">Try keywords on this feed</a></p>`;
-  return { title: 'Feed', body };
+  return { title: feedTitle(feed), body };
 }

@@ -39,7 +39,7 @@ export function subscriptionsPage({ deps, session, url }: PageContext): PageResu
   const body = html`
 <section aria-labelledby="filter-h"><h2 id="filter-h">Filter</h2>
 <form method="get" action="/subscriptions" class="filters" role="search">
-  <div><label for="filter-q">Search</label><input type="text" id="filter-q" name="q" value="${url.searchParams.get('q') ?? ''}" placeholder="id, keywords, feed or destination"></div>
+  <div class="wide"><label for="filter-q">Search</label><input type="text" id="filter-q" name="q" value="${url.searchParams.get('q') ?? ''}" placeholder="id, keywords, feed or destination"></div>
   <div><label for="filter-state">State</label><select id="filter-state" name="state">
     ${(['all', 'active', 'paused'] as const).map((s) => html`<option value="${s}"${s === state ? html` selected` : ''}>${s === 'all' ? 'All' : s === 'active' ? 'Active' : 'Paused'}</option>`)}
   </select></div>
