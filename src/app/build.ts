@@ -33,7 +33,7 @@ import { Poller } from '../scheduler/poller.js';
 import { StoreHealth } from '../store/health.js';
 import { openStore, type Store } from '../store/open.js';
 import { moveDestination, pauseDestination } from '../subscriptions/rules.js';
-import { CheckLog, createWebDashboard } from '../web/index.js';
+import { CheckLog, createWebDashboard, scopedLoginLink } from '../web/index.js';
 import { createPlatforms } from './platforms.js';
 import { seedFromFile } from './seed.js';
 import { userAgent } from './version.js';
@@ -205,7 +205,6 @@ async function assemble(
     check: (feedId) => checks.around(feedId, () => processFeed(pipeline, feedId), now),
     ...(overrides.now ? { now: () => now().getTime() } : {}),
   });
-  let dashboard: ReturnType<typeof createWebDashboard> | undefined;
   const commands = await createCommandLayer({
     services: createCommandServices({
       config,
@@ -217,14 +216,14 @@ async function assemble(
       logger,
       fetcher,
       resolver: overrides.resolver,
-      dashboardLink: (request) => dashboard?.link(request),
+      dashboardLink: (request) => scopedLoginLink(config, app.http?.port ?? config.HTTP_PORT, request, now()),
     }),
     adapters: platforms.flatMap((platform) => (platform.commands ? [platform.commands] : [])),
     logger,
     commandsDir: overrides.commandsDir,
   });
 
-  dashboard = createWebDashboard(config, {
+  const dashboard = createWebDashboard(config, {
     feeds,
     subscriptions,
     outbox,
@@ -234,7 +233,6 @@ async function assemble(
     logger,
     now,
     platforms: () => Object.fromEntries(Object.entries(sinks).map(([name, sink]) => [name, sink.state()])),
-    port: () => app.http?.port ?? config.HTTP_PORT,
   });
 
   let flushTimer: NodeJS.Timeout | undefined;

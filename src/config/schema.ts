@@ -127,7 +127,10 @@ export const configSchema = z.object({
   ),
   // Where people reach the dashboard, for the login links (default: http://HTTP_HOST:HTTP_PORT).
   DASHBOARD_URL: optionalText
-    .refine((value) => value === undefined || /^https?:\/\/[^\s/]+/.test(value), 'an http(s) URL such as https://taza.example.org')
+    .refine(
+      (value) => value === undefined || /^https?:\/\/[^\s/]+/.test(value),
+      'an http(s) URL such as https://taza.example.org',
+    )
     .transform((value) => value?.replace(/\/+$/, '')),
 });
 

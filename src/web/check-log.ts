@@ -28,7 +28,11 @@ export class CheckLog {
     const started = now();
     try {
       const outcome = await check();
-      this.record(feedId, { at: started.toISOString(), durationMs: now().getTime() - started.getTime(), outcome: String(outcome) });
+      this.record(feedId, {
+        at: started.toISOString(),
+        durationMs: now().getTime() - started.getTime(),
+        outcome: String(outcome),
+      });
       return outcome;
     } catch (error) {
       this.record(feedId, {

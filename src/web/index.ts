@@ -22,18 +22,29 @@ export function dashboardBaseUrl(config: Pick<Config, 'DASHBOARD_URL' | 'HTTP_HO
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-export interface WebDashboard extends Dashboard {
-  /** A one-time link for one server or chat (what /dashboard sends); undefined when the dashboard is off. */
-  link(request: DashboardLinkRequest): string | undefined;
+/** A one-time link for one server or chat (what /dashboard sends); undefined when the dashboard is off. */
+export function scopedLoginLink(
+  config: Pick<Config, 'DASHBOARD_TOKEN' | 'DASHBOARD_URL' | 'HTTP_HOST'>,
+  port: number,
+  request: DashboardLinkRequest,
+  now: Date,
+): string | undefined {
+  if (!config.DASHBOARD_TOKEN) return undefined;
+  return createLoginLink({
+    token: config.DASHBOARD_TOKEN,
+    baseUrl: dashboardBaseUrl(config, port),
+    viewer: { kind: 'scope', ...request },
+    now: now.getTime(),
+  });
 }
 
 export function createWebDashboard(
-  config: Pick<Config, 'DASHBOARD_TOKEN' | 'DASHBOARD_URL' | 'HTTP_HOST'>,
-  deps: Omit<DashboardDeps, 'token' | 'history' | 'seenCount'> & { store: Store; port(): number },
-): WebDashboard {
+  config: Pick<Config, 'DASHBOARD_TOKEN'>,
+  deps: Omit<DashboardDeps, 'token' | 'history' | 'seenCount'> & { store: Store },
+): Dashboard {
   const token = config.DASHBOARD_TOKEN;
-  const { store, port, ...rest } = deps;
-  const dashboard = createDashboard(
+  const { store, ...rest } = deps;
+  return createDashboard(
     token
       ? {
           ...rest,
@@ -43,18 +54,6 @@ export function createWebDashboard(
         }
       : undefined,
   );
-  return {
-    ...dashboard,
-    link(request) {
-      if (!token) return undefined;
-      return createLoginLink({
-        token,
-        baseUrl: dashboardBaseUrl(config, port()),
-        viewer: { kind: 'scope', ...request },
-        now: deps.now().getTime(),
-      });
-    },
-  };
 }
 
 /** Seen-set keys are `<feedId>:<itemKey>`; counted by walking the namespace (a feed page is rare and small). */

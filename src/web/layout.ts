@@ -86,31 +86,45 @@ export function layout(options: { title: string; path: string; session?: Session
   const flash = session?.flash;
   if (session) delete session.flash;
   const nav = session
-    ? html`<nav aria-label="Main"><ul>
-        ${NAV.map(
-          (item) =>
-            html`<li><a href="${item.href}"${current(options.path, item.href) ? trusted(' aria-current="page"') : ''}>${item.label}</a></li>`,
-        )}
-      </ul></nav>
-      <div class="who">
-        <span>Showing ${scopeLabel(session.viewer)}</span>
-        <form class="inline" method="post" action="/logout">
-          <input type="hidden" name="csrf" value="${session.csrf}">
-          <button type="submit">Log out</button>
-        </form>
-      </div>`
+    ? html`<nav aria-label="Main">
+          <ul>
+            ${NAV.map(
+              (item) =>
+                html`<li>
+                  <a href="${item.href}" ${current(options.path, item.href) ? trusted(' aria-current="page"') : ''}
+                    >${item.label}</a
+                  >
+                </li>`,
+            )}
+          </ul>
+        </nav>
+        <div class="who">
+          <span>Showing ${scopeLabel(session.viewer)}</span>
+          <form class="inline" method="post" action="/logout">
+            <input type="hidden" name="csrf" value="${session.csrf}" />
+            <button type="submit">Log out</button>
+          </form>
+        </div>`
     : '';
-  return html`<html lang="en" dir="ltr"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${options.title} · Taza</title>
-<style>${trusted(STYLE)}</style></head>
-<body><a class="skip" href="#main">Skip to the content</a>
-<header><a class="brand" href="/">Taza</a>${nav}</header>
-<main id="main" tabindex="-1">
-<h1 dir="auto">${options.title}</h1>
-${flash ? html`<div class="flash ${flash.ok ? 'ok' : 'failing'}" role="status" dir="auto">${trusted(flash.html)}</div>` : ''}
-${options.body}
-</main></body></html>`;
+  return html`<html lang="en" dir="ltr">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>${options.title} · Taza</title>
+      <style>
+        ${trusted(STYLE)}
+      </style>
+    </head>
+    <body>
+      <a class="skip" href="#main">Skip to the content</a>
+      <header><a class="brand" href="/">Taza</a>${nav}</header>
+      <main id="main" tabindex="-1">
+        <h1 dir="auto">${options.title}</h1>
+        ${flash ? html`<div class="flash ${flash.ok ? 'ok' : 'failing'}" role="status" dir="auto">${trusted(flash.html)}</div>` : ''}
+        ${options.body}
+      </main>
+    </body>
+  </html>`;
 }
 
 function current(path: string, href: string): boolean {
@@ -119,7 +133,7 @@ function current(path: string, href: string): boolean {
 
 /** The hidden field every form that changes something carries. */
 export function csrfField(session: Session): Html {
-  return html`<input type="hidden" name="csrf" value="${session.csrf}">`;
+  return html`<input type="hidden" name="csrf" value="${session.csrf}" />`;
 }
 
 /** "3 min ago" style times are for chat; here, exact UTC times with a machine-readable datetime. */

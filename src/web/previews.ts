@@ -52,14 +52,36 @@ export function alertPreviews(alert: Alert): Html {
   const url = discord?.url ? safeHref(discord.url) : undefined;
   const discordCard = discord
     ? html`<div class="embed">
-  <div dir="auto">${url ? html`<a href="${url}" rel="noreferrer noopener">${md(discord.title)}</a>` : html`<strong>${md(discord.title)}</strong>`}</div>
-  ${discord.description ? md(discord.description).split('\n').filter(Boolean).map((line) => html`<p dir="auto">${line}</p>`) : ''}
-  ${(discord.fields ?? []).map((f) => html`<div class="field-name">${f.name}</div><div dir="auto">${md(f.value)}</div>`)}
-  <div class="footer"><bdi dir="auto">${discord.footer?.text ?? ''}</bdi>${discord.timestamp ? ` • ${discord.timestamp.slice(0, 16).replace('T', ' ')} UTC` : ''}</div>
-</div>`
+        <div dir="auto">
+          ${url ? html`<a href="${url}" rel="noreferrer noopener">${md(discord.title)}</a>` : html`<strong>${md(discord.title)}</strong>`}
+        </div>
+        ${
+          discord.description
+            ? md(discord.description)
+                .split('\n')
+                .filter(Boolean)
+                .map((line) => html`<p dir="auto">${line}</p>`)
+            : ''
+        }
+        ${(discord.fields ?? []).map(
+          (f) =>
+            html`<div class="field-name">${f.name}</div>
+              <div dir="auto">${md(f.value)}</div>`,
+        )}
+        <div class="footer">
+          <bdi dir="auto">${discord.footer?.text ?? ''}</bdi
+          >${discord.timestamp ? ` • ${discord.timestamp.slice(0, 16).replace('T', ' ')} UTC` : ''}
+        </div>
+      </div>`
     : '';
   return html`<div class="previews">
-  <div><p class="preview-label">On Discord</p><div class="discord">${discordCard}</div></div>
-  <div><p class="preview-label">On Telegram</p><div class="telegram"><div class="bubble">${telegramLines(telegram.text)}</div></div></div>
-</div>`;
+    <div>
+      <p class="preview-label">On Discord</p>
+      <div class="discord">${discordCard}</div>
+    </div>
+    <div>
+      <p class="preview-label">On Telegram</p>
+      <div class="telegram"><div class="bubble">${telegramLines(telegram.text)}</div></div>
+    </div>
+  </div>`;
 }

@@ -77,14 +77,8 @@ describe('web dashboard', () => {
       (await slash(h.discord, 'subscribe', { feed: h.feedServer.url('urdu'), keywords: 'crypto council' })).content,
     );
     subscriptionB = subscribedId(
-      (
-        await slash(
-          h.discord,
-          'subscribe',
-          { feed: h.feedServer.url('guild-b'), keywords: 'news' },
-          { guild: 'B' },
-        )
-      ).content,
+      (await slash(h.discord, 'subscribe', { feed: h.feedServer.url('guild-b'), keywords: 'news' }, { guild: 'B' }))
+        .content,
     );
     browser = await startBrowser();
     page = browser.page;
@@ -208,7 +202,10 @@ describe('web dashboard', () => {
     const flash = (await page.locator('.flash').textContent()) ?? '';
     expect(flash).toMatch(/^✓ Subscribed [a-z0-9]+: /);
     const id = /Subscribed ([a-z0-9]+)/.exec(flash)![1]!;
-    expect(h.subscriptions.get(id)).toMatchObject({ scope: GUILD_A, destination: { platform: 'discord', id: CHANNEL_A } });
+    expect(h.subscriptions.get(id)).toMatchObject({
+      scope: GUILD_A,
+      destination: { platform: 'discord', id: CHANNEL_A },
+    });
     await browser.screenshot('subscriptions');
 
     // The same validation as /subscribe: the same subscription again is refused with its message.
@@ -251,13 +248,7 @@ describe('web dashboard', () => {
     await expect(title.locator('mark').allTextContents()).resolves.toEqual(['کرپٹو کونسل']);
     await expect(hits.first().locator('blockquote mark').count()).resolves.toBeGreaterThan(0);
     await expect(title.evaluate(computedDirection)).resolves.toBe('rtl');
-    await expect(
-      hits
-        .first()
-        .locator('blockquote p')
-        .first()
-        .evaluate(computedDirection),
-    ).resolves.toBe('rtl');
+    await expect(hits.first().locator('blockquote p').first().evaluate(computedDirection)).resolves.toBe('rtl');
     // Why the cricket story does not match, and the alert as each platform shows it.
     await expect(page.locator('.item.miss').textContent()).resolves.toContain('Cricket: Pakistan win the series');
     await expect(hits.first().locator('.discord .embed').textContent()).resolves.toContain('Matched');

@@ -210,7 +210,9 @@ async function sendPrivately(ctx: Context, message: Message, reply: Reply, worki
         await ctx.api.sendMessage(userId, piece, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
       note = { ok: true, text: '✓ Sent you a private message.' };
     } catch {
-      note = refusal('Taza cannot write to you privately yet: open a private chat with it, press Start, and ask again.');
+      note = refusal(
+        'Taza cannot write to you privately yet: open a private chat with it, press Start, and ask again.',
+      );
     }
   }
   await send(ctx, message, note, working);

@@ -1,8 +1,8 @@
 /** What a page handler gets and gives back. */
-import { html, type Html } from '../html.js';
-import type { DashboardDeps } from '../deps.js';
-import type { Params } from '../router.js';
-import type { Session } from '../sessions.js';
+import { html, type Html } from './html.js';
+import type { DashboardDeps } from './deps.js';
+import type { Params } from './router.js';
+import type { Session } from './sessions.js';
 
 export interface PageContext {
   deps: DashboardDeps;
@@ -18,5 +18,10 @@ export type PageResult = { title: string; body: Html; status?: number } | { redi
 export type PageHandler = (ctx: PageContext) => Promise<PageResult> | PageResult;
 
 export function notFound(what: string): PageResult {
-  return { title: 'Not found', status: 404, body: html`<p>${what}</p><p><a href="/">Back to the overview</a></p>` };
+  return {
+    title: 'Not found',
+    status: 404,
+    body: html`<p>${what}</p>
+      <p><a href="/">Back to the overview</a></p>`,
+  };
 }
