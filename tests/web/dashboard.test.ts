@@ -6,11 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startBrowser, type TestBrowser } from '../support/browser.js';
+import { contrastProblems, startBrowser, type TestBrowser } from '../support/browser.js';
 import { slash } from '../support/discord-user.js';
 import { testItem } from '../support/feed-server.js';
 import { ADMIN_USER, CHANNEL_A, GROUP, GUILD_A, GUILD_B, startHarness, type Harness } from '../support/harness.js';
 import { tgCommand } from '../support/telegram-user.js';
+import { taza } from '../cli/taza-cli.js';
 
 const TOKEN = 'dashboard-token-for-tests-0123456789';
 const SEED_ARTICLE = readFileSync(
@@ -37,6 +38,12 @@ function subscribedId(reply: string): string {
 function computedDirection(element: unknown): string {
   const view = globalThis as unknown as { getComputedStyle(e: unknown): { direction: string } };
   return view.getComputedStyle(element).direction;
+}
+
+/** The page's screenshot in tests/artifacts/, and its text checked for WCAG AA contrast. */
+async function capture(name: string): Promise<void> {
+  await browser.screenshot(name);
+  expect(await contrastProblems(page), name).toEqual([]);
 }
 
 async function logInWithToken(): Promise<void> {
@@ -98,7 +105,7 @@ describe('web dashboard', () => {
     await page.goto(`${base}/`);
     expect(new URL(page.url()).pathname).toBe('/login');
     await expect(page.getByLabel('Dashboard token').isVisible()).resolves.toBe(true);
-    await browser.screenshot('login');
+    await capture('login');
 
     for (const path of ['/', '/subscriptions', '/playground', '/alerts', `/feeds/x`]) {
       const response = await fetch(`${base}${path}`, { redirect: 'manual' });
@@ -131,7 +138,12 @@ describe('web dashboard', () => {
     // The owner sees both servers' feeds.
     await expect(page.locator('main table').textContent()).resolves.toContain('Test feed guild-b');
     await expect(page.locator('figure.chart svg[role="img"]').count()).resolves.toBe(1);
-    await browser.screenshot('overview');
+    await capture('overview');
+    // Keyboard: the first Tab reaches the skip link, which moves focus to the content.
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate('document.activeElement.textContent')).resolves.toBe('Skip to the content');
+    await page.keyboard.press('Enter');
+    await expect(page.evaluate('document.activeElement.id')).resolves.toBe('main');
     await logOut();
   });
 
@@ -145,7 +157,7 @@ describe('web dashboard', () => {
     const table = (await page.locator('main table').textContent()) ?? '';
     expect(table).toContain(subscriptionA);
     expect(table).not.toContain(subscriptionB);
-    await browser.screenshot('subscriptions-scoped');
+    await capture('subscriptions-scoped');
     expect((await page.goto(`${base}/feeds/${h.subscriptions.get(subscriptionB)!.feedId}`))?.status()).toBe(404);
 
     // A valid CSRF token, but another server's subscription: the chat command's own refusal, nothing changed.
@@ -174,6 +186,21 @@ describe('web dashboard', () => {
     await useLink(linkIn(privately!.text!));
     await expect(page.locator('header .who').textContent()).resolves.toContain(`chat ${GROUP}`);
     await logOut();
+  });
+
+  it("logs the self-hoster in with `taza dashboard-link`'s link, which sees everything", async () => {
+    const off = await taza(['dashboard-link']);
+    expect(off.code).toBe(2);
+    expect(off.stderr).toContain('the web dashboard is off: set DASHBOARD_TOKEN');
+
+    const printed = await taza(['dashboard-link'], { DASHBOARD_TOKEN: TOKEN, DASHBOARD_URL: base });
+    expect(printed.code).toBe(0);
+    await useLink(linkIn(printed.stdout));
+    await expect(page.locator('header .who').textContent()).resolves.toContain('Showing every server and chat');
+    await page.goto(`${base}/subscriptions`);
+    const table = (await page.locator('main table').textContent()) ?? '';
+    expect(table).toContain(subscriptionA);
+    expect(table).toContain(subscriptionB);
   });
 
   it('refuses a change without the CSRF token', async () => {
@@ -206,7 +233,7 @@ describe('web dashboard', () => {
       scope: GUILD_A,
       destination: { platform: 'discord', id: CHANNEL_A },
     });
-    await browser.screenshot('subscriptions');
+    await capture('subscriptions');
 
     // The same validation as /subscribe: the same subscription again is refused with its message.
     await page.getByLabel('Feed', { exact: true }).fill(h.feedServer.url('flow'));
@@ -224,13 +251,13 @@ describe('web dashboard', () => {
 
     await page.goto(`${base}/`);
     await expect(page.locator('figure.chart svg rect').count()).resolves.toBe(1);
-    await browser.screenshot('overview-with-alerts');
+    await capture('overview-with-alerts');
     await page.goto(`${base}/alerts`);
     await expect(page.locator('main table').textContent()).resolves.toContain('Bitcoin passes its record');
-    await browser.screenshot('alerts');
+    await capture('alerts');
     await page.goto(`${base}/feeds/${h.subscriptions.get(id)!.feedId}`);
     await expect(page.locator('main').textContent()).resolves.toContain(id);
-    await browser.screenshot('feed');
+    await capture('feed');
     await logOut();
   });
 
@@ -253,7 +280,7 @@ describe('web dashboard', () => {
     await expect(page.locator('.item.miss').textContent()).resolves.toContain('Cricket: Pakistan win the series');
     await expect(hits.first().locator('.discord .embed').textContent()).resolves.toContain('Matched');
     await expect(hits.first().locator('.telegram .bubble b').first().textContent()).resolves.toBe(URDU_TITLE);
-    await browser.screenshot('playground');
+    await capture('playground');
     await logOut();
   });
 
