@@ -248,7 +248,13 @@ export function subscriptionAction(command: 'pause' | 'resume' | 'unsubscribe' |
       const subscription = deps.subscriptions.get(id.trim().toLowerCase());
       target = subscription
         ? webTarget(viewer, subscription.scope, subscription.destination)
-        : webTarget(viewer, '', { platform: 'console', id: '' });
+        : // No such id: the command says so; the self-hoster's "scope" is everything.
+          {
+            scope: '',
+            destination: { platform: 'console', id: '' },
+            label: 'any server or chat',
+            destinationLabel: '',
+          };
     }
     const values: Record<string, string> = { id };
     if (command === 'edit') values.keywords = form.get('keywords') ?? '';

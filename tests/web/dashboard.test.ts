@@ -64,8 +64,9 @@ function linkIn(text: string): string {
   return url.replace(/&amp;/g, '&');
 }
 
-async function useLink(url: string): Promise<void> {
+async function useLink(url: string, screenshot?: string): Promise<void> {
   await page.goto(url);
+  if (screenshot) await capture(screenshot);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL(`${base}/`);
 }
@@ -151,7 +152,7 @@ describe('web dashboard', () => {
     const answer = await slash(h.discord, 'dashboard');
     expect(answer.ephemeral).toBe(true);
     const link = linkIn(answer.content);
-    await useLink(link);
+    await useLink(link, 'login-link');
 
     await page.goto(`${base}/subscriptions`);
     const table = (await page.locator('main table').textContent()) ?? '';
