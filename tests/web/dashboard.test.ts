@@ -46,6 +46,14 @@ async function capture(name: string): Promise<void> {
   expect(await contrastProblems(page), name).toEqual([]);
 }
 
+/** Submits a form and waits until the page its redirect leads to (`path`) has loaded. */
+async function submitted(path: string, action: () => Promise<void>): Promise<void> {
+  const loaded = page.waitForResponse((r) => r.url() === `${base}${path}` && r.request().method() === 'GET');
+  await action();
+  await (await loaded).finished();
+  await page.waitForLoadState('load');
+}
+
 async function logInWithToken(): Promise<void> {
   await page.goto(`${base}/login`);
   await page.getByLabel('Dashboard token').fill(TOKEN);
@@ -225,8 +233,7 @@ describe('web dashboard', () => {
     await page.getByLabel('Feed', { exact: true }).fill(h.feedServer.url('flow'));
     await page.getByLabel('Keywords', { exact: true }).fill('bitcoin');
     await expect(page.getByLabel('Post alerts to').inputValue()).resolves.toBe(`discord:${CHANNEL_A}`);
-    await page.getByRole('button', { name: 'Subscribe' }).click();
-    await page.waitForURL(`${base}/subscriptions`);
+    await submitted('/subscriptions', () => page.getByRole('button', { name: 'Subscribe' }).click());
     const flash = (await page.locator('.flash').textContent()) ?? '';
     expect(flash).toMatch(/^✓ Subscribed [a-z0-9]+: /);
     const id = /Subscribed ([a-z0-9]+)/.exec(flash)![1]!;
@@ -239,8 +246,7 @@ describe('web dashboard', () => {
     // The same validation as /subscribe: the same subscription again is refused with its message.
     await page.getByLabel('Feed', { exact: true }).fill(h.feedServer.url('flow'));
     await page.getByLabel('Keywords', { exact: true }).fill('bitcoin');
-    await page.getByRole('button', { name: 'Subscribe' }).click();
-    await page.waitForURL(`${base}/subscriptions`);
+    await submitted('/subscriptions', () => page.getByRole('button', { name: 'Subscribe' }).click());
     await expect(page.locator('.flash').textContent()).resolves.toContain(`This is already subscribed here as ${id}`);
 
     h.feedServer.publish('flow', testItem(5, 'Bitcoin passes its record'));
@@ -283,6 +289,39 @@ describe('web dashboard', () => {
     await expect(hits.first().locator('.telegram .bubble b').first().textContent()).resolves.toBe(URDU_TITLE);
     await capture('playground');
     await logOut();
+  });
+
+  it("pauses, resumes, edits and deletes through the forms, with the chat commands' answers", async () => {
+    await useLink(linkIn((await slash(h.discord, 'dashboard')).content));
+    await page.goto(`${base}/subscriptions`);
+    const row = page.locator(`#sub-${subscriptionA}`);
+    const flash = () => page.locator('.flash').textContent();
+    const submit = (action: () => Promise<void>) => submitted('/subscriptions', action);
+    await submit(() => row.getByRole('button', { name: `Pause ${subscriptionA}` }).click());
+    await expect(flash()).resolves.toBe(`⏸ Paused ${subscriptionA}. Nothing is posted for it until /resume.`);
+    expect(h.subscriptions.get(subscriptionA)?.paused?.reason).toBe('paused by admin');
+
+    await submit(() => row.getByRole('button', { name: `Resume ${subscriptionA}` }).click());
+    await expect(flash()).resolves.toContain(`▶ Resumed ${subscriptionA}.`);
+    expect(h.subscriptions.get(subscriptionA)?.paused).toBeUndefined();
+
+    // Keyboard only: open the edit form, type, submit.
+    await row.getByText('Edit keywords').focus();
+    await page.keyboard.press('Enter');
+    await row.getByLabel(`New keywords for ${subscriptionA}`).fill('"unclosed');
+    await submit(() => page.keyboard.press('Enter'));
+    await expect(flash()).resolves.toMatch(/^✗ /);
+    expect(h.subscriptions.get(subscriptionA)?.query).toBe('crypto council');
+    await row.getByText('Edit keywords').click();
+    await row.getByLabel(`New keywords for ${subscriptionA}`).fill('crypto council, بٹ کوائن');
+    await submit(() => row.getByRole('button', { name: 'Save keywords' }).click());
+    await expect(flash()).resolves.toContain(`✓ ${subscriptionA} now looks for:`);
+    expect(h.subscriptions.get(subscriptionA)?.query).toBe('crypto council, بٹ کوائن');
+
+    await submit(() => row.getByRole('button', { name: `Delete ${subscriptionA}` }).click());
+    await expect(flash()).resolves.toContain(`✓ Removed ${subscriptionA}`);
+    expect(h.subscriptions.get(subscriptionA)).toBeUndefined();
+    await capture('subscriptions-after-changes');
   });
 
   it('slows down repeated wrong tokens', async () => {
