@@ -36,6 +36,7 @@ import { learnPublishing, PollSchedule } from '../scheduler/policy.js';
 import { StoreHealth } from '../store/health.js';
 import { openStore, type Store } from '../store/open.js';
 import { moveDestination, pauseDestination } from '../subscriptions/rules.js';
+import { CheckLog, createWebDashboard, scopedLoginLink } from '../web/index.js';
 import { createPlatforms } from './platforms.js';
 import { seedFromFile } from './seed.js';
 import { userAgent } from './version.js';
@@ -105,7 +106,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     createLogger({
       level: config.LOG_LEVEL,
       pretty: config.PRETTY_LOGS,
-      secrets: [config.DISCORD_TOKEN, config.TELEGRAM_TOKEN],
+      secrets: [config.DISCORD_TOKEN, config.TELEGRAM_TOKEN, config.DASHBOARD_TOKEN],
     });
   // First: a subscriptions file that cannot be used stops the start (ConfigError) before anything is opened.
   const file = readSubscriptionsFile(config.TAZA_CONFIG);
@@ -264,12 +265,14 @@ async function assemble(
         await websub.noteDiscovery(feedId, discoverHub(reading.parsed, reading.link, reading.feedUrl));
     },
   });
+  // The dashboard's feed page shows the last checks; the store keeps only the latest outcome.
+  const checkLog = new CheckLog();
   const poller = new Poller({
     feeds,
     limiter,
     logger,
     health: storeHealth,
-    check: (feedId) => checks.poll(feedId),
+    check: (feedId) => checkLog.around(feedId, () => checks.poll(feedId), now),
     ...(overrides.now ? { now: () => now().getTime() } : {}),
   });
   const commands = await createCommandLayer({
@@ -283,10 +286,23 @@ async function assemble(
       logger,
       fetcher,
       resolver: overrides.resolver,
+      dashboardLink: (request) => scopedLoginLink(config, app.http?.port ?? config.HTTP_PORT, request, now()),
     }),
     adapters: platforms.flatMap((platform) => (platform.commands ? [platform.commands] : [])),
     logger,
     commandsDir: overrides.commandsDir,
+  });
+
+  const dashboard = createWebDashboard(config, {
+    feeds,
+    subscriptions,
+    outbox,
+    store,
+    commands,
+    checks: checkLog,
+    logger,
+    now,
+    platforms: () => Object.fromEntries(Object.entries(sinks).map(([name, sink]) => [name, sink.state()])),
   });
 
   let flushTimer: NodeJS.Timeout | undefined;
@@ -341,6 +357,7 @@ async function assemble(
               ],
             }
           : {}),
+        fallback: dashboard.handle,
       });
 
       storeHealth.start();

@@ -97,6 +97,11 @@ export interface Reply {
   /** The text in Taza's small markup (see reply/markup.ts): **bold**, `code`, backslash escapes. */
   text: string;
   file?: ReplyFile;
+  /**
+   * Only the person who asked may see it (a login link): ephemeral on Discord, a private message on Telegram, never
+   * posted in a group.
+   */
+  private?: boolean;
 }
 
 /** Identity function that type-checks a command file's default export. */

@@ -1,5 +1,6 @@
 /** What command handlers may use: the subscription rules' services, built once from the app's parts. */
 import type { Config } from '../config/schema.js';
+import type { Destination } from '../core/destination.js';
 import { createNetworkPolicy, type Resolver } from '../fetcher/index.js';
 import type { Fetcher } from '../fetcher/types.js';
 import type { Logger } from '../log/logger.js';
@@ -9,7 +10,18 @@ import type { SubscriptionRegistry } from '../registry/subscriptions.js';
 import { PRESETS, type Preset } from '../subscriptions/presets.js';
 import type { SubscriptionServices } from '../subscriptions/services.js';
 
-export type CommandServices = SubscriptionServices;
+/** Who asks /dashboard and where: the login link it gets sees and changes only that server or chat. */
+export interface DashboardLinkRequest {
+  platform: 'discord' | 'telegram';
+  scope: string;
+  destination: Destination;
+  user: { id: string; name?: string };
+}
+
+export type CommandServices = SubscriptionServices & {
+  /** A one-time login link to the web dashboard for this scope; undefined when the dashboard is off. */
+  dashboardLink?(request: DashboardLinkRequest): string | undefined;
+};
 
 export interface ServiceInputs {
   config: Pick<Config, 'ALLOW_PRIVATE_NETWORKS' | 'SUBSCRIPTION_QUOTA'>;
@@ -23,6 +35,7 @@ export interface ServiceInputs {
   fetcher?: Fetcher;
   resolver?: Resolver;
   presets?: readonly Preset[];
+  dashboardLink?: CommandServices['dashboardLink'];
 }
 
 export function createCommandServices(inputs: ServiceInputs): CommandServices {
@@ -41,5 +54,6 @@ export function createCommandServices(inputs: ServiceInputs): CommandServices {
     logger: inputs.logger,
     now: inputs.pipeline.now ?? (() => new Date()),
     reader: inputs.pipeline.reader,
+    ...(inputs.dashboardLink ? { dashboardLink: inputs.dashboardLink } : {}),
   };
 }

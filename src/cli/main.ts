@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-/** The `taza` executable: `taza run`, `taza check`, `taza --help`. Never prints a stack trace for a user's mistake. */
+/** The `taza` executable: `taza run`, `taza check`, `taza doctor`, `taza dashboard-link`, `taza --help`. Never prints a stack trace for a user's mistake. */
 import './heap-tuning.js';
 import { ConfigError } from '../config/load.js';
 import { VERSION } from '../app/version.js';
 import { runCheck, CHECK_HELP } from './check.js';
+import { runDashboardLink, DASHBOARD_LINK_HELP } from './dashboard-link.js';
 import { runDoctor, DOCTOR_HELP } from './doctor.js';
 import { MIGRATE_STORE_HELP, runMigrateStore } from './migrate-store.js';
 import { runBot, RUN_HELP } from './run.js';
@@ -18,6 +19,7 @@ Commands:
   doctor                  check the configuration, store, tokens, destinations and feeds; say what to fix
   migrate-store --from <url> --to <url>
                           copy every record from one store to another (SQLite, Redis, Postgres)
+  dashboard-link          print a one-time login link to the web dashboard (DASHBOARD_TOKEN)
 
 Options:
   -h, --help              show help (also: taza <command> --help)
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   check: { help: CHECK_HELP, run: runCheck },
   doctor: { help: DOCTOR_HELP, run: runDoctor },
   'migrate-store': { help: MIGRATE_STORE_HELP, run: runMigrateStore },
+  'dashboard-link': { help: DASHBOARD_LINK_HELP, run: runDashboardLink },
 };
 
 async function main(argv: string[]): Promise<number> {

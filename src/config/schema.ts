@@ -138,6 +138,18 @@ export const configSchema = z.object({
   SUMMARY_MAX_CHARS: positiveInt('a whole number of at least 1').default(500),
   TAZA_CONFIG: optionalText,
   PRETTY_LOGS: boolean.optional(),
+  // The web dashboard's password, and the key its login links are signed with (unset: the dashboard is off).
+  DASHBOARD_TOKEN: optionalText.refine(
+    (value) => value === undefined || value.length >= 16,
+    'at least 16 characters (a long random secret, e.g. the output of `openssl rand -base64 32`)',
+  ),
+  // Where people reach the dashboard, for the login links (default: http://HTTP_HOST:HTTP_PORT).
+  DASHBOARD_URL: optionalText
+    .refine(
+      (value) => value === undefined || /^https?:\/\/[^\s/]+/.test(value),
+      'an http(s) URL such as https://taza.example.org',
+    )
+    .transform((value) => value?.replace(/\/+$/, '')),
 });
 
 export type Config = z.output<typeof configSchema>;

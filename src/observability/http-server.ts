@@ -1,6 +1,7 @@
 /**
  * The operations endpoint: /healthz (liveness: the process and its store answer), /readyz (every platform
- * connected) and /metrics (Prometheus text). Plain node:http: three read-only routes need no framework.
+ * connected) and /metrics (Prometheus text). Plain node:http: three read-only routes need no framework. Every other
+ * path goes to `fallback` when given (the web dashboard, src/web/), which does its own authentication.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,7 +31,11 @@ export interface HttpServerOptions {
   metrics: { contentType: string; render(): Promise<string> };
   logger: Logger;
   routes?: HttpRoute[];
+  /** Answers every other path (the web dashboard); without it they are 404. */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
+
+const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 export interface HttpServer {
   /** The port actually bound (the free one chosen when asked for 0). */
@@ -94,11 +99,12 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
   const route = options.routes?.find((each) => (req.url ?? '').startsWith(each.prefix));
   if (route) return route.handle(req, res);
   const head = req.method === 'HEAD';
+  const path = new URL(req.url ?? '/', 'http://taza').pathname;
+  if (options.fallback && !PROBE_PATHS.has(path)) return options.fallback(req, res);
   if (req.method !== 'GET' && !head) {
     res.setHeader('allow', 'GET, HEAD');
     return send(res, 405, 'application/json', JSON.stringify({ ok: false, error: 'only GET and HEAD' }), head);
   }
-  const path = new URL(req.url ?? '/', 'http://taza').pathname;
   switch (path) {
     case '/healthz':
       return probe(res, await options.health(), head);

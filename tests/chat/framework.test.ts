@@ -33,6 +33,7 @@ describe('the command registry', () => {
   it('loads one definition per file in commands/, sorted, each valid on both platforms', async () => {
     const commands = await loadCommands();
     expect(commands.map((c) => c.name)).toEqual([
+      'dashboard',
       'edit',
       'export',
       'feeds',

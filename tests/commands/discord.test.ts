@@ -25,6 +25,7 @@ describe('commands on Discord', () => {
       options: Array<Record<string, unknown>>;
     }>;
     expect(registered.map((c) => c.name).sort()).toEqual([
+      'dashboard',
       'edit',
       'export',
       'feeds',
@@ -38,7 +39,7 @@ describe('commands on Discord', () => {
       'unsubscribe',
     ]);
     const manageGuild = String(1n << 5n);
-    for (const name of ['subscribe', 'unsubscribe', 'edit', 'pause', 'resume', 'export', 'import']) {
+    for (const name of ['subscribe', 'unsubscribe', 'edit', 'pause', 'resume', 'export', 'import', 'dashboard']) {
       expect(registered.find((c) => c.name === name)!.default_member_permissions).toBe(manageGuild);
     }
     for (const name of ['list', 'preview', 'feeds', 'help'])

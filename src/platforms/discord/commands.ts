@@ -270,7 +270,7 @@ async function sendReply(
   deferred: Promise<unknown> | undefined,
   privateReply: boolean,
 ): Promise<void> {
-  const ephemeral = privateReply || !reply.ok;
+  const ephemeral = privateReply || !reply.ok || reply.private === true;
   const flags = ephemeral ? MessageFlags.Ephemeral : undefined;
   const [first = '', ...rest] = splitText(reply.text, MESSAGE_LIMIT);
   const files = reply.file ? [new AttachmentBuilder(reply.file.content, { name: reply.file.name })] : [];

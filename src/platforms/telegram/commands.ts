@@ -174,6 +174,7 @@ function replyTo(message: Message) {
 }
 
 async function send(ctx: Context, message: Message, reply: Reply, working?: Message): Promise<void> {
+  if (reply.private && message.chat.type !== 'private') return sendPrivately(ctx, message, reply, working);
   const chatId = message.chat.id;
   const pieces = splitText(reply.text, MESSAGE_LIMIT).map(toTelegramHtml);
   const [first = '', ...rest] = pieces;
@@ -192,6 +193,29 @@ async function send(ctx: Context, message: Message, reply: Reply, working?: Mess
     await ctx.api.sendMessage(chatId, piece, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
   if (reply.file)
     await ctx.api.sendDocument(chatId, new InputFile(reply.file.content, reply.file.name), replyTo(message));
+}
+
+/**
+ * A reply only its asker may see (a login link) goes to their private chat with the bot; the group is told where it
+ * went. Telegram lets a bot write to someone only after they started it, so the refusal says to do that first.
+ */
+async function sendPrivately(ctx: Context, message: Message, reply: Reply, working?: Message): Promise<void> {
+  const userId = message.from?.id;
+  let note: Reply;
+  if (userId === undefined) {
+    note = refusal('Send this command as yourself (not as the channel or anonymously): its answer is private.');
+  } else {
+    try {
+      for (const piece of splitText(reply.text, MESSAGE_LIMIT).map(toTelegramHtml))
+        await ctx.api.sendMessage(userId, piece, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+      note = { ok: true, text: '✓ Sent you a private message.' };
+    } catch {
+      note = refusal(
+        'Taza cannot write to you privately yet: open a private chat with it, press Start, and ask again.',
+      );
+    }
+  }
+  await send(ctx, message, note, working);
 }
 
 function documentValue(
