@@ -8,6 +8,8 @@ import type { PlatformAdapter } from '../chat/adapter.js';
 import { createCommandServices } from '../chat/services.js';
 import { createCommandLayer, type CommandLayer } from '../chat/start.js';
 import type { Config } from '../config/schema.js';
+import type { Coordinator } from '../coordination/coordinator.js';
+import { createLocalCoordinator } from '../coordination/local.js';
 import {
   DEFAULT_SUBSCRIPTIONS_FILE,
   readSubscriptionsFile,
@@ -28,8 +30,8 @@ import { processFeed } from '../pipeline/process-feed.js';
 import { FeedReader, type FeedReaderOptions } from '../pipeline/read-feed.js';
 import { FeedRegistry } from '../registry/feeds.js';
 import { SubscriptionRegistry } from '../registry/subscriptions.js';
-import { HostLimiter } from '../scheduler/host-limiter.js';
-import { Poller } from '../scheduler/poller.js';
+import type { CheckScheduler } from '../scheduler/check-scheduler.js';
+import { createCheckScheduler } from '../scheduler/create.js';
 import { StoreHealth } from '../store/health.js';
 import { openStore, type Store } from '../store/open.js';
 import { moveDestination, pauseDestination } from '../subscriptions/rules.js';
@@ -55,6 +57,8 @@ export interface AppOverrides {
   feedReader?: FeedReaderOptions;
   /** Called after each delivery attempt has been recorded (sent and marked, or rescheduled). */
   onDeliverySettled?: () => void;
+  /** What the instances on the store agree through. Default: this process's own (one instance). */
+  coordinator?: Coordinator;
 }
 
 export interface App {
@@ -64,7 +68,8 @@ export interface App {
   subscriptions: SubscriptionRegistry;
   outbox: Outbox;
   fetcher: Fetcher;
-  poller: Poller;
+  /** Feed checks: in this process on SQLite, on the job engine when other instances share the store. */
+  scheduler: CheckScheduler;
   delivery: DeliveryWorker;
   sinks: Partial<Record<Platform, Sink>>;
   pipeline: PipelineDeps;
@@ -124,7 +129,8 @@ async function assemble(
   file: SubscriptionsFile,
 ): Promise<App> {
   const now = overrides.now ?? (() => new Date());
-  const feeds = await FeedRegistry.load(store);
+  const coordinator = overrides.coordinator ?? createLocalCoordinator();
+  const feeds = await FeedRegistry.load(store, { coordinator });
   const subscriptions = await SubscriptionRegistry.load(store);
   const outbox = await Outbox.load(store);
 
@@ -189,17 +195,18 @@ async function assemble(
     },
     ...(overrides.now ? { now: () => now().getTime() } : {}),
   });
-  const limiter = new HostLimiter({
-    globalConcurrency: config.FETCH_CONCURRENCY,
-    perHostConcurrency: config.PER_HOST_CONCURRENCY,
-    perHostGapMs: config.PER_HOST_GAP,
-  });
-  const poller = new Poller({
+  const scheduler = createCheckScheduler({
+    coordinator,
+    storeUrl: config.STORE_URL ?? '',
     feeds,
-    limiter,
     logger,
     health: storeHealth,
     check: (feedId) => processFeed(pipeline, feedId),
+    limits: {
+      globalConcurrency: config.FETCH_CONCURRENCY,
+      perHostConcurrency: config.PER_HOST_CONCURRENCY,
+      perHostGapMs: config.PER_HOST_GAP,
+    },
     ...(overrides.now ? { now: () => now().getTime() } : {}),
   });
   const commands = await createCommandLayer({
@@ -208,8 +215,8 @@ async function assemble(
       feeds,
       subscriptions,
       pipeline,
-      poller,
-      limiter,
+      poller: scheduler,
+      limiter: { run: (url, task) => scheduler.limit(url, task) },
       logger,
       fetcher,
       resolver: overrides.resolver,
@@ -228,7 +235,7 @@ async function assemble(
     subscriptions,
     outbox,
     fetcher,
-    poller,
+    scheduler,
     delivery,
     sinks,
     pipeline,
@@ -256,7 +263,11 @@ async function assemble(
 
       storeHealth.start();
       // Polling starts before the platforms log in: what it finds waits in the outbox until they are connected.
-      if (options.polling !== false) poller.start();
+      await feeds.follow((error) => {
+        if (storeHealth.report(error)) return;
+        logger.error({ event: 'feeds.reload-failed', err: error }, 'could not reload the feeds');
+      });
+      if (options.polling !== false) await scheduler.start();
       // Check times of unchanged feeds are written in batches (see FeedRegistry.saveLater). A failed flush
       // keeps them for the next one; while the store is down there is no point trying.
       flushTimer = setInterval(() => {
@@ -308,7 +319,8 @@ async function assemble(
         };
         try {
           await step('commands', () => commands.stop());
-          await step('poller', () => poller.stop());
+          await step('scheduler', () => scheduler.stop());
+          await step('feeds', () => feeds.unfollow());
           clearInterval(flushTimer);
           await step('flush', async () => {
             const unsaved = feeds.unsaved();

@@ -136,7 +136,7 @@ export async function startHarness(
     async check(url) {
       const feed = app.feeds.findByUrl(url);
       if (!feed) throw new Error(`no feed for ${url}`);
-      await app.poller.checkNow(feed.id);
+      await app.scheduler.checkNow(feed.id);
     },
     drained() {
       return new Promise<void>((resolve) => {
