@@ -26,6 +26,11 @@ export interface Detection {
   fresh: NewItem[];
   /** Unseen items recorded without an alert: the baseline, or published more than maxItemAge ago. */
   silenced: number;
+  /**
+   * Items known only through another check's claim still at work (pending, not stale): if that check dies, only a
+   * later full read of the feed finds them again, so the feed must not be marked read up to here.
+   */
+  pendingElsewhere: number;
 }
 
 export async function detectNewItems(options: {
@@ -42,7 +47,7 @@ export async function detectNewItems(options: {
   staleClaimMs?: number;
 }): Promise<Detection> {
   const { feedId, items, seen, baseline, now, maxItemAgeMs, staleClaimMs = Infinity } = options;
-  if (items.length === 0) return { fresh: [], silenced: 0 };
+  if (items.length === 0) return { fresh: [], silenced: 0, pendingElsewhere: 0 };
   // An item is known under its own key and, when its link is unique in this document, its link's key too:
   // a story whose guid changes with its title keeps its link and is not alerted again.
   const linkCounts = new Map<string, number>();
@@ -60,6 +65,10 @@ export async function detectNewItems(options: {
     }),
   );
   const known = new Set(allKeys.filter((key, i) => records[i] !== undefined && !stale.has(key)));
+  const claimedElsewhere = new Set(
+    allKeys.filter((key, i) => records[i]?.pendingSince !== undefined && !stale.has(key)),
+  );
+  let pendingElsewhere = 0;
   const fresh: NewItem[] = [];
   let silenced = 0;
   const firstSeenAt = now.toISOString();
@@ -72,7 +81,10 @@ export async function detectNewItems(options: {
     const isKnown = !reclaimed && keys.some((key) => known.has(key));
     // Record every alias, also of known items (a retitled story's new guid), so later fetches agree.
     for (const key of keys) if (!known.has(key)) toRecord.set(key, { key, value: { firstSeenAt }, ttl: SEEN_TTL_MS });
-    if (isKnown) return;
+    if (isKnown) {
+      if (keys.some((key) => claimedElsewhere.has(key))) pendingElsewhere++;
+      return;
+    }
     for (const key of keys) known.add(key);
     const tooOld = item.published !== undefined && now.getTime() - item.published.getTime() > maxItemAgeMs;
     if (baseline || tooOld) silenced++;
@@ -83,7 +95,7 @@ export async function detectNewItems(options: {
   // Undated items count as published now; ties keep the feed's order reversed (newest-first feeds).
   const when = (entry: NewItem) => entry.item.published?.getTime() ?? now.getTime();
   fresh.reverse().sort((a, b) => when(a) - when(b));
-  return { fresh, silenced };
+  return { fresh, silenced, pendingElsewhere };
 }
 
 export function seenKey(feedId: string, itemKey: string): string {

@@ -142,6 +142,14 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
   // Written after the alerts are in the outbox: this also clears the pending marks of the items claimed.
   const toRecord = lost.size > 0 ? seenLater.filter((entry) => !lost.has(entry.key)) : seenLater;
   if (toRecord.length > 0) await deps.store.seen.setMany(toRecord);
+  if (lost.size > 0 || detection.pendingElsewhere > 0) {
+    // Items another instance is alerting on: should it die before they are in the outbox, only a full read of
+    // this body finds them again. So the body is not marked as read (validators, hash): the next check reads it.
+    for (const field of ['etag', 'lastModified', 'bodyHash'] as const) {
+      if (feed[field] === undefined) delete updated[field];
+      else updated[field] = feed[field];
+    }
+  }
   deps.metrics?.alertsMatched(enqueued);
   if (detection.fresh.length > 0 || detection.silenced > 0) {
     log.info(

@@ -204,11 +204,10 @@ export class EngineScheduler implements CheckScheduler {
     // A check whose result was not saved leaves the due time as it was: that id is the job now finishing, which
     // would swallow the add. Try again a poll's minimum later instead.
     if (dueMs <= checkedDueMs) dueMs = Date.now() + 1000;
-    await this.options.engine.queue.add(
-      JOB_NAME,
-      { feedId, dueMs } satisfies CheckJob,
-      { jobId: checkJobId(feedId, dueMs), delay: Math.max(0, dueMs - Date.now()) },
-    );
+    await this.options.engine.queue.add(JOB_NAME, { feedId, dueMs } satisfies CheckJob, {
+      jobId: checkJobId(feedId, dueMs),
+      delay: Math.max(0, dueMs - Date.now()),
+    });
     this.scheduled.add(feedId);
   }
 

@@ -224,14 +224,20 @@ export function schedulerContract(name: string, fresh: () => Promise<Backend>): 
     it('checks each due feed once per due time, never twice at once', { timeout: 60_000 }, async () => {
       const log = new CheckLog();
       const intervalMs = 1500;
-      const instance = await start(log, { globalConcurrency: 4, perHostConcurrency: 1, perHostGapMs: 0 }, intervalMs, 50);
+      const instance = await start(
+        log,
+        { globalConcurrency: 4, perHostConcurrency: 1, perHostGapMs: 0 },
+        intervalMs,
+        50,
+      );
       const ids = await addFeeds(instance.feeds, 6, 6);
       await instance.scheduler.start();
       await log.until(() => ids.every((id) => log.of(id).length >= 3), 20_000, 'three checks of every feed');
       for (const id of ids) {
         const starts = log.of(id).map((check) => check.startedAt);
         // A second check for one due time would start right after the first, not an interval later.
-        for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(intervalMs - 5);
+        for (let i = 1; i < starts.length; i++)
+          expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(intervalMs - 5);
       }
       expect(log.maxInFlightPerFeed()).toBe(1);
     });
@@ -248,29 +254,38 @@ export function schedulerContract(name: string, fresh: () => Promise<Backend>): 
       expect(new Set(log.checks.map((c) => c.feedId)).size).toBe(ids.length);
     });
 
-    it('runs checkNow within the same per-host limits, and stop() waits for checks under way', { timeout: 60_000 }, async () => {
-      const log = new CheckLog();
-      const gap = 300;
-      const instance = await start(log, { globalConcurrency: 8, perHostConcurrency: 1, perHostGapMs: gap }, 60_000, 200);
-      const [due, other] = await addFeeds(instance.feeds, 2, 1);
-      // Only `due` is due; `other` is checked by checkNow while `due`'s check may be under way on the same host.
-      const record = instance.feeds.get(other!)!;
-      await instance.feeds.save({ ...record, nextCheckAt: new Date(Date.now() + 3_600_000).toISOString() });
-      await instance.scheduler.start();
-      await log.until(() => log.of(due!).length > 0, 20_000, 'the due feed started');
-      await instance.scheduler.checkNow(other!);
-      expect(log.of(other!)).toHaveLength(1);
-      expect(log.of(other!)[0]!.endedAt).toBeDefined();
-      expect(log.maxInFlightPerHost()).toBe(1);
-      expect(log.minGapPerHost()).toBeGreaterThanOrEqual(gap - 5);
+    it(
+      'runs checkNow within the same per-host limits, and stop() waits for checks under way',
+      { timeout: 60_000 },
+      async () => {
+        const log = new CheckLog();
+        const gap = 300;
+        const instance = await start(
+          log,
+          { globalConcurrency: 8, perHostConcurrency: 1, perHostGapMs: gap },
+          60_000,
+          200,
+        );
+        const [due, other] = await addFeeds(instance.feeds, 2, 1);
+        // Only `due` is due; `other` is checked by checkNow while `due`'s check may be under way on the same host.
+        const record = instance.feeds.get(other!)!;
+        await instance.feeds.save({ ...record, nextCheckAt: new Date(Date.now() + 3_600_000).toISOString() });
+        await instance.scheduler.start();
+        await log.until(() => log.of(due!).length > 0, 20_000, 'the due feed started');
+        await instance.scheduler.checkNow(other!);
+        expect(log.of(other!)).toHaveLength(1);
+        expect(log.of(other!)[0]!.endedAt).toBeDefined();
+        expect(log.maxInFlightPerHost()).toBe(1);
+        expect(log.minGapPerHost()).toBeGreaterThanOrEqual(gap - 5);
 
-      // A check under way when stop() is called has ended when it resolves.
-      await instance.feeds.save({ ...instance.feeds.get(due!)!, nextCheckAt: new Date().toISOString() });
-      instance.scheduler.wake();
-      await instance.scheduler.feedAdded(due!);
-      await log.until(() => log.of(due!).length >= 2, 20_000, 'the second check started');
-      await instance.scheduler.stop();
-      expect(log.checks.every((check) => check.endedAt !== undefined)).toBe(true);
-    });
+        // A check under way when stop() is called has ended when it resolves.
+        await instance.feeds.save({ ...instance.feeds.get(due!)!, nextCheckAt: new Date().toISOString() });
+        instance.scheduler.wake();
+        await instance.scheduler.feedAdded(due!);
+        await log.until(() => log.of(due!).length >= 2, 20_000, 'the second check started');
+        await instance.scheduler.stop();
+        expect(log.checks.every((check) => check.endedAt !== undefined)).toBe(true);
+      },
+    );
   });
 }

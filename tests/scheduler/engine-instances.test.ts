@@ -52,31 +52,36 @@ describe.each(backends)('three instances on one $name', ({ start, fresh }) => {
     return { instances, ids };
   }
 
-  it('checks each feed once per due time between them, one request per host at a time, the gap held', {
-    timeout: 90_000,
-  }, async () => {
-    const log = new CheckLog();
-    const { ids } = await threeInstances(log, 30);
-    const intervals = 4;
-    await log.until(() => ids.every((id) => log.of(id).length >= intervals + 1), 60_000, 'five checks of each feed');
-    const firstAt = Math.min(...log.checks.map((check) => check.startedAt));
-    const windowEnd = firstAt + intervals * INTERVAL_MS;
-    const inWindow = log.checks.filter((check) => check.startedAt < windowEnd).length;
-    // One instance checks each feed once per interval (the fake's interval has no jitter): `intervals` per feed.
-    const perFeedPerInterval = inWindow / (FEEDS * intervals);
-    console.log(`checks per feed per interval: ${perFeedPerInterval.toFixed(3)}`);
-    expect(perFeedPerInterval).toBeLessThanOrEqual(1.05);
-    for (const id of ids) {
-      const starts = log.of(id).map((check) => check.startedAt);
-      for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(INTERVAL_MS - 5);
-    }
-    expect(log.maxInFlightPerFeed()).toBe(1);
-    expect(log.maxInFlightPerHost()).toBe(1);
-    console.log(`min gap per host: ${log.minGapPerHost()} ms`);
-    expect(log.minGapPerHost()).toBeGreaterThanOrEqual(GAP_MS);
-    // The work is shared: every instance took checks.
-    expect(new Set(log.checks.map((check) => check.instance)).size).toBe(3);
-  });
+  it(
+    'checks each feed once per due time between them, one request per host at a time, the gap held',
+    {
+      timeout: 90_000,
+    },
+    async () => {
+      const log = new CheckLog();
+      const { ids } = await threeInstances(log, 30);
+      const intervals = 4;
+      await log.until(() => ids.every((id) => log.of(id).length >= intervals + 1), 60_000, 'five checks of each feed');
+      const firstAt = Math.min(...log.checks.map((check) => check.startedAt));
+      const windowEnd = firstAt + intervals * INTERVAL_MS;
+      const inWindow = log.checks.filter((check) => check.startedAt < windowEnd).length;
+      // One instance checks each feed once per interval (the fake's interval has no jitter): `intervals` per feed.
+      const perFeedPerInterval = inWindow / (FEEDS * intervals);
+      console.log(`checks per feed per interval: ${perFeedPerInterval.toFixed(3)}`);
+      expect(perFeedPerInterval).toBeLessThanOrEqual(1.05);
+      for (const id of ids) {
+        const starts = log.of(id).map((check) => check.startedAt);
+        for (let i = 1; i < starts.length; i++)
+          expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(INTERVAL_MS - 5);
+      }
+      expect(log.maxInFlightPerFeed()).toBe(1);
+      expect(log.maxInFlightPerHost()).toBe(1);
+      console.log(`min gap per host: ${log.minGapPerHost()} ms`);
+      expect(log.minGapPerHost()).toBeGreaterThanOrEqual(GAP_MS);
+      // The work is shared: every instance took checks.
+      expect(new Set(log.checks.map((check) => check.instance)).size).toBe(3);
+    },
+  );
 
   it('takes over the checks of an instance that vanished mid-check within 30 s', { timeout: 90_000 }, async () => {
     const log = new CheckLog();
