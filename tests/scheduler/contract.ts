@@ -148,7 +148,6 @@ export async function startInstance(input: {
 }): Promise<Instance> {
   const store = await input.backend.openStore();
   const feeds = await FeedRegistry.load(store, { coordinator: input.coordinator });
-  let instance!: Instance;
   const scheduler = createCheckScheduler({
     coordinator: input.coordinator,
     storeUrl: input.backend.storeUrl,
@@ -172,7 +171,8 @@ export async function startInstance(input: {
       input.log.ended(record);
     },
   });
-  instance = {
+  // The checks above read `instance` only once the scheduler has started, below.
+  const instance: Instance = {
     index: input.index,
     store,
     feeds,
