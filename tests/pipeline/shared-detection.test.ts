@@ -118,6 +118,15 @@ describe('new-item detection shared by two instances', () => {
     expect(await allOutboxEntries(a.store)).toBe(1);
   });
 
+  it('writes the times of an unchanged check through at once: the next check may be the other instance's', async () => {
+    const { a, b, feedId } = await setUp();
+    expect(await processFeed(b, feedId)).toBe('not-modified');
+    expect(b.feeds.unsaved()).toBe(0);
+    expect((await a.store.feeds.get(feedId))?.nextCheckAt).toBe(b.feeds.get(feedId)!.nextCheckAt);
+    // b's validators came from a's check, read from the store.
+    expect(feedServer.requests.at(-1)!.headers['if-none-match']).toBeDefined();
+  });
+
   it('processes again a claim left pending by an instance that died, and leaves a live claim alone', async () => {
     const { a, b, feedId } = await setUp();
     feedServer.publish('news', testItem(2, 'Bitcoin climbs'));
