@@ -118,7 +118,7 @@ describe('new-item detection shared by two instances', () => {
     expect(await allOutboxEntries(a.store)).toBe(1);
   });
 
-  it('writes the times of an unchanged check through at once: the next check may be the other instance's', async () => {
+  it('writes the times of an unchanged check through at once: the next check may be another instance', async () => {
     const { a, b, feedId } = await setUp();
     expect(await processFeed(b, feedId)).toBe('not-modified');
     expect(b.feeds.unsaved()).toBe(0);
