@@ -195,7 +195,7 @@ async function assemble(
     },
     ...(overrides.now ? { now: () => now().getTime() } : {}),
   });
-  const scheduler = createCheckScheduler({
+  const scheduler = await createCheckScheduler({
     coordinator,
     storeUrl: config.STORE_URL ?? '',
     feeds,

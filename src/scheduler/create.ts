@@ -4,8 +4,6 @@ import type { Logger } from '../log/logger.js';
 import type { FeedRegistry } from '../registry/feeds.js';
 import type { StoreHealth } from '../store/health.js';
 import type { CheckScheduler } from './check-scheduler.js';
-import { openEngineQueue } from './engine-backend.js';
-import { EngineScheduler } from './engine.js';
 import { InProcessScheduler } from './in-process.js';
 
 /** The engine's queue of feed checks, one per backend (BullMQ keeps its own keys or tables beside Taza's). */
@@ -23,9 +21,14 @@ export interface CheckSchedulerOptions {
   now?: () => number;
 }
 
-export function createCheckScheduler(options: CheckSchedulerOptions): CheckScheduler {
+/** The engine is imported only when used: on SQLite, loading BullMQ and ioredis would cost 300 ms and memory. */
+export async function createCheckScheduler(options: CheckSchedulerOptions): Promise<CheckScheduler> {
   const { coordinator, feeds } = options;
   if (!coordinator.shared) return new InProcessScheduler(options);
+  const [{ openEngineQueue }, { EngineScheduler }] = await Promise.all([
+    import('./engine-backend.js'),
+    import('./engine.js'),
+  ]);
   return new EngineScheduler({
     engine: openEngineQueue(options.storeUrl, CHECK_QUEUE),
     coordinator,

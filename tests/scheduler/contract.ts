@@ -148,7 +148,7 @@ export async function startInstance(input: {
 }): Promise<Instance> {
   const store = await input.backend.openStore();
   const feeds = await FeedRegistry.load(store, { coordinator: input.coordinator });
-  const scheduler = createCheckScheduler({
+  const scheduler = await createCheckScheduler({
     coordinator: input.coordinator,
     storeUrl: input.backend.storeUrl,
     feeds,
