@@ -254,6 +254,24 @@ export function schedulerContract(name: string, fresh: () => Promise<Backend>): 
       expect(new Set(log.checks.map((c) => c.feedId)).size).toBe(ids.length);
     });
 
+    it('does not let feeds waiting for a busy host hold back the other hosts', { timeout: 60_000 }, async () => {
+      const log = new CheckLog();
+      const gap = 500;
+      const instance = await start(log, { globalConcurrency: 2, perHostConcurrency: 1, perHostGapMs: gap }, 60_000, 20);
+      const busy = await addFeeds(instance.feeds, 10, 1, 'busy');
+      const others: string[] = [];
+      for (let i = 0; i < 4; i++) others.push((await instance.feeds.ensure(`http://other${i}.example/feed.xml`)).id);
+      const startedAt = Date.now();
+      await instance.scheduler.start();
+      await log.until(() => [...busy, ...others].every((id) => log.of(id).length > 0), 30_000, 'every feed checked');
+      const lastOther = Math.max(...others.map((id) => log.of(id)[0]!.startedAt)) - startedAt;
+      const lastBusy = Math.max(...busy.map((id) => log.of(id)[0]!.startedAt)) - startedAt;
+      console.log(`${name}: other hosts all checked after ${lastOther} ms; the busy host's ten after ${lastBusy} ms`);
+      // The busy host takes ten gaps (4.5 s at least); the other hosts are not kept waiting behind it.
+      expect(lastBusy).toBeGreaterThanOrEqual(9 * gap);
+      expect(lastOther).toBeLessThan(lastBusy / 2);
+    });
+
     it(
       'runs checkNow within the same per-host limits, and stop() waits for checks under way',
       { timeout: 60_000 },
