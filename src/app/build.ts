@@ -30,9 +30,9 @@ import type { PipelineDeps } from '../pipeline/deps.js';
 import { FeedReader, type FeedReaderOptions } from '../pipeline/read-feed.js';
 import { FeedRegistry } from '../registry/feeds.js';
 import { SubscriptionRegistry } from '../registry/subscriptions.js';
-import { HostLimiter } from '../scheduler/host-limiter.js';
-import { Poller } from '../scheduler/poller.js';
 import { learnPublishing, PollSchedule } from '../scheduler/policy.js';
+import type { CheckScheduler } from '../scheduler/check-scheduler.js';
+import { createCheckScheduler } from '../scheduler/create.js';
 import { StoreHealth } from '../store/health.js';
 import { openStore, type Store } from '../store/open.js';
 import { moveDestination, pauseDestination } from '../subscriptions/rules.js';
@@ -63,7 +63,7 @@ export interface AppOverrides {
   feedReader?: FeedReaderOptions;
   /** Called after each delivery attempt has been recorded (sent and marked, or rescheduled). */
   onDeliverySettled?: () => void;
-  /** What this instance shares with the others on the store (tests give a shared one). Default: in-process. */
+  /** What the instances on the store agree through. Default: this process's own (one instance). */
   coordinator?: Coordinator;
 }
 
@@ -76,7 +76,8 @@ export interface App {
   /** Alerts held for digests and quiet hours, released at their time. */
   digests: DigestBuffer;
   fetcher: Fetcher;
-  poller: Poller;
+  /** Feed checks: in this process on SQLite, on the job engine when other instances share the store. */
+  scheduler: CheckScheduler;
   delivery: DeliveryWorker;
   sinks: Partial<Record<Platform, Sink>>;
   pipeline: PipelineDeps;
@@ -149,7 +150,7 @@ async function assemble(
   file: SubscriptionsFile,
 ): Promise<App> {
   const now = overrides.now ?? (() => new Date());
-  const feeds = await FeedRegistry.load(store);
+  const feeds = await FeedRegistry.load(store, { coordinator });
   const subscriptions = await SubscriptionRegistry.load(store, { coordinator, logger });
   const outbox = await Outbox.load(store, { coordinator, logger });
 
@@ -217,11 +218,6 @@ async function assemble(
     },
     ...(overrides.now ? { now: () => now().getTime() } : {}),
   });
-  const limiter = new HostLimiter({
-    globalConcurrency: config.FETCH_CONCURRENCY,
-    perHostConcurrency: config.PER_HOST_CONCURRENCY,
-    perHostGapMs: config.PER_HOST_GAP,
-  });
   // eslint-disable-next-line prefer-const -- the subscriber needs the checks' lease hook, the checks the subscriber
   let checks: FeedChecks;
   const websub = config.PUBLIC_URL
@@ -253,7 +249,7 @@ async function assemble(
     pipeline: { ...pipeline, reader },
     intervalFor: (feed) => schedule.intervalFor(feed),
     pushedIntervalMs: config.WEBSUB_POLL_INTERVAL,
-    onRescheduled: () => poller.wake(),
+    onRescheduled: () => scheduler.wake(),
     ...(websub ? { isPushed: (feedId: string) => websub.isLive(feedId) } : {}),
     afterRead: async (feedId, reading) => {
       const feed = feeds.get(feedId);
@@ -267,12 +263,18 @@ async function assemble(
   });
   // The dashboard's feed page shows the last checks; the store keeps only the latest outcome.
   const checkLog = new CheckLog();
-  const poller = new Poller({
+  const scheduler = await createCheckScheduler({
+    coordinator,
+    storeUrl: config.STORE_URL ?? '',
     feeds,
-    limiter,
     logger,
     health: storeHealth,
     check: (feedId) => checkLog.around(feedId, () => checks.poll(feedId), now),
+    limits: {
+      globalConcurrency: config.FETCH_CONCURRENCY,
+      perHostConcurrency: config.PER_HOST_CONCURRENCY,
+      perHostGapMs: config.PER_HOST_GAP,
+    },
     ...(overrides.now ? { now: () => now().getTime() } : {}),
   });
   const commands = await createCommandLayer({
@@ -281,8 +283,8 @@ async function assemble(
       feeds,
       subscriptions,
       pipeline,
-      poller,
-      limiter,
+      poller: scheduler,
+      limiter: { run: (url, task) => scheduler.limit(url, task) },
       logger,
       fetcher,
       resolver: overrides.resolver,
@@ -316,7 +318,7 @@ async function assemble(
     outbox,
     digests,
     fetcher,
-    poller,
+    scheduler,
     delivery,
     sinks,
     pipeline,
@@ -367,7 +369,11 @@ async function assemble(
         websubTimer.unref();
       }
       // Polling starts before the platforms log in: what it finds waits in the outbox until they are connected.
-      if (options.polling !== false) poller.start();
+      await feeds.follow((error) => {
+        if (storeHealth.report(error)) return;
+        logger.error({ event: 'feeds.reload-failed', err: error }, 'could not reload the feeds');
+      });
+      if (options.polling !== false) await scheduler.start();
       // Check times of unchanged feeds are written in batches (see FeedRegistry.saveLater). A failed flush
       // keeps them for the next one; while the store is down there is no point trying.
       flushTimer = setInterval(() => {
@@ -420,7 +426,8 @@ async function assemble(
         };
         try {
           await step('commands', () => commands.stop());
-          await step('poller', () => poller.stop());
+          await step('scheduler', () => scheduler.stop());
+          await step('feeds', () => feeds.unfollow());
           clearInterval(flushTimer);
           clearInterval(websubTimer);
           await step('flush', async () => {

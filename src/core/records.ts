@@ -60,6 +60,11 @@ export interface Subscription {
 
 export interface SeenRecord {
   firstSeenAt: string;
+  /**
+   * Set while the instance that claimed the item as new puts its alerts in the outbox, cleared once they are
+   * there: a claim left pending long after (its instance died) is processed again by a later check.
+   */
+  pendingSince?: string;
 }
 
 export type OutboxStatus = 'pending' | 'done';

@@ -4,7 +4,7 @@
  * Every path, success or failure, saves the feed's state and its next check time.
  */
 import type { FeedItem, ParsedFeed } from '../core/feed.js';
-import { detectNewItems } from '../detector/index.js';
+import { detectNewItems, SEEN_TTL_MS, type NewItem } from '../detector/index.js';
 import type { FetchResult } from '../fetcher/types.js';
 import type { Logger } from '../log/logger.js';
 import { nextCheckDelayMs, shouldForceRefresh, shouldSpread } from '../scheduler/policy.js';
@@ -21,9 +21,18 @@ type SeenStore = PipelineDeps['store']['seen'];
 
 export type CheckOutcome = 'not-modified' | 'unchanged' | 'parsed' | 'error';
 
+/**
+ * With other instances: an item claimed as new whose claim is still pending after this long was left by an
+ * instance that died before its alerts were in the outbox, and is processed again. Longer than a job's lock and
+ * than a check's fetches take, so a live claimer is never second-guessed in practice (and if it were, the alert
+ * ids are the same: the outbox takes each once).
+ */
+export const STALE_CLAIM_MS = 60_000;
+
 export async function processFeed(deps: PipelineDeps, feedId: string): Promise<CheckOutcome> {
   const now = deps.now?.() ?? new Date();
-  const feed = deps.feeds.get(feedId);
+  // Shared: another instance may have checked it last (validators, body hash, baseline), so the store's record.
+  const feed = deps.feeds.shared ? await deps.feeds.refresh(feedId) : deps.feeds.get(feedId);
   if (!feed || feed.disabled) return 'error';
   // A child logger costs more than an unchanged check itself; most checks log nothing.
   const log = lazyChild(deps.logger, { feedId: feed.id, feedUrl: feed.url });
@@ -114,14 +123,33 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
     baseline: !feed.baselineTaken,
     now,
     maxItemAgeMs: deps.settings.maxItemAgeMs,
+    ...(deps.feeds.shared ? { staleClaimMs: STALE_CLAIM_MS } : {}),
   });
   if (!feed.baselineTaken)
     log.info({ event: 'feed.baseline', items: items.length }, 'first fetch: items recorded silently');
   updated.baselineTaken = true;
   let enqueued = 0;
-  for (const { item, firstSeenAt } of detection.fresh)
+  const lost = new Set<string>();
+  for (const entry of detection.fresh) {
+    const { item, firstSeenAt } = entry;
+    if (deps.feeds.shared && !(await claimItem(deps, entry, now))) {
+      // Another instance claimed it first: its alerts are that instance's to enqueue, and its pending mark stays.
+      for (const key of entry.keys) lost.add(key);
+      continue;
+    }
     enqueued += await alertFor(deps, updated, parsed, item, textOf.get(item) ?? '', firstSeenAt, now, log);
-  if (seenLater.length > 0) await deps.store.seen.setMany(seenLater);
+  }
+  // Written after the alerts are in the outbox: this also clears the pending marks of the items claimed.
+  const toRecord = lost.size > 0 ? seenLater.filter((entry) => !lost.has(entry.key)) : seenLater;
+  if (toRecord.length > 0) await deps.store.seen.setMany(toRecord);
+  if (lost.size > 0 || detection.pendingElsewhere > 0) {
+    // Items another instance is alerting on: should it die before they are in the outbox, only a full read of
+    // this body finds them again. So the body is not marked as read (validators, hash): the next check reads it.
+    for (const field of ['etag', 'lastModified', 'bodyHash'] as const) {
+      if (feed[field] === undefined) delete updated[field];
+      else updated[field] = feed[field];
+    }
+  }
   deps.metrics?.alertsMatched(enqueued);
   if (detection.fresh.length > 0 || detection.silenced > 0) {
     log.info(
@@ -163,6 +191,17 @@ export function processPushedFeed(
     };
   };
   return processFeed({ ...deps, fetcher }, feedId);
+}
+
+/**
+ * With other instances on the store: whether this check is the one to alert on the item. The claim is atomic in
+ * the backend (insert-if-absent), so of two instances that see the item at once exactly one gets it; it is made
+ * pending, and cleared once the alerts are in the outbox. A stale claim (its claimer died) is taken over.
+ */
+async function claimItem(deps: PipelineDeps, entry: NewItem, now: Date): Promise<boolean> {
+  if (entry.reclaimed) return true;
+  const record = { firstSeenAt: entry.firstSeenAt, pendingSince: now.toISOString() };
+  return deps.store.insertIfAbsent('seen', entry.keys[0]!, record, SEEN_TTL_MS);
 }
 
 /** Matches one new item against the feed's subscriptions and puts one alert per match in the outbox. */
@@ -283,6 +322,7 @@ async function finishSuccess(
   feed.nextCheckAt = new Date(now.getTime() + delay).toISOString();
   if (wasFailing) await noteRecovery(deps, feed, now, log);
   const durableChange = !before || DURABLE_FIELDS.some((field) => !sameValue(before[field], feed[field]));
-  if (durableChange) await deps.feeds.save(feed);
+  // Shared: the next check may be another instance's, and it reads the store, so every change is written now.
+  if (durableChange || deps.feeds.shared) await deps.feeds.save(feed);
   else deps.feeds.saveLater(feed);
 }

@@ -1,10 +1,24 @@
-/** The feeds Taza polls, kept in memory and written through to the store. One record per distinct URL. */
+/**
+ * The feeds Taza polls, kept in memory and written through to the store. One record per distinct URL.
+ * With other instances on the backend (a shared coordinator) the map is a cache: a feed is read fresh before each
+ * check (refresh), every change is written at once, additions and removals are announced on 'taza:feeds', and the
+ * whole map is reloaded now and then in case a message was lost.
+ */
+import type { Coordinator } from '../coordination/coordinator.js';
 import { shortHash } from '../core/hash.js';
 import type { Store } from '../store/open.js';
 import { allValues } from '../store/open.js';
 import type { FeedRecord } from '../core/records.js';
 
 const FLUSH_BATCH = 500;
+export const FEEDS_CHANNEL = 'taza:feeds';
+/** How often a shared registry reloads every feed: the net under lost 'taza:feeds' messages. */
+const RELOAD_MS = 60_000;
+
+interface FeedsMessage {
+  /** The feed that was added, changed or removed; the receiver reads it from the store. */
+  id: string;
+}
 
 export class FeedRegistry {
   private readonly byId = new Map<string, FeedRecord>();
@@ -12,12 +26,69 @@ export class FeedRegistry {
   /** Feeds whose only changes are bookkeeping (last check, next check), written in one batch by flush(). */
   private readonly dirty = new Set<string>();
 
-  private constructor(private readonly store: Store) {}
+  private reloadTimer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => Promise<void>) | undefined;
 
-  static async load(store: Store): Promise<FeedRegistry> {
-    const registry = new FeedRegistry(store);
+  private constructor(
+    private readonly store: Store,
+    private readonly coordinator: Coordinator | undefined,
+  ) {}
+
+  static async load(store: Store, options: { coordinator?: Coordinator } = {}): Promise<FeedRegistry> {
+    const registry = new FeedRegistry(store, options.coordinator?.shared ? options.coordinator : undefined);
     for (const feed of await allValues(store.feeds)) registry.remember(feed);
     return registry;
+  }
+
+  /** True when other instances share the store: read before use, write at once. */
+  get shared(): boolean {
+    return this.coordinator !== undefined;
+  }
+
+  /**
+   * Keeps a shared registry fresh: each 'taza:feeds' message re-reads its feed, and every feed is reloaded each
+   * RELOAD_MS. Nothing to do for a registry of its own. `onError` hears a reload that failed.
+   */
+  async follow(onError: (error: unknown) => void, reloadMs = RELOAD_MS): Promise<void> {
+    if (!this.coordinator || this.unsubscribe) return;
+    this.unsubscribe = await this.coordinator.subscribe(FEEDS_CHANNEL, (message) => {
+      let id: string;
+      try {
+        id = (JSON.parse(message) as FeedsMessage).id;
+      } catch {
+        return;
+      }
+      this.refresh(id).catch(onError);
+    });
+    this.reloadTimer = setInterval(() => this.reload().catch(onError), reloadMs);
+    this.reloadTimer.unref();
+  }
+
+  async unfollow(): Promise<void> {
+    clearInterval(this.reloadTimer);
+    this.reloadTimer = undefined;
+    const unsubscribe = this.unsubscribe;
+    this.unsubscribe = undefined;
+    await unsubscribe?.();
+  }
+
+  /** Reads the feed from the store into the map (or drops it, when the store no longer has it), and returns it. */
+  async refresh(id: string): Promise<FeedRecord | undefined> {
+    const feed = await this.store.feeds.get(id);
+    if (feed) this.remember(feed);
+    else {
+      const known = this.byId.get(id);
+      if (known) this.forget(known);
+    }
+    return feed;
+  }
+
+  /** Replaces the map with every feed in the store. */
+  async reload(): Promise<void> {
+    const feeds = await allValues(this.store.feeds);
+    const ids = new Set(feeds.map((feed) => feed.id));
+    for (const feed of feeds) this.remember(feed);
+    for (const feed of [...this.byId.values()]) if (!ids.has(feed.id) && !this.dirty.has(feed.id)) this.forget(feed);
   }
 
   all(): FeedRecord[] {
@@ -50,6 +121,7 @@ export class FeedRegistry {
       createdAt: now.toISOString(),
     };
     await this.save(feed);
+    await this.announce(feed.id);
     return feed;
   }
 
@@ -79,7 +151,8 @@ export class FeedRegistry {
   /**
    * Updates the feed in memory now and in the store at the next flush. For checks that changed nothing but
    * the times: a write per unchanged check was the largest cost of polling, and losing these times in a
-   * crash only means a feed is checked a little early after the restart.
+   * crash only means a feed is checked a little early after the restart. Not for a shared registry: the next
+   * instance to check the feed reads its record from the store.
    */
   saveLater(feed: FeedRecord): void {
     this.remember(feed);
@@ -116,6 +189,13 @@ export class FeedRegistry {
     if (feed) this.byUrl.delete(feed.url);
     this.dirty.delete(id);
     await this.store.feeds.delete(id);
+    await this.announce(id);
+  }
+
+  /** Tells the other instances a feed was added or removed (at most once: the periodic reload catches a loss). */
+  private async announce(id: string): Promise<void> {
+    if (!this.coordinator) return;
+    await this.coordinator.publish(FEEDS_CHANNEL, JSON.stringify({ id } satisfies FeedsMessage)).catch(() => {});
   }
 
   private forget(feed: FeedRecord): void {

@@ -20,7 +20,7 @@ interface HostState {
 }
 
 /** The host a URL's requests are counted against (hostname and port; the scheme does not matter to the server). */
-function hostKey(url: string): string {
+export function hostKey(url: string): string {
   try {
     return new URL(url).host.toLowerCase();
   } catch {

@@ -154,7 +154,7 @@ export async function startHarness(
     async check(url) {
       const feed = harness.app.feeds.findByUrl(url);
       if (!feed) throw new Error(`no feed for ${url}`);
-      await harness.app.poller.checkNow(feed.id);
+      await harness.app.scheduler.checkNow(feed.id);
     },
     drained() {
       return new Promise<void>((resolve) => {

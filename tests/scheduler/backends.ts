@@ -1,0 +1,27 @@
+/** Empty backends on one test server, one per test: a Redis database number, or a Postgres database. */
+import pg from 'pg';
+import { openStore } from '../../src/store/open.js';
+import type { TestServer } from '../support/servers/process.js';
+import type { Backend } from './contract.js';
+
+let nextRedisDb = 1;
+let nextPostgresDb = 1;
+
+export function freshRedis(server: TestServer): Backend {
+  // Redis has 16 databases by default; each test takes the next.
+  const url = `${server.url}/${nextRedisDb++ % 16}`;
+  return { storeUrl: url, shared: true, openStore: () => openStore({ storeUrl: url, dataDir: '' }) };
+}
+
+export async function freshPostgres(server: TestServer): Promise<Backend> {
+  const name = `taza_${process.pid}_${nextPostgresDb++}`;
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = server.url.replace(/\/postgres$/, `/${name}`);
+  return { storeUrl: url, shared: true, openStore: () => openStore({ storeUrl: url, dataDir: '' }) };
+}
