@@ -8,12 +8,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLocalCoordinator } from '../src/coordination/local.js';
 import { openStore } from '../src/store/open.js';
 import { FeedRegistry } from '../src/registry/feeds.js';
 import { startPostgres } from '../tests/support/servers/postgres.js';
 import { startRedis } from '../tests/support/servers/redis.js';
 import { freshPostgres, freshRedis } from '../tests/scheduler/backends.js';
-import { addFeeds, CheckLog, sharedCoordinator, startInstance, type Backend } from '../tests/scheduler/contract.js';
+import { addFeeds, CheckLog, startInstance, type Backend } from '../tests/scheduler/contract.js';
 
 const FEEDS = Number(process.env.FEEDS ?? 500);
 const HOSTS = 50;
@@ -29,7 +30,6 @@ async function measure(name: string, backend: Backend): Promise<void> {
   const instance = await startInstance({
     index: 0,
     backend,
-    coordinator: sharedCoordinator(backend.shared),
     log,
     limits: LIMITS,
     intervalMs: 3_600_000,
@@ -50,6 +50,7 @@ await measure('in-process, SQLite', {
   storeUrl: '',
   shared: false,
   openStore: () => openStore({ dataDir: dir }),
+  openCoordinator: async () => createLocalCoordinator(),
 });
 rmSync(dir, { recursive: true, force: true });
 const redis = await startRedis();

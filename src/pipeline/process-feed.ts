@@ -235,6 +235,10 @@ async function alertFor(
         'same story already posted to this destination',
       );
     } else if (outcome === 'enqueued') {
+      log.info(
+        { event: 'alert.enqueued', alertId: alert.id, subscriptionId: subscription.id, itemId: item.key },
+        'alert in the outbox',
+      );
       count++;
       await deps.subscriptions.save({ ...subscription, lastAlertAt: now.toISOString() });
     }

@@ -9,7 +9,7 @@
  * added again after its check) finds the feed due later and does nothing. Per-host limits are leases in the
  * backend (HostLeases); a feed lease keeps checkNow and a job from checking one feed at once.
  */
-import { DelayedError, type Job, type Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import type { Coordinator, Lease } from '../coordination/coordinator.js';
 import type { FeedRecord } from '../core/records.js';
 import type { Logger } from '../log/logger.js';
@@ -95,7 +95,7 @@ export class EngineScheduler implements CheckScheduler {
 
   async start(): Promise<void> {
     await this.resync();
-    this.worker = this.options.engine.worker((job, token) => this.process(job as Job<CheckJob>, token), {
+    this.worker = this.options.engine.worker((job) => this.process(job as Job<CheckJob>), {
       concurrency: this.options.limits.globalConcurrency,
       lockDuration: this.lockMs,
       stalledInterval: Math.max(1000, this.lockMs / 2),
@@ -217,11 +217,11 @@ export class EngineScheduler implements CheckScheduler {
     this.scheduled.add(feedId);
   }
 
-  private async process(job: Job<CheckJob>, token: string | undefined): Promise<string> {
+  private async process(job: Job<CheckJob>): Promise<string> {
     const { feedId, dueMs } = job.data;
-    if (this.options.health && !this.options.health.isUp()) return this.later(job, token, 5000);
+    if (this.options.health && !this.options.health.isUp()) return this.later(job, 5000);
     const feedLease = await this.options.coordinator.tryLease(`feed:${feedId}`, this.feedLeaseMs);
-    if (!feedLease) return this.later(job, token, BUSY_RETRY_MS);
+    if (!feedLease) return this.later(job, BUSY_RETRY_MS);
     try {
       const feed = await this.options.feeds.load(feedId);
       if (!feed || feed.disabled) {
@@ -232,9 +232,12 @@ export class EngineScheduler implements CheckScheduler {
       if (Date.parse(feed.nextCheckAt) > dueMs) return 'stale';
       const hostLease = await this.hosts.acquire(feed.url, this.hostWaitMs);
       // The host is busy beyond a short wait: the worker slot goes to another host's feed meanwhile.
-      if (!hostLease) return this.later(job, token, this.hostRetryMs());
+      if (!hostLease) return this.later(job, this.hostRetryMs());
       try {
-        await this.hosts.holding(hostLease, () => this.renewing(feedLease, () => this.options.check(feedId)));
+        const outcome = await this.hosts.holding(hostLease, () =>
+          this.renewing(feedLease, () => this.options.check(feedId)),
+        );
+        this.options.logger.debug({ event: 'feed.checked', feedId, outcome }, 'feed checked');
       } catch (error) {
         this.reportError(error, 'feed.check-crashed', feedId);
       }
@@ -253,10 +256,20 @@ export class EngineScheduler implements CheckScheduler {
     return Math.max(50, Math.round(this.options.limits.perHostGapMs * (0.5 + Math.random())));
   }
 
-  /** Puts the job back, delayed, and frees the worker slot. */
-  private async later(job: Job<CheckJob>, token: string | undefined, delayMs: number): Promise<never> {
-    await job.moveToDelayed(Date.now() + delayMs, token);
-    throw new DelayedError();
+  /**
+   * Frees the worker slot and checks the feed later: a job for the same due time, `delayMs` on. Not BullMQ's
+   * moveToDelayed with a thrown DelayedError: that rejection escaped the worker now and then (an unhandled
+   * rejection ends the process). Should this instance die between the add and the completion, the job runs again
+   * as well, and whichever check comes second finds the feed checked for that due time and does nothing.
+   */
+  private async later(job: Job<CheckJob>, delayMs: number): Promise<string> {
+    const { feedId, dueMs } = job.data;
+    const at = Date.now() + delayMs;
+    await this.options.engine.queue.add(JOB_NAME, { feedId, dueMs } satisfies CheckJob, {
+      jobId: `${checkJobId(feedId, dueMs)}-${at}`,
+      delay: delayMs,
+    });
+    return 'later';
   }
 
   private async renewing<T>(lease: Lease, task: () => Promise<T>): Promise<T> {

@@ -68,6 +68,7 @@ describe.each(backends)('three instances on one %s', (_name, startBackend) => {
   }, 60_000);
 
   afterAll(async () => {
+    for (const t of instances) console.log('DBG', t.child.exitCode, JSON.stringify(t.events.slice(-8).map((e) => [e.event, e.msg, e.err])), t.stderrText.slice(0, 10).join('\n'));
     await Promise.all(instances.map((taza) => taza.stop('SIGKILL')));
     await Promise.all([feeds?.close(), telegram?.close(), backend?.stop()]);
     rmSync(dir, { recursive: true, force: true });
@@ -131,7 +132,7 @@ describe.each(backends)('three instances on one %s', (_name, startBackend) => {
   }, 120_000);
 
   it('SIGKILL of the instance holding the Telegram poller: another answers commands; of one with pending alerts: delivered once by the others', async () => {
-    const leader = instances.find((taza) => taza.events.some((e) => e.event === 'telegram.polling-leader'))!;
+    const leader = instances.find((taza) => taza.events.some((e) => e.event === 'telegram.poller-acquired'))!;
     expect(leader).toBeDefined();
     // Sends fail for a while, so alerts are pending in the outbox of whichever instance checked their feed.
     const fault = telegram.inject('sendMessage', { type: 'server-error', status: 500 });
@@ -163,7 +164,7 @@ describe.each(backends)('three instances on one %s', (_name, startBackend) => {
       expect(texts.filter((t) => t.includes(`Bitcoin pending ${n}`)).length).toBe(1);
     // A new poller answers a command within 15 s.
     await vi.waitFor(
-      () => expect(survivors.some((t) => t.events.some((e) => e.event === 'telegram.polling-leader'))).toBe(true),
+      () => expect(survivors.some((t) => t.events.some((e) => e.event === 'telegram.poller-acquired'))).toBe(true),
       { timeout: 20_000, interval: 200 },
     );
     instances = survivors;

@@ -1,5 +1,6 @@
 /** Empty backends on one test server, one per test: a Redis database number, or a Postgres database. */
 import pg from 'pg';
+import { openCoordinator } from '../../src/coordination/open.js';
 import { openStore } from '../../src/store/open.js';
 import type { TestServer } from '../support/servers/process.js';
 import type { Backend } from './contract.js';
@@ -10,7 +11,12 @@ let nextPostgresDb = 1;
 export function freshRedis(server: TestServer): Backend {
   // Redis has 16 databases by default; each test takes the next.
   const url = `${server.url}/${nextRedisDb++ % 16}`;
-  return { storeUrl: url, shared: true, openStore: () => openStore({ storeUrl: url, dataDir: '' }) };
+  return {
+    storeUrl: url,
+    shared: true,
+    openStore: () => openStore({ storeUrl: url, dataDir: '' }),
+    openCoordinator: () => openCoordinator({ storeUrl: url }),
+  };
 }
 
 export async function freshPostgres(server: TestServer): Promise<Backend> {
@@ -23,5 +29,10 @@ export async function freshPostgres(server: TestServer): Promise<Backend> {
     await client.end();
   }
   const url = server.url.replace(/\/postgres$/, `/${name}`);
-  return { storeUrl: url, shared: true, openStore: () => openStore({ storeUrl: url, dataDir: '' }) };
+  return {
+    storeUrl: url,
+    shared: true,
+    openStore: () => openStore({ storeUrl: url, dataDir: '' }),
+    openCoordinator: () => openCoordinator({ storeUrl: url }),
+  };
 }

@@ -7,7 +7,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Coordinator } from '../../src/coordination/coordinator.js';
-import { createLocalCoordinator } from '../../src/coordination/local.js';
 import { FeedRegistry } from '../../src/registry/feeds.js';
 import type { CheckScheduler } from '../../src/scheduler/check-scheduler.js';
 import { createCheckScheduler } from '../../src/scheduler/create.js';
@@ -114,6 +113,8 @@ export interface Backend {
   storeUrl: string;
   /** Whether instances share it (the engine), or it is one process's own (in-process). */
   shared: boolean;
+  /** Opens a coordinator on it, with connections of its own, as another instance would. */
+  openCoordinator(): Promise<Coordinator>;
 }
 
 export interface Instance {
@@ -126,20 +127,9 @@ export interface Instance {
   close(): Promise<void>;
 }
 
-/**
- * A coordinator the instances of one test agree through. Shared mode on one process's coordinator: the leases
- * live in this test process, which is what the instances share here (each has its own store and engine
- * connections).
- */
-export function sharedCoordinator(shared: boolean): Coordinator {
-  const local = createLocalCoordinator();
-  return shared ? { ...local, shared: true, kind: 'redis' } : local;
-}
-
 export async function startInstance(input: {
   index: number;
   backend: Backend;
-  coordinator: Coordinator;
   log: CheckLog;
   limits: Limits;
   intervalMs: number;
@@ -147,9 +137,10 @@ export async function startInstance(input: {
   start?: boolean;
 }): Promise<Instance> {
   const store = await input.backend.openStore();
-  const feeds = await FeedRegistry.load(store, { coordinator: input.coordinator });
+  const coordinator = await input.backend.openCoordinator();
+  const feeds = await FeedRegistry.load(store, { coordinator });
   const scheduler = await createCheckScheduler({
-    coordinator: input.coordinator,
+    coordinator,
     storeUrl: input.backend.storeUrl,
     feeds,
     logger: captureLogger('warn').logger,
@@ -180,6 +171,7 @@ export async function startInstance(input: {
     dead: false,
     async close() {
       if (!instance.dead) await scheduler.stop();
+      await coordinator.close();
       await store.close();
     },
   };
@@ -210,7 +202,6 @@ export function schedulerContract(name: string, fresh: () => Promise<Backend>): 
       const instance = await startInstance({
         index: 0,
         backend,
-        coordinator: sharedCoordinator(backend.shared),
         log,
         limits,
         intervalMs,

@@ -9,7 +9,7 @@ import { startPostgres } from '../support/servers/postgres.js';
 import type { TestServer } from '../support/servers/process.js';
 import { startRedis } from '../support/servers/redis.js';
 import { freshPostgres, freshRedis } from './backends.js';
-import { addFeeds, CheckLog, sharedCoordinator, startInstance, type Backend, type Instance } from './contract.js';
+import { addFeeds, CheckLog, startInstance, type Backend, type Instance } from './contract.js';
 
 const FEEDS = 40;
 const HOSTS = 10;
@@ -38,14 +38,13 @@ describe.each(backends)('three instances on one $name', ({ start, fresh }) => {
 
   async function threeInstances(log: CheckLog, checkMs: number): Promise<{ instances: Instance[]; ids: string[] }> {
     const backend = await fresh(server);
-    const coordinator = sharedCoordinator(true);
     const setup = await backend.openStore();
     const { FeedRegistry } = await import('../../src/registry/feeds.js');
     const ids = await addFeeds(await FeedRegistry.load(setup), FEEDS, HOSTS);
     await setup.close();
     const instances = await Promise.all(
       [0, 1, 2].map((index) =>
-        startInstance({ index, backend, coordinator, log, limits: LIMITS, intervalMs: INTERVAL_MS, checkMs }),
+        startInstance({ index, backend, log, limits: LIMITS, intervalMs: INTERVAL_MS, checkMs }),
       ),
     );
     open.push(...instances);

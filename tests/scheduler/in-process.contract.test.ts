@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { createLocalCoordinator } from '../../src/coordination/local.js';
 import { openStore } from '../../src/store/open.js';
 import { schedulerContract } from './contract.js';
 
@@ -13,6 +14,7 @@ afterAll(() => {
 schedulerContract('in-process on SQLite', async () => ({
   storeUrl: '',
   shared: false,
+  openCoordinator: async () => createLocalCoordinator(),
   openStore: async () => {
     const dir = mkdtempSync(join(tmpdir(), 'taza-scheduler-'));
     dirs.push(dir);
