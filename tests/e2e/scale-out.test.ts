@@ -68,7 +68,6 @@ describe.each(backends)('three instances on one %s', (_name, startBackend) => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const t of instances) console.log('DBG', t.child.exitCode, JSON.stringify(t.events.slice(-8).map((e) => [e.event, e.msg, e.err])), t.stderrText.slice(0, 10).join('\n'));
     await Promise.all(instances.map((taza) => taza.stop('SIGKILL')));
     await Promise.all([feeds?.close(), telegram?.close(), backend?.stop()]);
     rmSync(dir, { recursive: true, force: true });
@@ -112,7 +111,7 @@ describe.each(backends)('three instances on one %s', (_name, startBackend) => {
 
   it('delivers each alert exactly once, per chat oldest first', async () => {
     const before = new Map(CHATS.map((chat) => [chat, telegram.messages(chat).length]));
-    for (let n = 0; n < 12; n++) feeds.publish(feedName(n), testItem(n * 1000 + 1, `Bitcoin story ${n}`));
+    for (let n = 0; n < 12; n++) feeds.publish(feedName(n), testItem(n * 1000 + 1, `Bitcoin story n${n}x`));
     await vi.waitFor(
       () => {
         const sent = CHATS.reduce((sum, chat) => sum + telegram.messages(chat).length - before.get(chat)!, 0);
@@ -128,7 +127,7 @@ describe.each(backends)('three instances on one %s', (_name, startBackend) => {
         .slice(before.get(chat))
         .map((m) => m.text ?? ''),
     );
-    for (let n = 0; n < 12; n++) expect(texts.filter((t) => t.includes(`Bitcoin story ${n}`))).toHaveLength(1);
+    for (let n = 0; n < 12; n++) expect(texts.filter((t) => t.includes(`Bitcoin story n${n}x`))).toHaveLength(1);
   }, 120_000);
 
   it('SIGKILL of the instance holding the Telegram poller: another answers commands; of one with pending alerts: delivered once by the others', async () => {
@@ -139,7 +138,7 @@ describe.each(backends)('three instances on one %s', (_name, startBackend) => {
     const chat = CHATS[0]!;
     const before = telegram.messages(chat).length;
     for (let n = 0; n < FEEDS; n += CHATS.length)
-      feeds.publish(feedName(n), testItem(n * 1000 + 2, `Bitcoin pending ${n}`));
+      feeds.publish(feedName(n), testItem(n * 1000 + 2, `Bitcoin pending n${n}x`));
     await vi.waitFor(
       () =>
         expect(
@@ -161,7 +160,7 @@ describe.each(backends)('three instances on one %s', (_name, startBackend) => {
       .slice(before)
       .map((m) => m.text ?? '');
     for (let n = 0; n < FEEDS; n += CHATS.length)
-      expect(texts.filter((t) => t.includes(`Bitcoin pending ${n}`)).length).toBe(1);
+      expect(texts.filter((t) => t.includes(`Bitcoin pending n${n}x`)).length).toBe(1);
     // A new poller answers a command within 15 s.
     await vi.waitFor(
       () => expect(survivors.some((t) => t.events.some((e) => e.event === 'telegram.poller-acquired'))).toBe(true),
@@ -169,6 +168,26 @@ describe.each(backends)('three instances on one %s', (_name, startBackend) => {
     );
     instances = survivors;
   }, 180_000);
+
+  it('the backend server restarts mid-run: nothing lost, nothing repeated', async () => {
+    const chat = CHATS[1]!;
+    const before = telegram.messages(chat).length;
+    await backend.restart();
+    for (let n = 1; n < FEEDS; n += CHATS.length)
+      feeds.publish(feedName(n), testItem(n * 1000 + 3, `Bitcoin after restart n${n}x`));
+    const expected = Math.ceil((FEEDS - 1) / CHATS.length);
+    await vi.waitFor(() => expect(telegram.messages(chat).length - before).toBeGreaterThanOrEqual(expected), {
+      timeout: 60_000,
+      interval: 200,
+    });
+    await waitForChecks(instances, FEEDS);
+    const texts = telegram
+      .messages(chat)
+      .slice(before)
+      .map((m) => m.text ?? '');
+    for (let n = 1; n < FEEDS; n += CHATS.length)
+      expect(texts.filter((t) => t.includes(`Bitcoin after restart n${n}x`))).toHaveLength(1);
+  }, 120_000);
 });
 
 async function allSubscriptions(store: Awaited<ReturnType<typeof openStore>>) {

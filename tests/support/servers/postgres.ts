@@ -88,8 +88,9 @@ export async function startPostgres(options: { password?: string } = {}): Promis
         'synchronous_commit=off',
         '-c',
         'shared_buffers=16MB',
+        // Postgres's own default: three instances hold about 50 (store, coordinator and job-engine pools).
         '-c',
-        'max_connections=40',
+        'max_connections=100',
         '-k',
         socketDir,
         '-p',
