@@ -26,3 +26,7 @@ export function renderConsole(alert: Alert): string {
 }
 export { escapeDiscordMarkdown, neutralizeDiscordMentions, escapeHtml, telegramLength } from './escape.js';
 export { isolateLtrRuns, withDirection } from './bidi.js';
+export { threadName } from './thread-name.js';
+export { parseTemplate, renderTemplate, PLACEHOLDERS, MAX_TEMPLATE_CHARS, type TemplatePart } from './template.js';
+export { parseMention, formatMention, type Mention } from './mention.js';
+export { safeImage } from './image.js';
