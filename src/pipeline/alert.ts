@@ -8,7 +8,7 @@ import { shortHash } from '../core/hash.js';
 import { claimStory } from '../outbox/stories.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../store/open.js';
-import type { FeedRecord, Subscription } from '../core/records.js';
+import type { AlertStyle, FeedRecord, Subscription } from '../core/records.js';
 import type { ItemEvaluation } from './evaluate-item.js';
 
 export function buildAlert(input: {
@@ -32,12 +32,35 @@ export function buildAlert(input: {
       title: item.title,
       link: item.link,
       published: (item.published ?? new Date(firstSeenAt)).toISOString(),
+      ...(item.author && { author: item.author }),
+      ...(item.categories.length > 0 && { categories: item.categories }),
+      ...(item.image && { image: item.image }),
+      fingerprint: itemFingerprint(item),
     },
     summary: evaluation.summary,
     matchedTerms: evaluation.terms,
     firstSeenAt,
     createdAt: now.toISOString(),
+    ...(hasStyle(subscription) && { style: alertStyle(subscription) }),
   };
+}
+
+/** What a reader would notice changing in an item: its title and its content, as the feed gives them. */
+export function itemFingerprint(item: Pick<FeedItem, 'title' | 'html'>): string {
+  return shortHash('item', item.title, item.html);
+}
+
+const STYLE_FIELDS = ['template', 'mention', 'silent', 'images', 'edits', 'thread', 'forumTags'] as const;
+
+function hasStyle(subscription: Subscription): boolean {
+  return STYLE_FIELDS.some((field) => subscription[field] !== undefined);
+}
+
+/** The subscription's presentation options, copied onto the alert so a later change of them does not alter it. */
+export function alertStyle(subscription: AlertStyle): AlertStyle {
+  const style: AlertStyle = {};
+  for (const field of STYLE_FIELDS) if (subscription[field] !== undefined) Object.assign(style, { [field]: subscription[field] });
+  return style;
 }
 
 export type EnqueueOutcome = 'enqueued' | 'duplicate-story' | 'already-enqueued';
