@@ -67,7 +67,8 @@ export interface CommandContext {
   command: CommandDefinition;
   options: OptionValues;
   target: CommandTarget;
-  user: { id: string; name?: string };
+  /** mayMentionEveryone: Discord, whether the member and the bot have Mention Everyone (for `mention:here`). */
+  user: { id: string; name?: string; mayMentionEveryone?: boolean };
   services: CommandServices;
   /** Every loaded command (for help). */
   commands: readonly CommandDefinition[];

@@ -6,7 +6,7 @@
 import { detectNewItems } from '../detector/index.js';
 import { formatDestination, type Destination } from '../core/destination.js';
 import type { CompiledQuery } from '../matcher/index.js';
-import type { FeedRecord, Subscription } from '../core/records.js';
+import type { AlertStyle, FeedRecord, Subscription } from '../core/records.js';
 import { UserError } from '../replies/errors.js';
 import { plural } from '../replies/format.js';
 import { code } from '../replies/markup.js';
@@ -112,7 +112,15 @@ export interface AddedSubscription {
 
 export async function addSubscription(
   services: SubscriptionServices,
-  request: { feed: string; query: string; target: SubscriptionTarget; createdBy?: string; paused?: boolean },
+  request: {
+    feed: string;
+    query: string;
+    target: SubscriptionTarget;
+    createdBy?: string;
+    paused?: boolean;
+    /** How its alerts appear (already checked: alert-style.ts). */
+    style?: AlertStyle;
+  },
 ): Promise<AddedSubscription> {
   compileQuery(request.query);
   checkQuota(services, request.target);
@@ -134,6 +142,7 @@ export async function addSubscription(
       scope: request.target.scope,
       source: 'command',
       ...(request.createdBy ? { createdBy: request.createdBy } : {}),
+      ...request.style,
     };
     const subscription = await services.subscriptions.add(
       request.paused ? withPause(fields, 'imported paused', 'user', now) : fields,
