@@ -29,6 +29,8 @@ export interface OptionDefinition {
   maxLength?: number;
   /** Free text with spaces (a query): in the text form, as the last positional option it takes the rest of the line. */
   multiword?: boolean;
+  /** Text form: given only as `name:value`, never by position (options that follow a query, e.g. `silent:yes`). */
+  namedOnly?: boolean;
 }
 
 /** The `id` option of the commands that act on one subscription, completed from this server's or chat's own. */

@@ -23,3 +23,13 @@ export {
   removeSubscription,
   resumeSubscription,
 } from '../subscriptions/rules.js';
+export { STYLE_OPTIONS, readStyleOptions } from './style-options.js';
+export {
+  applyStyle,
+  changeStyle,
+  checkTemplate,
+  describeStyle,
+  type StyleChange,
+} from '../subscriptions/alert-style.js';
+export { backfill, parseBackfill, MAX_BACKFILL } from '../subscriptions/backfill.js';
+export { renderAlertPreview } from '../subscriptions/alert-preview.js';

@@ -29,7 +29,9 @@ export function parseDestination(text: string): Destination | { error: string } 
       return { error: `"${chat}" is not a Telegram chat id (a number such as -1001234567890, or @channelname)` };
     if (topic === undefined) return { platform, id: chat };
     if (rest.length > 0 || !/^\d{1,12}$/.test(topic))
-      return { error: `"${topic}" is not a Telegram topic id (the number after the chat id: telegram:<chatId>/<topicId>)` };
+      return {
+        error: `"${topic}" is not a Telegram topic id (the number after the chat id: telegram:<chatId>/<topicId>)`,
+      };
     return { platform, id: chat, topicId: topic };
   }
   return { platform, id };

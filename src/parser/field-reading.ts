@@ -175,8 +175,7 @@ export class Reading {
       childrenOf(node, MEDIA, 'content')
         .filter(isImage)
         .map((child) => url(child, 'url'))
-        .find(Boolean) ??
-      first(node, MEDIA, 'content', thumbnail);
+        .find(Boolean) ?? first(node, MEDIA, 'content', thumbnail);
     return (
       content(item) ??
       first(item, MEDIA, 'group', (group) => content(group) ?? thumbnail(group)) ??

@@ -59,7 +59,8 @@ function hasStyle(subscription: Subscription): boolean {
 /** The subscription's presentation options, copied onto the alert so a later change of them does not alter it. */
 export function alertStyle(subscription: AlertStyle): AlertStyle {
   const style: AlertStyle = {};
-  for (const field of STYLE_FIELDS) if (subscription[field] !== undefined) Object.assign(style, { [field]: subscription[field] });
+  for (const field of STYLE_FIELDS)
+    if (subscription[field] !== undefined) Object.assign(style, { [field]: subscription[field] });
   return style;
 }
 

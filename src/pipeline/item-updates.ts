@@ -76,7 +76,15 @@ async function editItem(
     const entry = await deps.store.outbox.get(original.id);
     if (!isEditable(entry, fingerprint, now)) continue;
     const evaluation = evaluateItem(item, parsed, result, deps.settings, { html: item.html, text });
-    const updated = buildAlert({ subscription, feed, parsed, item, evaluation, firstSeenAt: entry.alert.firstSeenAt, now });
+    const updated = buildAlert({
+      subscription,
+      feed,
+      parsed,
+      item,
+      evaluation,
+      firstSeenAt: entry.alert.firstSeenAt,
+      now,
+    });
     // A feed summarized from the article page keeps that summary: the feed's snippet is no news.
     const summary = feed.fullText ? entry.alert.summary : updated.summary;
     const noticeable = updated.item.title !== entry.alert.item.title || summary.text !== entry.alert.summary.text;
@@ -95,7 +103,13 @@ async function editItem(
     if (await deps.outbox.enqueue(edit, now)) {
       count++;
       log.info(
-        { event: 'alert.edit', subscriptionId: subscription.id, alertId: entry.alert.id, itemId: item.key, edit: number },
+        {
+          event: 'alert.edit',
+          subscriptionId: subscription.id,
+          alertId: entry.alert.id,
+          itemId: item.key,
+          edit: number,
+        },
         'posted item changed; its alert will be edited',
       );
     }

@@ -15,8 +15,7 @@ export function parseMention(text: string): MentionParse {
   const pasted = /^<@(&?)!?(\d+)>$/.exec(value);
   if (pasted) return parseMention(`${pasted[1] ? 'role' : 'user'}:${pasted[2]}`);
   const match = /^(role|user):(.+)$/i.exec(value);
-  if (!match)
-    return { ok: false, error: `"${value}" is not a mention: use role:<role id>, user:<user id> or here` };
+  if (!match) return { ok: false, error: `"${value}" is not a mention: use role:<role id>, user:<user id> or here` };
   const id = match[2]!.trim();
   if (!SNOWFLAKE.test(id)) return { ok: false, error: `"${id}" is not a Discord ${match[1]!.toLowerCase()} id` };
   return { ok: true, mention: { kind: match[1]!.toLowerCase() as 'role' | 'user', id } };

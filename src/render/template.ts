@@ -24,8 +24,7 @@ const MAX_PLACEHOLDERS = 20;
 const MAX_VALUE_LIMIT = 4000;
 
 export type TemplatePart =
-  | { kind: 'text'; text: string }
-  | { kind: 'value'; name: Placeholder; limit?: number; timeZone?: string };
+  { kind: 'text'; text: string } | { kind: 'value'; name: Placeholder; limit?: number; timeZone?: string };
 
 export type TemplateParse = { ok: true; parts: TemplatePart[] } | { ok: false; error: string };
 
@@ -87,7 +86,8 @@ export function parseTemplate(text: string): TemplateParse {
       return { ok: false, error: 'a "{" is not closed (write {{ for a literal brace)' };
     const part = readPlaceholder(inner);
     if (typeof part === 'string') return { ok: false, error: part };
-    if (++values > MAX_PLACEHOLDERS) return { ok: false, error: `a template has at most ${MAX_PLACEHOLDERS} placeholders` };
+    if (++values > MAX_PLACEHOLDERS)
+      return { ok: false, error: `a template has at most ${MAX_PLACEHOLDERS} placeholders` };
     if (literal !== '') parts.push({ kind: 'text', text: literal });
     literal = '';
     parts.push(part);
@@ -125,7 +125,9 @@ function rawValue(alert: Alert, part: Extract<TemplatePart, { kind: 'value' }>):
   const { lang } = alert.summary;
   const chars: Fitter = { prepare: (raw) => raw, measure: (text) => [...text].length };
   const limited = (text: string) =>
-    part.limit === undefined ? text : truncateAtWord(text, (candidate) => chars.measure(candidate) <= part.limit!, lang);
+    part.limit === undefined
+      ? text
+      : truncateAtWord(text, (candidate) => chars.measure(candidate) <= part.limit!, lang);
   switch (part.name) {
     case 'title':
       return limited(displayTitle(alert));
@@ -138,7 +140,9 @@ function rawValue(alert: Alert, part: Extract<TemplatePart, { kind: 'value' }>):
     case 'feed':
       return limited(oneLine(alert.feed.title));
     case 'published':
-      return part.timeZone ? zonedTime(alert.item.published, part.timeZone) : (readableTime(alert.item.published) ?? '');
+      return part.timeZone
+        ? zonedTime(alert.item.published, part.timeZone)
+        : (readableTime(alert.item.published) ?? '');
     case 'author':
       return limited(oneLine(alert.item.author ?? ''));
     case 'categories':

@@ -43,6 +43,12 @@ function flag(name: string, value: boolean | string): boolean {
   throw new UserError(`${code(name)} must be yes or no, not ${code(value)}.`);
 }
 
+/** A template that does not work is refused with what is wrong in it. */
+export function checkTemplate(text: string): void {
+  const parsed = parseTemplate(text.trim());
+  if (!parsed.ok) throw new UserError(`The template does not work: ${esc(parsed.error)}.`);
+}
+
 /** Checks every option given; throws a UserError for the first one that is wrong. */
 export function readStyle(input: StyleInput, context: StyleContext): StyleChange {
   const change: StyleChange = {};
@@ -50,8 +56,7 @@ export function readStyle(input: StyleInput, context: StyleContext): StyleChange
     const text = input.template.trim();
     if (text.toLowerCase() === CLEAR) change.template = null;
     else {
-      const parsed = parseTemplate(text);
-      if (!parsed.ok) throw new UserError(`The template does not work: ${esc(parsed.error)}.`);
+      checkTemplate(text);
       change.template = text;
     }
   }
@@ -88,7 +93,8 @@ export function readStyle(input: StyleInput, context: StyleContext): StyleChange
     const list = Array.isArray(input.forumTags) ? input.forumTags : input.forumTags.split(',');
     const tags = [...new Set(list.map((tag) => tag.trim()).filter((tag) => tag !== '' && tag.toLowerCase() !== CLEAR))];
     if (tags.length > MAX_FORUM_TAGS) throw new UserError(`A forum post carries at most ${MAX_FORUM_TAGS} tags.`);
-    if (tags.some((tag) => [...tag].length > 20)) throw new UserError('A Discord forum tag name is at most 20 characters.');
+    if (tags.some((tag) => [...tag].length > 20))
+      throw new UserError('A Discord forum tag name is at most 20 characters.');
     if (tags.length > 0 && context.platform !== 'discord')
       throw new UserError(`${code('forum_tags')} is for Discord forum channels only.`);
     change.forumTags = tags.length > 0 ? tags : null;
@@ -108,15 +114,18 @@ export function applyStyle<T extends AlertStyle>(subscription: T, change: StyleC
 
 /** The style fields alone, for records that carry them (file entries, OPML). */
 export function styleOf(subscription: AlertStyle): AlertStyle {
-  return applyStyle({}, {
-    template: subscription.template,
-    mention: subscription.mention,
-    silent: subscription.silent,
-    images: subscription.images,
-    edits: subscription.edits,
-    thread: subscription.thread,
-    forumTags: subscription.forumTags,
-  });
+  return applyStyle(
+    {},
+    {
+      template: subscription.template,
+      mention: subscription.mention,
+      silent: subscription.silent,
+      images: subscription.images,
+      edits: subscription.edits,
+      thread: subscription.thread,
+      forumTags: subscription.forumTags,
+    },
+  );
 }
 
 /** "template `{title} {link}` · mention role:123 · silent · no images · no edits · thread per alert · tags a, b". */
@@ -134,14 +143,22 @@ export function describeStyle(subscription: AlertStyle): string | undefined {
 
 /** Saves the subscription with the change. */
 export async function changeStyle(
-  services: { subscriptions: { save(s: Subscription): Promise<unknown> }; logger: { info(o: object, m: string): void } },
+  services: {
+    subscriptions: { save(s: Subscription): Promise<unknown> };
+    logger: { info(o: object, m: string): void };
+  },
   subscription: Subscription,
   change: StyleChange,
 ): Promise<Subscription> {
   const next = applyStyle(subscription, change);
   await services.subscriptions.save(next);
   services.logger.info(
-    { event: 'subscription.style', subscriptionId: subscription.id, scope: subscription.scope, fields: Object.keys(change) },
+    {
+      event: 'subscription.style',
+      subscriptionId: subscription.id,
+      scope: subscription.scope,
+      fields: Object.keys(change),
+    },
     'subscription presentation changed by command',
   );
   return next;

@@ -62,7 +62,8 @@ export class DiscordPlacement {
     const channelId = alert.destination.id;
     const info = await this.channel(channelId);
     if (info && FORUM_TYPES.has(info.type)) return this.forumPost(alert, body, info);
-    const message = info && THREAD_TYPES.has(info.type) ? await this.inThread(channelId, body) : await this.send(channelId, body);
+    const message =
+      info && THREAD_TYPES.has(info.type) ? await this.inThread(channelId, body) : await this.send(channelId, body);
     if (alert.style?.thread === 'new' && (!info || TEXT_TYPES.has(info.type))) await this.startThread(alert, message);
     return { channelId: message.channel_id, messageId: message.id, kind: 'text' };
   }
@@ -93,7 +94,8 @@ export class DiscordPlacement {
     try {
       return await this.send(threadId, body);
     } catch (error) {
-      if (!(error instanceof DiscordAPIError) || error.code !== RESTJSONErrorCodes.InvalidActionOnArchivedThread) throw error;
+      if (!(error instanceof DiscordAPIError) || error.code !== RESTJSONErrorCodes.InvalidActionOnArchivedThread)
+        throw error;
     }
     try {
       await this.rest.patch(Routes.channel(threadId), { body: { archived: false } });
@@ -105,7 +107,10 @@ export class DiscordPlacement {
         { status: error instanceof DiscordAPIError ? error.status : undefined },
       );
     }
-    this.logger?.info({ platform: 'discord', channelId: threadId, event: 'discord.thread-unarchived' }, 'thread unarchived');
+    this.logger?.info(
+      { platform: 'discord', channelId: threadId, event: 'discord.thread-unarchived' },
+      'thread unarchived',
+    );
     return this.send(threadId, body);
   }
 
