@@ -1,5 +1,5 @@
 /** `export`: an OPML file of this server's or chat's subscriptions, with their keywords. */
-import { defineCommand, plural, writeOpml } from '../src/chat/mod.js';
+import { defineCommand, plural, styleAttributes, writeOpml } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'export',
@@ -17,7 +17,16 @@ export default defineCommand({
     const entries = subscriptions.flatMap((s) => {
       const feed = services.feeds.get(s.feedId);
       return feed
-        ? [{ url: feed.url, title: feed.title, htmlUrl: feed.link, keywords: s.query, paused: s.paused !== undefined }]
+        ? [
+            {
+              url: feed.url,
+              title: feed.title,
+              htmlUrl: feed.link,
+              keywords: s.query,
+              paused: s.paused !== undefined,
+              style: styleAttributes(s),
+            },
+          ]
         : [];
     });
     const opml = writeOpml(`Taza subscriptions (${ctx.platform} ${ctx.target.scope})`, entries, services.now());

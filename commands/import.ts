@@ -11,6 +11,8 @@ import {
   feedLine,
   plural,
   readOpml,
+  applyStyle,
+  readStyle,
   throughHostLimiter,
   UserError,
 } from '../src/chat/mod.js';
@@ -76,12 +78,21 @@ export default defineCommand({
           `(${count(added.length)} added, ${count(refused.length)} refused)…`,
       );
       try {
+        // Checked like subscribe's options, for where these alerts will go; mention:here needs the permission now.
+        const style = applyStyle(
+          {},
+          readStyle(entry.style ?? {}, {
+            platform: ctx.target.destination.platform,
+            mayMentionEveryone: ctx.user.mayMentionEveryone,
+          }),
+        );
         const result = await addSubscription(services, {
           feed: entry.url,
           query: entry.keywords,
           target: ctx.target,
           createdBy: ctx.user.id,
           paused: entry.paused,
+          style,
         });
         added.push(
           `✓ ${code(result.subscription.id)} ${feedLine(result.feed)} · keywords ${code(entry.keywords)}${entry.paused ? ' · paused' : ''}`,

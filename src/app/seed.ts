@@ -5,6 +5,7 @@
  */
 import { formatDestination } from '../core/destination.js';
 import type { SubscriptionsFile } from '../config/subscriptions-file.js';
+import type { Subscription } from '../core/records.js';
 import type { Logger } from '../log/logger.js';
 import type { FeedRegistry } from '../registry/feeds.js';
 import type { SubscriptionRegistry } from '../registry/subscriptions.js';
@@ -18,11 +19,11 @@ export async function seedFromFile(
   const entries = file.subscriptions;
   const wanted = new Set<string>();
   // Keys of the file's subscriptions already in the store, built once: the file can hold thousands of entries.
-  const existing = new Set(
+  const existing = new Map(
     subscriptions
       .all()
       .filter((s) => s.source === 'file')
-      .map((s) => fileKey(s.feedId, s.query, formatDestination(s.destination))),
+      .map((s) => [fileKey(s.feedId, s.query, formatDestination(s.destination)), s]),
   );
   for (const entry of entries) {
     let feed = await feeds.ensure(entry.feed);
@@ -32,15 +33,22 @@ export async function seedFromFile(
     }
     const key = fileKey(feed.id, entry.keywords, formatDestination(entry.destination));
     wanted.add(key);
-    if (existing.has(key)) continue;
-    existing.add(key);
+    const already = existing.get(key);
+    if (already) {
+      // The file is the truth for how its alerts look too: an edited template or mention applies on restart.
+      const restyled = { ...withoutStyle(already), ...entry.style };
+      if (JSON.stringify(restyled) !== JSON.stringify(already)) await subscriptions.save(restyled);
+      continue;
+    }
     const subscription = await subscriptions.add({
       feedId: feed.id,
       query: entry.keywords,
       destination: entry.destination,
       scope: 'file',
       source: 'file',
+      ...entry.style,
     });
+    existing.set(key, subscription);
     logger.info(
       {
         event: 'subscription.added',
@@ -73,4 +81,18 @@ export async function seedFromFile(
 
 function fileKey(feedId: string, query: string, destination: string): string {
   return `${feedId}\u0000${query}\u0000${destination}`;
+}
+
+function withoutStyle(subscription: Subscription): Subscription {
+  const {
+    template: _t,
+    mention: _m,
+    silent: _s,
+    images: _i,
+    edits: _e,
+    thread: _th,
+    forumTags: _f,
+    ...rest
+  } = subscription;
+  return rest;
 }

@@ -12,7 +12,7 @@ export { describeQuery, MAX_QUERY_CHARS } from '../matcher/index.js';
 export { resolveFeedSource } from '../subscriptions/feed-source.js';
 export { formatItem, formatSample, matchItems } from '../subscriptions/item-matches.js';
 export { loadFeed, throughHostLimiter } from '../subscriptions/load-feed.js';
-export { readOpml, writeOpml } from '../subscriptions/opml.js';
+export { readOpml, styleAttributes, writeOpml } from '../subscriptions/opml.js';
 export { compileQuery } from '../subscriptions/query.js';
 export {
   addSubscription,
@@ -29,6 +29,7 @@ export {
   changeStyle,
   checkTemplate,
   describeStyle,
+  readStyle,
   type StyleChange,
 } from '../subscriptions/alert-style.js';
 export { backfill, parseBackfill, MAX_BACKFILL } from '../subscriptions/backfill.js';

@@ -6,7 +6,9 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseDestination, type Destination } from '../core/destination.js';
+import type { AlertStyle } from '../core/records.js';
 import { parseQuery } from '../matcher/index.js';
+import { applyStyle, readStyle, type StyleInput } from '../subscriptions/alert-style.js';
 import { ConfigError } from './load.js';
 
 export interface FileSubscription {
@@ -15,6 +17,8 @@ export interface FileSubscription {
   destination: Destination;
   /** Summarize from the article page when the feed carries only a snippet. */
   fullText: boolean;
+  /** How its alerts appear: `template`, `mention`, `silent`, `images`, `edits`, `thread`, `forumTags`. */
+  style?: AlertStyle;
 }
 
 export interface SubscriptionsFile {
@@ -224,5 +228,31 @@ function validateEntry(entry: unknown): FileSubscription | string {
   const destination = parseDestination(to);
   if ('error' in destination) return `"to": ${destination.error}`;
   if (typeof fullText !== 'boolean') return '"fullText" must be true or false';
-  return { feed, keywords, destination, fullText };
+  const style = fileStyle(entry as Record<string, unknown>, destination);
+  if (typeof style === 'string') return style;
+  return { feed, keywords, destination, fullText, ...(Object.keys(style).length > 0 && { style }) };
+}
+
+const STYLE_FIELDS = ['template', 'mention', 'silent', 'images', 'edits', 'thread', 'forumTags'] as const;
+
+/** The entry's presentation fields, checked as a command checks them (`mention: "here"` only by command). */
+function fileStyle(entry: Record<string, unknown>, destination: Destination): AlertStyle | string {
+  const input: StyleInput = {};
+  for (const field of STYLE_FIELDS) {
+    const value = entry[field];
+    if (value === undefined) continue;
+    const flag = field === 'silent' || field === 'images' || field === 'edits';
+    const [expected, kind] = flag
+      ? [typeof value === 'boolean', 'true or false']
+      : field === 'forumTags'
+        ? [Array.isArray(value) && value.every((tag) => typeof tag === 'string'), 'a list of tag names']
+        : [typeof value === 'string', 'text'];
+    if (!expected) return `"${field}" must be ${kind}`;
+    Object.assign(input, { [field]: value });
+  }
+  try {
+    return applyStyle({}, readStyle(input, { platform: destination.platform, fromFile: true }));
+  } catch (error) {
+    return `${(error as Error).message.replace(/`/g, '"')}`;
+  }
 }

@@ -1,9 +1,11 @@
 /**
  * OPML 2.0 for export and import. Each subscription is an <outline type="rss" xmlUrl=…>; Taza's own attributes
- * (taza:keywords, taza:paused) carry the query and state, so export → import reproduces the subscriptions. An
+ * (taza:keywords, taza:paused, and the presentation options as taza:template, taza:mention, taza:silent, taza:images,
+ * taza:edits, taza:thread, taza:forumTags) carry the query, state and look, so export → import reproduces the subscriptions. An
  * OPML file from another reader has no keywords: its feeds are imported with an empty query (every new item).
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { AlertStyle } from '../core/records.js';
 import { escapeHtml } from '../render/escape.js';
 
 const TAZA_OPML_NS = 'https://taza.invalid/ns/opml/1';
@@ -14,6 +16,24 @@ export interface OpmlEntry {
   htmlUrl?: string;
   keywords: string;
   paused?: boolean;
+  /** As written in the file, checked by the importer like a command's options (alert-style.ts). */
+  style?: StyleAttributes;
+}
+
+/** The presentation options as OPML carries them: text, booleans as "true"/"false", tags comma-separated. */
+export type StyleAttributes = { [K in keyof AlertStyle]?: string };
+
+const STYLE_ATTRIBUTES = ['template', 'mention', 'silent', 'images', 'edits', 'thread', 'forumTags'] as const;
+
+/** A subscription's style as OPML attributes. */
+export function styleAttributes(style: AlertStyle): StyleAttributes {
+  const out: StyleAttributes = {};
+  for (const name of STYLE_ATTRIBUTES) {
+    const value = style[name];
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return out;
 }
 
 function attribute(text: string): string {
@@ -31,6 +51,7 @@ export function writeOpml(title: string, entries: readonly OpmlEntry[], now = ne
       ...(entry.htmlUrl ? [`htmlUrl="${attribute(entry.htmlUrl)}"`] : []),
       `taza:keywords="${attribute(entry.keywords)}"`,
       ...(entry.paused ? [`taza:paused="true"`] : []),
+      ...Object.entries(entry.style ?? {}).map(([name, value]) => `taza:${name}="${attribute(value)}"`),
     ];
     return `    <outline ${attrs.join(' ')}/>`;
   });
@@ -69,6 +90,13 @@ function attr(node: XmlNode, ...names: string[]): string | undefined {
     if (typeof value === 'string' && value.trim() !== '') return value.trim();
   }
   return undefined;
+}
+
+/** An attribute as written (a template's spaces and line breaks kept). */
+function rawAttr(node: XmlNode, name: string): string | undefined {
+  const found = Object.keys(node).find((key) => key.toLowerCase() === `@_${name.toLowerCase()}`);
+  const value = found === undefined ? undefined : node[found];
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
 /** Reads the feeds of an OPML document (nested folders too); outlines without xmlUrl are folders, not counted. */
@@ -116,12 +144,18 @@ export function readOpml(text: string): OpmlReadResult {
       continue;
     }
     const paused = attr(outline, 'taza:paused') === 'true';
+    const style: StyleAttributes = {};
+    for (const name of STYLE_ATTRIBUTES) {
+      const value = rawAttr(outline, `taza:${name}`);
+      if (value !== undefined) style[name] = value;
+    }
     entries.push({
       url,
       keywords: attr(outline, 'taza:keywords') ?? '',
       ...(attr(outline, 'title', 'text') ? { title: attr(outline, 'title', 'text') } : {}),
       ...(attr(outline, 'htmlUrl') ? { htmlUrl: attr(outline, 'htmlUrl') } : {}),
       ...(paused ? { paused } : {}),
+      ...(Object.keys(style).length > 0 ? { style } : {}),
     });
   }
   return { ok: true, entries, skipped };
