@@ -28,5 +28,5 @@ export { escapeDiscordMarkdown, neutralizeDiscordMentions, escapeHtml, telegramL
 export { isolateLtrRuns, withDirection } from './bidi.js';
 export { threadName } from './thread-name.js';
 export { parseTemplate, renderTemplate, PLACEHOLDERS, MAX_TEMPLATE_CHARS, type TemplatePart } from './template.js';
-export { parseMention, formatMention, type Mention } from './mention.js';
+export { parseMention, formatMention, allowedMentions, type Mention } from './mention.js';
 export { safeImage } from './image.js';

@@ -40,3 +40,8 @@ export function mentionParts(text: string | undefined): { content?: string; allo
   if (mention.kind === 'role') return { content: `<@&${mention.id}>`, allowed: { parse: [], roles: [mention.id] } };
   return { content: `<@${mention.id}>`, allowed: { parse: [], users: [mention.id] } };
 }
+
+/** Who a message for this subscription may ping: the sink applies it whatever the message says. */
+export function allowedMentions(text: string | undefined): AllowedMentions {
+  return mentionParts(text).allowed;
+}

@@ -9,7 +9,7 @@
 import { Client, Events, GatewayIntentBits, Status } from 'discord.js';
 import type { Alert } from '../../core/alert.js';
 import { shortHash } from '../../core/hash.js';
-import type { DiscordMessage } from '../../render/index.js';
+import { allowedMentions, type DiscordMessage } from '../../render/index.js';
 import { DeliveryError, type ConnectionState, type Sink, type SinkLogger } from '../../outbox/sink.js';
 import { toDeliveryError } from './errors.js';
 import { DiscordPlacement } from './placement.js';
@@ -123,8 +123,8 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
       if (alert.destination.platform !== 'discord')
         throw new DeliveryError('permanent', `not a Discord destination: ${alert.destination.platform}`);
       if (phase !== 'ready') throw new DeliveryError('transient', `Discord sink is not running (${phase})`);
-      // allowed_mentions comes from the renderer: empty, or exactly the subscription's own mention target.
-      const message = options.render(alert);
+      // Whatever the renderer says, the message may ping only the subscription's own mention target (or no one).
+      const message = { ...options.render(alert), allowed_mentions: allowedMentions(alert.style?.mention) };
       try {
         if (alert.edit) return await placement.edit(alert, message);
         return await placement.post(alert, { ...message, nonce: discordNonce(alert.id), enforce_nonce: true });
