@@ -27,8 +27,6 @@ export interface Alert {
     categories?: string[];
     /** The item's image (http(s), never a private address), when the feed gave one. */
     image?: string;
-    /** Hash of the item's title and content as the feed gave them: a different one means the item changed. */
-    fingerprint?: string;
   };
   summary: Summary;
   /** The subscriber's own words that matched, for "Matched: bitcoin, crypto council". */

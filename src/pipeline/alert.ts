@@ -11,6 +11,11 @@ import type { Store } from '../store/open.js';
 import type { AlertStyle, FeedRecord, Subscription } from '../core/records.js';
 import type { ItemEvaluation } from './evaluate-item.js';
 
+/** The one rule for alert ids: the same subscription and item always give the same id. */
+export function alertId(subscriptionId: string, feedId: string, itemKey: string): string {
+  return shortHash('alert', subscriptionId, feedId, itemKey);
+}
+
 export function buildAlert(input: {
   subscription: Subscription;
   feed: FeedRecord;
@@ -23,7 +28,7 @@ export function buildAlert(input: {
 }): Alert {
   const { subscription, feed, parsed, item, evaluation, firstSeenAt, now } = input;
   return {
-    id: shortHash('alert', subscription.id, feed.id, item.key),
+    id: alertId(subscription.id, feed.id, item.key),
     subscriptionId: subscription.id,
     destination: subscription.destination,
     feed: { id: feed.id, url: feed.url, title: parsed.title || feed.url },
@@ -35,7 +40,6 @@ export function buildAlert(input: {
       ...(item.author && { author: item.author }),
       ...(item.categories.length > 0 && { categories: item.categories }),
       ...(item.image && { image: item.image }),
-      fingerprint: itemFingerprint(item),
     },
     summary: evaluation.summary,
     matchedTerms: evaluation.terms,
@@ -43,11 +47,6 @@ export function buildAlert(input: {
     createdAt: now.toISOString(),
     ...(hasStyle(subscription) && { style: alertStyle(subscription) }),
   };
-}
-
-/** What a reader would notice changing in an item: its title and its content, as the feed gives them. */
-export function itemFingerprint(item: Pick<FeedItem, 'title' | 'html'>): string {
-  return shortHash('item', item.title, item.html);
 }
 
 const STYLE_FIELDS = ['template', 'mention', 'silent', 'images', 'edits', 'thread', 'forumTags'] as const;

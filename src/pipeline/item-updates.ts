@@ -10,7 +10,7 @@ import type { Alert } from '../core/alert.js';
 import type { FeedItem, ParsedFeed } from '../core/feed.js';
 import type { FeedRecord, OutboxEntry, Subscription } from '../core/records.js';
 import type { Logger } from '../log/logger.js';
-import { buildAlert, itemFingerprint } from './alert.js';
+import { alertId, buildAlert } from './alert.js';
 import type { PipelineDeps } from './deps.js';
 import { evaluateItem } from './evaluate-item.js';
 
@@ -52,7 +52,6 @@ async function editItem(
   editable: ReadonlySet<string>,
 ): Promise<number> {
   const { feed, parsed, now, log } = input;
-  const fingerprint = itemFingerprint(item);
   const text = input.textOf(item);
   const matches = deps.subscriptions.match(feed.id, {
     title: item.title,
@@ -64,17 +63,8 @@ async function editItem(
   let count = 0;
   for (const { subscription, result } of matches) {
     if (!editable.has(subscription.id)) continue;
-    const original = buildAlert({
-      subscription,
-      feed,
-      parsed,
-      item,
-      evaluation: { terms: [], summary: { text: '', dir: 'ltr' } },
-      firstSeenAt: now.toISOString(),
-      now,
-    });
-    const entry = await deps.store.outbox.get(original.id);
-    if (!isEditable(entry, fingerprint, now)) continue;
+    const entry = await deps.store.outbox.get(alertId(subscription.id, feed.id, item.key));
+    if (!isEditable(entry, now)) continue;
     const evaluation = evaluateItem(item, parsed, result, deps.settings, { html: item.html, text });
     const updated = buildAlert({
       subscription,
@@ -92,11 +82,8 @@ async function editItem(
       ...entry,
       alert: { ...entry.alert, item: { ...entry.alert.item, ...updated.item }, summary },
     };
-    if (!noticeable) {
-      // A change nobody would see (markup, whitespace): remembered, so it is not compared again.
-      await saveEntry(deps, remembered, now);
-      continue;
-    }
+    // A change nobody would see (markup, whitespace, a date) edits nothing.
+    if (!noticeable) continue;
     const number = (entry.sent.edits ?? 0) + 1;
     await saveEntry(deps, { ...remembered, sent: { ...entry.sent, edits: number } }, now);
     const edit = editAlert(subscription, entry, { ...updated, summary }, number);
@@ -119,11 +106,9 @@ async function editItem(
 
 function isEditable(
   entry: OutboxEntry | undefined,
-  fingerprint: string,
   now: Date,
 ): entry is OutboxEntry & { sent: NonNullable<OutboxEntry['sent']> } {
   if (!entry || entry.status !== 'done' || !entry.sent || entry.alert.edit) return false;
-  if (entry.alert.item.fingerprint === undefined || entry.alert.item.fingerprint === fingerprint) return false;
   if (now.getTime() - Date.parse(entry.sent.at) > EDIT_WINDOW_MS) return false;
   return (entry.sent.edits ?? 0) < MAX_EDITS;
 }

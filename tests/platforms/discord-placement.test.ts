@@ -73,7 +73,9 @@ describe('Discord alert placement through the fake Discord', () => {
   });
 
   it('posts each alert to a forum channel as a new post named after the item, with its tags by name', async () => {
-    const first = await sink.send(alertTo(FORUM, { forumTags: ['crypto', 'Urdu', 'Missing'] }, 1, { title: URDU_TITLE }));
+    const first = await sink.send(
+      alertTo(FORUM, { forumTags: ['crypto', 'Urdu', 'Missing'] }, 1, { title: URDU_TITLE }),
+    );
     await sink.send(alertTo(FORUM, {}, 2));
     const posts = fake.threads().filter((t) => t.parentId === FORUM);
     expect(posts).toHaveLength(2);

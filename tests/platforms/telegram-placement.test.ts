@@ -111,7 +111,10 @@ describe('Telegram alert placement through the fake Bot API', () => {
     const text = await sink.send(alertTo(CHAT));
     const photo = await sink.send(alertTo(CHAT, undefined, {}, { image: PHOTO }, 2));
     const at = new Date().toISOString();
-    await sink.send({ ...alertTo(CHAT, undefined, {}, { title: 'Story 1 updated' }), edit: { of: 'alert-1', message: { ...text!, at } } });
+    await sink.send({
+      ...alertTo(CHAT, undefined, {}, { title: 'Story 1 updated' }),
+      edit: { of: 'alert-1', message: { ...text!, at } },
+    });
     await sink.send({
       ...alertTo(CHAT, undefined, {}, { title: 'Story 2 updated', image: PHOTO }, 2),
       edit: { of: 'alert-2', message: { ...photo!, at } },
@@ -129,7 +132,10 @@ describe('Telegram alert placement through the fake Bot API', () => {
   it('an edit Telegram refuses (message gone) is dropped and logged, not posted', async () => {
     await sink.send({
       ...alertTo(CHAT),
-      edit: { of: 'x', message: { channelId: String(CHAT), messageId: '999', kind: 'text', at: new Date().toISOString() } },
+      edit: {
+        of: 'x',
+        message: { channelId: String(CHAT), messageId: '999', kind: 'text', at: new Date().toISOString() },
+      },
     });
     expect(fake.messages(CHAT)).toHaveLength(0);
     expect(logs.lines.some((line) => line.event === 'alert.edit-skipped')).toBe(true);

@@ -87,7 +87,11 @@ describe('rendering a template', () => {
     const title = `${urdu} (Bitcoin ETF)`;
     const dir = detectDirection(title, 'ur').dir;
     expect(dir).toBe('rtl');
-    const alert = templated('{title}\n{feed}', { summary: { text: '', dir, lang: 'ur' }, feedTitle: feed.title }, { title });
+    const alert = templated(
+      '{title}\n{feed}',
+      { summary: { text: '', dir, lang: 'ur' }, feedTitle: feed.title },
+      { title },
+    );
     const [titleLine, feedLine] = description(alert).split('\n');
     expect(titleLine!.startsWith(`${RLM}${RLI}`)).toBe(true);
     expect(titleLine!.endsWith(PDI)).toBe(true);
@@ -138,7 +142,11 @@ describe('rendering a template', () => {
     const alert = templated(
       '📰 {title}\n{summary:200}\nMatched: {terms} · {published:Asia/Karachi}\n{link}',
       {
-        summary: { text: 'امریکہ نے پاکستان کی عسکری امداد روک دی ہے۔ یہ فیصلہ Trump انتظامیہ نے کیا۔', dir: 'rtl', lang: 'ur' },
+        summary: {
+          text: 'امریکہ نے پاکستان کی عسکری امداد روک دی ہے۔ یہ فیصلہ Trump انتظامیہ نے کیا۔',
+          dir: 'rtl',
+          lang: 'ur',
+        },
         feedTitle: feed.title,
         terms: ['امریکہ', 'Trump'],
         link: item.link,
@@ -146,7 +154,9 @@ describe('rendering a template', () => {
       },
       { title: item.title },
     );
-    expect(renderDiscord({ ...alert, style: { ...alert.style, mention: 'role:1300000000000000099', silent: true } })).toMatchSnapshot();
+    expect(
+      renderDiscord({ ...alert, style: { ...alert.style, mention: 'role:1300000000000000099', silent: true } }),
+    ).toMatchSnapshot();
     expect(renderTelegram({ ...alert, destination: { platform: 'telegram', id: '-100123' } })).toMatchSnapshot();
   });
 });
