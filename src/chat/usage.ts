@@ -11,7 +11,10 @@ function textNamed(definition: CommandDefinition) {
   return definition.options.filter((o) => o.namedOnly);
 }
 
-/** `/subscribe feed:<feed> keywords:<keywords> [channel:<channel>]` or `/subscribe [@channel] <feed> <keywords>`. */
+/**
+ * `/subscribe feed:<feed> keywords:<keywords> [channel:<channel>]` or `/subscribe [@channel] <feed> <keywords>`; options
+ * given only by name in the text form (`silent:yes`) are `[option:value …]` there, each explained by help.
+ */
 export function usageLine(platform: ChatPlatform, definition: CommandDefinition): string {
   if (platform === 'discord') {
     const parts = definition.options.map((o) => (o.required ? `${o.name}:<${o.name}>` : `[${o.name}:<${o.name}>]`));
@@ -20,7 +23,7 @@ export function usageLine(platform: ChatPlatform, definition: CommandDefinition)
   const parts: string[] = [];
   if (definition.options.some((o) => o.type === 'channel')) parts.push('[@channel]');
   for (const o of textPositionals(definition)) parts.push(o.required ? `<${o.name}>` : `[${o.name}]`);
-  for (const o of textNamed(definition)) parts.push(`[${o.name}:<${o.name}>]`);
+  if (textNamed(definition).length > 0) parts.push('[option:value …]');
   if (definition.options.some((o) => o.type === 'attachment')) parts.push('(with the file attached)');
   return [`/${definition.name}`, ...parts].join(' ');
 }
