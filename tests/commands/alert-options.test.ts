@@ -4,10 +4,18 @@
  * backfill posts the newest matches at once; /subscribe inside a Telegram topic subscribes that topic.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOpml } from '../../src/subscriptions/opml.js';
 import { slash } from '../support/discord-user.js';
 import { testItem } from '../support/feed-server.js';
-import { ADMIN_USER, CHANNEL_A, GROUP, GUILD_A, startHarness, TOPIC, type Harness } from '../support/harness.js';
+import {
+  ADMIN_USER,
+  CHANNEL_A,
+  CHANNEL_A2,
+  GROUP,
+  GUILD_A,
+  startHarness,
+  TOPIC,
+  type Harness,
+} from '../support/harness.js';
 import { tgAnswer, tgCommand } from '../support/telegram-user.js';
 
 const ROLE = '300000000000000123';
@@ -120,22 +128,30 @@ describe('alert options through the commands', () => {
     expect(answer.content).toContain('> \\>\\> Bitcoin falls again \\<\\<');
   });
 
-  it('export carries the options as taza:* attributes and import restores them', async () => {
-    const exported = await slash(h.discord, 'export');
-    const files = exported.replies.flatMap((r) => (r.body.attachments as unknown[] | undefined) ?? []);
-    expect(files.length + exported.replies.length).toBeGreaterThan(0);
-    const [subscription] = h.subscriptions.byScope(GUILD_A);
-    const opml = (await import('../../src/subscriptions/opml.js')).writeOpml('t', [
-      {
-        url: feedUrl,
-        keywords: subscription!.query,
-        style: (await import('../../src/subscriptions/opml.js')).styleAttributes(subscription!),
-      },
-    ]);
-    expect(opml).toContain('taza:mention="here"');
-    expect(opml).toContain('taza:images="false"');
-    const read = readOpml(opml);
-    expect(read.ok && read.entries[0]!.style).toEqual({ mention: 'here', images: 'false' });
+  it('an image on 127.0.0.1 is never fetched nor shown: the alert goes out without it', async () => {
+    const picture = `${new URL(feedUrl).origin}/pictures/private.jpg`;
+    h.feedServer.setItems('private-image', [testItem(1, 'Weather today')]);
+    const privateFeed = h.feedServer.url('private-image');
+    await slash(h.discord, 'subscribe', { feed: privateFeed, keywords: 'bitcoin', channel: { channel: CHANNEL_A2 } });
+    h.feedServer.publish('private-image', testItem(5, 'Bitcoin picture story', `<img src="${picture}"> A story.`));
+    // The same path with a public picture shows it: the private one is left out, not missed.
+    h.feedServer.publish(
+      'private-image',
+      testItem(6, 'Bitcoin public picture', '<img src="https://cdn.news.example/p.jpg"> B.'),
+    );
+    const drained = h.drained();
+    await h.check(privateFeed);
+    await drained;
+    const [message] = h.discord.messages(CHANNEL_A2);
+    expect((message!.body.embeds as Array<{ title: string; image?: unknown }>)[0]).toMatchObject({
+      title: 'Bitcoin picture story',
+    });
+    expect((message!.body.embeds as Array<{ image?: unknown }>)[0]!.image).toBeUndefined();
+    const publicOne = h.discord.messages(CHANNEL_A2)[1]!;
+    expect((publicOne.body.embeds as Array<{ image?: unknown }>)[0]!.image).toEqual({
+      url: 'https://cdn.news.example/p.jpg',
+    });
+    expect(h.feedServer.requests.some((r) => r.path.startsWith('/pictures/'))).toBe(false);
   });
 
   it('/subscribe inside a Telegram topic subscribes that topic, and alerts carry message_thread_id', async () => {
