@@ -253,6 +253,7 @@ function fileStyle(entry: Record<string, unknown>, destination: Destination): Al
   try {
     return applyStyle({}, readStyle(input, { platform: destination.platform, fromFile: true }));
   } catch (error) {
-    return `${(error as Error).message.replace(/`/g, '"')}`;
+    // The message is in reply markup: its code spans become quotes, its escapes plain characters.
+    return (error as Error).message.replace(/`/g, '"').replace(/\\(.)/g, '$1');
   }
 }

@@ -53,7 +53,8 @@ export function checkTemplate(text: string): void {
 export function readStyle(input: StyleInput, context: StyleContext): StyleChange {
   const change: StyleChange = {};
   if (input.template !== undefined) {
-    const text = input.template.trim();
+    // A slash command option cannot hold a line break: `\n` typed in a template starts a new line.
+    const text = input.template.trim().replace(/\\n/g, '\n');
     if (text.toLowerCase() === CLEAR) change.template = null;
     else {
       checkTemplate(text);
