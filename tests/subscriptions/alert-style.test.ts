@@ -22,7 +22,9 @@ describe('readStyle', () => {
     expect(readStyle({ mention: '<@&123456789012345678>' }, discord)).toEqual({ mention: 'role:123456789012345678' });
     expect(readStyle({ mention: 'user:123456789012345678' }, discord)).toEqual({ mention: 'user:123456789012345678' });
     expect(() => readStyle({ mention: 'role:abc' }, discord)).toThrow(/"abc" is not a Discord role id/);
-    expect(() => readStyle({ mention: 'everyone' }, discord)).toThrow(/is not a mention: use role:.+role id.+, user:.+ or here/);
+    expect(() => readStyle({ mention: 'everyone' }, discord)).toThrow(
+      /is not a mention: use role:.+role id.+, user:.+ or here/,
+    );
     expect(() => readStyle({ mention: 'here' }, discord)).toThrow(/Mention Everyone/);
     expect(readStyle({ mention: 'here' }, { ...discord, mayMentionEveryone: true })).toEqual({ mention: 'here' });
   });

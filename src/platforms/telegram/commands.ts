@@ -241,7 +241,8 @@ async function resolveTarget(
   const userId = message.from?.id;
   if (named === undefined) {
     // Sent inside a forum topic: the topic is where alerts go (the chat is still whose subscriptions they are).
-    const topicId = message.is_topic_message && message.message_thread_id ? String(message.message_thread_id) : undefined;
+    const topicId =
+      message.is_topic_message && message.message_thread_id ? String(message.message_thread_id) : undefined;
     const target: CommandTarget = {
       scope: String(chat.id),
       destination: { platform: 'telegram', id: String(chat.id), ...(topicId && { topicId }) },
