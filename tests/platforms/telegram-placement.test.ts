@@ -129,6 +129,16 @@ describe('Telegram alert placement through the fake Bot API', () => {
     );
   });
 
+  it('a template goes out as typed: feed text with tags and markdown is neither markup nor a ping', async () => {
+    const title = '@everyone </b> **x** <a href="https://evil.test">y</a>';
+    await sink.send(alertTo(CHAT, undefined, { template: '<b>{title}</b> {link}' }, { title }));
+    const [message] = fake.messages(CHAT);
+    // The fake parses the HTML as Telegram does: nothing but escaped text, so it shows exactly as typed.
+    expect(message!.text).toBe(
+      '&lt;b&gt;@everyone &lt;/b&gt; **x** &lt;a href=&quot;https://evil.test&quot;&gt;y&lt;/a&gt;&lt;/b&gt; https://news.example/1',
+    );
+  });
+
   it('an edit Telegram refuses (message gone) is dropped and logged, not posted', async () => {
     await sink.send({
       ...alertTo(CHAT),
