@@ -9,8 +9,13 @@ import type { DigestBuffer } from '../digests/buffer.js';
 import { claimStory } from '../outbox/stories.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../store/open.js';
-import type { FeedRecord, Subscription } from '../core/records.js';
+import type { AlertStyle, FeedRecord, Subscription } from '../core/records.js';
 import type { ItemEvaluation } from './evaluate-item.js';
+
+/** The one rule for alert ids: the same subscription and item always give the same id. */
+export function alertId(subscriptionId: string, feedId: string, itemKey: string): string {
+  return shortHash('alert', subscriptionId, feedId, itemKey);
+}
 
 export function buildAlert(input: {
   subscription: Subscription;
@@ -24,7 +29,7 @@ export function buildAlert(input: {
 }): Alert {
   const { subscription, feed, parsed, item, evaluation, firstSeenAt, now } = input;
   return {
-    id: shortHash('alert', subscription.id, feed.id, item.key),
+    id: alertId(subscription.id, feed.id, item.key),
     subscriptionId: subscription.id,
     destination: subscription.destination,
     feed: { id: feed.id, url: feed.url, title: parsed.title || feed.url },
@@ -33,12 +38,30 @@ export function buildAlert(input: {
       title: item.title,
       link: item.link,
       published: (item.published ?? new Date(firstSeenAt)).toISOString(),
+      ...(item.author && { author: item.author }),
+      ...(item.categories.length > 0 && { categories: item.categories }),
+      ...(item.image && { image: item.image }),
     },
     summary: evaluation.summary,
     matchedTerms: evaluation.terms,
     firstSeenAt,
     createdAt: now.toISOString(),
+    ...(hasStyle(subscription) && { style: alertStyle(subscription) }),
   };
+}
+
+const STYLE_FIELDS = ['template', 'mention', 'silent', 'images', 'edits', 'thread', 'forumTags'] as const;
+
+function hasStyle(subscription: Subscription): boolean {
+  return STYLE_FIELDS.some((field) => subscription[field] !== undefined);
+}
+
+/** The subscription's presentation options, copied onto the alert so a later change of them does not alter it. */
+export function alertStyle(subscription: AlertStyle): AlertStyle {
+  const style: AlertStyle = {};
+  for (const field of STYLE_FIELDS)
+    if (subscription[field] !== undefined) Object.assign(style, { [field]: subscription[field] });
+  return style;
 }
 
 /** `held`: kept for the subscription's next digest, or until its quiet hours end (src/digests/). */

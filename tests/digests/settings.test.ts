@@ -49,7 +49,7 @@ describe('the text form', () => {
       id: 'k3x9qa',
       quietmode: 'silent',
     });
-    expect(usageLine('telegram', subscribeCommand)).toContain('<keywords> [delivery:<delivery>] [every:<every>]');
+    expect(usageLine('telegram', subscribeCommand)).toBe('/subscribe [@channel] <feed> <keywords> [option:value …]');
   });
 });
 
