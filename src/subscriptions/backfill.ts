@@ -1,6 +1,6 @@
 /**
  * `subscribe … backfill:<n>`: the n newest matching items already in the feed are posted at once (oldest of them
- * first), so the admin sees in place what the alerts look like. They go through the outbox like any alert, with the
+ * first, whatever the subscription's digest or quiet hours), so the admin sees in place what the alerts look like. They go through the outbox like any alert, with the
  * pipeline's ids, so none of them is ever posted again by a later check.
  */
 import type { FeedRecord, Subscription } from '../core/records.js';
@@ -47,7 +47,9 @@ export async function backfill(
       firstSeenAt: now.toISOString(),
       now,
     });
-    if ((await enqueueAlert(services.pipeline, alert, now)) === 'enqueued') enqueued++;
+    // Past the digest buffer: the admin asked to see them now, not at the next digest or after quiet hours.
+    const { store, outbox } = services.pipeline;
+    if ((await enqueueAlert({ store, outbox }, alert, now)) === 'enqueued') enqueued++;
   }
   services.logger.info(
     { event: 'subscription.backfill', subscriptionId: subscription.id, feedId: feed.id, asked: count, enqueued },
