@@ -8,11 +8,11 @@
  */
 import { formatDestination } from '../core/destination.js';
 import type { Subscription } from '../core/records.js';
+import { styleOf, withoutStyle } from '../core/style-fields.js';
 import type { FileSubscription, SubscriptionsFile } from '../config/subscriptions-file.js';
 import type { Logger } from '../log/logger.js';
 import type { FeedRegistry } from '../registry/feeds.js';
 import type { SubscriptionRegistry } from '../registry/subscriptions.js';
-import { styleOf } from '../subscriptions/alert-style.js';
 
 /** Seeding thousands of entries takes a while; the lease is renewed meanwhile, so a crash frees it this soon. */
 const SEED_LEASE_TTL_MS = 15_000;
@@ -127,18 +127,4 @@ async function applyFileSettings(
 
 function fileKey(feedId: string, query: string, destination: string): string {
   return `${feedId}\u0000${query}\u0000${destination}`;
-}
-
-function withoutStyle(subscription: Subscription): Subscription {
-  const {
-    template: _t,
-    mention: _m,
-    silent: _s,
-    images: _i,
-    edits: _e,
-    thread: _th,
-    forumTags: _f,
-    ...rest
-  } = subscription;
-  return rest;
 }

@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parseSchedule, type DeliverySchedule } from '../core/delivery-schedule.js';
 import { parseDestination, type Destination } from '../core/destination.js';
 import type { AlertStyle } from '../core/records.js';
+import { STYLE_FIELDS } from '../core/style-fields.js';
 import { parseQuery } from '../matcher/index.js';
 import { applyStyle, readStyle, type StyleInput } from '../subscriptions/alert-style.js';
 import { ConfigError } from './load.js';
@@ -260,8 +261,6 @@ function scheduleOf(entry: Record<string, unknown>): DeliverySchedule | undefine
   });
   return parsed.ok ? parsed.schedule : parsed.error;
 }
-
-const STYLE_FIELDS = ['template', 'mention', 'silent', 'images', 'edits', 'thread', 'forumTags'] as const;
 
 /** The entry's presentation fields, checked as a command checks them (`mention: "here"` only by command). */
 function fileStyle(entry: Record<string, unknown>, destination: Destination): AlertStyle | string {

@@ -9,7 +9,8 @@ import type { DigestBuffer } from '../digests/buffer.js';
 import { claimStory } from '../outbox/stories.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../store/open.js';
-import type { AlertStyle, FeedRecord, Subscription } from '../core/records.js';
+import type { FeedRecord, Subscription } from '../core/records.js';
+import { STYLE_FIELDS, styleOf } from '../core/style-fields.js';
 import type { ItemEvaluation } from './evaluate-item.js';
 
 /** The one rule for alert ids: the same subscription and item always give the same id. */
@@ -46,22 +47,13 @@ export function buildAlert(input: {
     matchedTerms: evaluation.terms,
     firstSeenAt,
     createdAt: now.toISOString(),
-    ...(hasStyle(subscription) && { style: alertStyle(subscription) }),
+    // A copy: a later change of the subscription's options does not alter an alert already made.
+    ...(hasStyle(subscription) && { style: styleOf(subscription) }),
   };
 }
 
-const STYLE_FIELDS = ['template', 'mention', 'silent', 'images', 'edits', 'thread', 'forumTags'] as const;
-
 function hasStyle(subscription: Subscription): boolean {
   return STYLE_FIELDS.some((field) => subscription[field] !== undefined);
-}
-
-/** The subscription's presentation options, copied onto the alert so a later change of them does not alter it. */
-export function alertStyle(subscription: AlertStyle): AlertStyle {
-  const style: AlertStyle = {};
-  for (const field of STYLE_FIELDS)
-    if (subscription[field] !== undefined) Object.assign(style, { [field]: subscription[field] });
-  return style;
 }
 
 /** `held`: kept for the subscription's next digest, or until its quiet hours end (src/digests/). */

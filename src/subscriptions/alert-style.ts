@@ -113,22 +113,6 @@ export function applyStyle<T extends AlertStyle>(subscription: T, change: StyleC
   return next as T;
 }
 
-/** The style fields alone, for records that carry them (file entries, OPML). */
-export function styleOf(subscription: AlertStyle): AlertStyle {
-  return applyStyle(
-    {},
-    {
-      template: subscription.template,
-      mention: subscription.mention,
-      silent: subscription.silent,
-      images: subscription.images,
-      edits: subscription.edits,
-      thread: subscription.thread,
-      forumTags: subscription.forumTags,
-    },
-  );
-}
-
 /** "template `{title} {link}` · mention role:123 · silent · no images · no edits · thread per alert · tags a, b". */
 export function describeStyle(subscription: AlertStyle): string | undefined {
   const parts: string[] = [];

@@ -9,6 +9,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { ScheduleInput } from '../core/delivery-schedule.js';
 import type { AlertStyle } from '../core/records.js';
+import { STYLE_FIELDS } from '../core/style-fields.js';
 import { escapeHtml } from '../render/escape.js';
 
 const TAZA_OPML_NS = 'https://taza.invalid/ns/opml/1';
@@ -28,12 +29,10 @@ export interface OpmlEntry {
 /** The presentation options as OPML carries them: text, booleans as "true"/"false", tags comma-separated. */
 export type StyleAttributes = { [K in keyof AlertStyle]?: string };
 
-const STYLE_ATTRIBUTES = ['template', 'mention', 'silent', 'images', 'edits', 'thread', 'forumTags'] as const;
-
 /** A subscription's style as OPML attributes. */
 export function styleAttributes(style: AlertStyle): StyleAttributes {
   const out: StyleAttributes = {};
-  for (const name of STYLE_ATTRIBUTES) {
+  for (const name of STYLE_FIELDS) {
     const value = style[name];
     if (value === undefined) continue;
     out[name] = Array.isArray(value) ? value.join(',') : String(value);
@@ -170,7 +169,7 @@ export function readOpml(text: string): OpmlReadResult {
     const paused = attr(outline, 'taza:paused') === 'true';
     const schedule = readScheduleAttributes(outline);
     const style: StyleAttributes = {};
-    for (const name of STYLE_ATTRIBUTES) {
+    for (const name of STYLE_FIELDS) {
       const value = rawAttr(outline, `taza:${name}`);
       if (value !== undefined) style[name] = value;
     }
