@@ -1,5 +1,5 @@
 /** `export`: an OPML file of this server's or chat's subscriptions, with their keywords. */
-import { defineCommand, plural, writeOpml } from '../src/chat/mod.js';
+import { defineCommand, plural, styleAttributes, writeOpml } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'export',
@@ -25,6 +25,7 @@ export default defineCommand({
               keywords: s.query,
               paused: s.paused !== undefined,
               ...(s.schedule ? { schedule: s.schedule } : {}),
+              style: styleAttributes(s),
             },
           ]
         : [];

@@ -27,8 +27,11 @@ export default defineCommand({
         `${bold(`/${definition.name}`)}: ${esc(definition.description)}`,
         `Usage: ${code(usageLine(ctx.platform, definition))}`,
       ];
+      // In the text form, named-only options are written name:value after the rest.
+      const named = (option: (typeof definition.options)[number]) =>
+        ctx.platform === 'telegram' && option.namedOnly ? `${option.name}:…` : option.name;
       for (const option of definition.options)
-        lines.push(`· ${code(option.name)}${option.required ? '' : ' (optional)'}: ${esc(option.description)}`);
+        lines.push(`· ${code(named(option))}${option.required ? '' : ' (optional)'}: ${esc(option.description)}`);
       lines.push('Examples:', ...definition.examples.map((e) => code(formatExample(ctx.platform, definition, e))));
       if (definition.options.some((o) => o.autocomplete === 'feed')) {
         lines.push(`Presets: ${ctx.services.presets.map((p) => `${code(p.key)} ${esc(p.name)}`).join(', ')}`);

@@ -5,12 +5,14 @@
  */
 import {
   addSubscription,
+  applyStyle,
   code,
   defineCommand,
   esc,
   feedLine,
   plural,
   readOpml,
+  readStyle,
   scheduleFrom,
   throughHostLimiter,
   UserError,
@@ -78,6 +80,14 @@ export default defineCommand({
       );
       try {
         const schedule = entry.schedule ? scheduleFrom(entry.schedule) : undefined;
+        // Checked like subscribe's options, for where these alerts will go; mention:here needs the permission now.
+        const style = applyStyle(
+          {},
+          readStyle(entry.style ?? {}, {
+            platform: ctx.target.destination.platform,
+            mayMentionEveryone: ctx.user.mayMentionEveryone,
+          }),
+        );
         const result = await addSubscription(services, {
           feed: entry.url,
           query: entry.keywords,
@@ -85,6 +95,7 @@ export default defineCommand({
           createdBy: ctx.user.id,
           paused: entry.paused,
           ...(schedule ? { schedule } : {}),
+          style,
         });
         added.push(
           `✓ ${code(result.subscription.id)} ${feedLine(result.feed)} · keywords ${code(entry.keywords)}${entry.paused ? ' · paused' : ''}`,

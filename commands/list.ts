@@ -1,5 +1,5 @@
 /** `list`: this server's or chat's subscriptions with their id, feed, keywords, destination, state and last alert. */
-import { defineCommand, plural, subscriptionEntry } from '../src/chat/mod.js';
+import { defineCommand, describeStyle, plural, subscriptionEntry } from '../src/chat/mod.js';
 
 export default defineCommand({
   name: 'list',
@@ -23,7 +23,11 @@ export default defineCommand({
       ok: true,
       text: [
         header,
-        ...subscriptions.map((s) => subscriptionEntry(services.feeds, s, now, ctx.target.destination)),
+        ...subscriptions.map((s) => {
+          const entry = subscriptionEntry(services.feeds, s, now, ctx.target.destination);
+          const style = describeStyle(s);
+          return style ? `${entry}\n  alerts: ${style}` : entry;
+        }),
       ].join('\n'),
     };
   },

@@ -1,6 +1,7 @@
 /** `preview feed:<url | preset> keywords:<query>`: a dry run over the feed's current items. Nothing is saved. */
 import {
   bold,
+  checkTemplate,
   code,
   compileQuery,
   defineCommand,
@@ -12,7 +13,9 @@ import {
   matchItems,
   MAX_QUERY_CHARS,
   plural,
+  renderAlertPreview,
   resolveFeedSource,
+  STYLE_OPTIONS,
 } from '../src/chat/mod.js';
 
 const SHOW_MATCHES = 5;
@@ -38,14 +41,19 @@ export default defineCommand({
       maxLength: MAX_QUERY_CHARS,
       description: 'What to look for (default: every item)',
     },
+    STYLE_OPTIONS.find((option) => option.name === 'template')!,
   ],
   examples: [
     { feed: 'bbc-urdu', keywords: 'بٹ کوائن' },
     { feed: 'coindesk', keywords: 'bitcoin -etf' },
+    { feed: 'bbc-urdu', keywords: 'کرپٹو', template: '{title} ({published:Asia/Karachi})\n{link}' },
   ],
   async handler(ctx) {
     const query = ctx.options.string('keywords');
     const compiled = compileQuery(query);
+    const template = ctx.options.string('template');
+    // Checked before the fetch: a template that does not work is the answer.
+    if (template !== '') checkTemplate(template);
     const source = resolveFeedSource(ctx.options.string('feed'), ctx.services.presets);
     await ctx.defer();
     const loaded = await loadFeed(ctx.services, source.url);
@@ -57,6 +65,8 @@ export default defineCommand({
       `Keywords: ${esc(describeQuery(compiled))}`,
       `${hits.length} of ${plural(matches.length, 'current item')} ${hits.length === 1 ? 'matches' : 'match'}.`,
     ];
+    if (template !== '' && hits[0])
+      lines.push('', 'With your template, the newest match would read:', renderAlertPreview(template, hits[0], loaded));
     for (const hit of hits.slice(0, SHOW_MATCHES)) lines.push('', `● ${formatItem(hit)}`);
     if (hits.length > SHOW_MATCHES) lines.push('', `…and ${hits.length - SHOW_MATCHES} more.`);
     if (misses.length > 0) {

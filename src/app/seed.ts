@@ -6,10 +6,10 @@
  * Instances starting together on one backend seed one at a time, under the lease 'seed', each after reading the
  * subscriptions again from the store: the first adds the file's entries, the others find them there.
  */
-import type { DeliverySchedule } from '../core/delivery-schedule.js';
 import { formatDestination } from '../core/destination.js';
 import type { Subscription } from '../core/records.js';
-import type { SubscriptionsFile } from '../config/subscriptions-file.js';
+import { styleOf, withoutStyle } from '../core/style-fields.js';
+import type { FileSubscription, SubscriptionsFile } from '../config/subscriptions-file.js';
 import type { Logger } from '../log/logger.js';
 import type { FeedRegistry } from '../registry/feeds.js';
 import type { SubscriptionRegistry } from '../registry/subscriptions.js';
@@ -66,7 +66,7 @@ async function seed(
     wanted.add(key);
     const present = existing.get(key);
     if (present) {
-      await updateSchedule(subscriptions, present, entry.schedule);
+      await applyFileSettings(subscriptions, present, entry);
       continue;
     }
     const subscription = await subscriptions.add({
@@ -76,6 +76,7 @@ async function seed(
       scope: 'file',
       source: 'file',
       ...(entry.schedule ? { schedule: entry.schedule } : {}),
+      ...entry.style,
     });
     existing.set(key, subscription);
     logger.info(
@@ -108,15 +109,20 @@ async function seed(
   }
 }
 
-/** The file's digest and quiet-hours settings win over the stored ones (the file is where they are edited). */
-async function updateSchedule(
+/**
+ * The file is the truth for how its alerts look (template, mention, …) and when they go out (digests, quiet
+ * hours), since that is where they are edited: a change of either in the file applies on restart.
+ */
+async function applyFileSettings(
   subscriptions: SubscriptionRegistry,
   subscription: Subscription,
-  schedule: DeliverySchedule | undefined,
+  entry: Pick<FileSubscription, 'style' | 'schedule'>,
 ): Promise<void> {
-  if (JSON.stringify(subscription.schedule) === JSON.stringify(schedule)) return;
-  const { schedule: _stored, ...rest } = subscription;
-  await subscriptions.save(schedule ? { ...rest, schedule } : rest);
+  const style = entry.style ?? {};
+  const sameStyle = JSON.stringify(styleOf(subscription)) === JSON.stringify(styleOf(style));
+  if (sameStyle && JSON.stringify(subscription.schedule) === JSON.stringify(entry.schedule)) return;
+  const { schedule: _stored, ...rest } = withoutStyle(subscription);
+  await subscriptions.save({ ...rest, ...style, ...(entry.schedule ? { schedule: entry.schedule } : {}) });
 }
 
 function fileKey(feedId: string, query: string, destination: string): string {

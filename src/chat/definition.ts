@@ -29,8 +29,8 @@ export interface OptionDefinition {
   maxLength?: number;
   /** Free text with spaces (a query): in the text form, as the last positional option it takes the rest of the line. */
   multiword?: boolean;
-  /** Only as `name:value` in the text form, never positional (settings that follow a free-text query). */
-  named?: boolean;
+  /** Text form: given only as `name:value`, never by position (options that follow a query, e.g. `silent:yes`). */
+  namedOnly?: boolean;
 }
 
 /** The `id` option of the commands that act on one subscription, completed from this server's or chat's own. */
@@ -69,7 +69,8 @@ export interface CommandContext {
   command: CommandDefinition;
   options: OptionValues;
   target: CommandTarget;
-  user: { id: string; name?: string };
+  /** mayMentionEveryone: Discord, whether the member and the bot have Mention Everyone (for `mention:here`). */
+  user: { id: string; name?: string; mayMentionEveryone?: boolean };
   services: CommandServices;
   /** Every loaded command (for help). */
   commands: readonly CommandDefinition[];

@@ -7,32 +7,32 @@ import type { OptionDefinition } from './definition.js';
 import type { OptionValues } from './options.js';
 
 export const SCHEDULE_OPTIONS: readonly OptionDefinition[] = [
-  { name: 'delivery', type: 'string', named: true, maxLength: 16, description: 'instant (default) or digest' },
+  { name: 'delivery', type: 'string', namedOnly: true, maxLength: 16, description: 'instant (default) or digest' },
   {
     name: 'every',
     type: 'string',
-    named: true,
+    namedOnly: true,
     maxLength: 32,
     description: 'How often a digest is posted: 1h, 6h or daily 09:00 (sets delivery to digest)',
   },
   {
     name: 'timezone',
     type: 'string',
-    named: true,
+    namedOnly: true,
     maxLength: 64,
     description: 'Time zone of every and quiet, e.g. Asia/Karachi (default UTC)',
   },
   {
     name: 'quiet',
     type: 'string',
-    named: true,
+    namedOnly: true,
     maxLength: 32,
     description: 'Quiet hours, e.g. 22:00-07:00 (off to remove)',
   },
   {
     name: 'quietmode',
     type: 'string',
-    named: true,
+    namedOnly: true,
     maxLength: 16,
     description: 'hold (default: post them when quiet hours end) or silent (post without a notification)',
   },

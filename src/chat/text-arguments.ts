@@ -85,7 +85,7 @@ export function parseTextArguments(definition: CommandDefinition, text: string):
     tokens = tokens.slice(1);
   }
   const slots = definition.options.filter(
-    (o) => o.type !== 'channel' && o.type !== 'attachment' && !o.named && !values.has(o.name),
+    (o) => o.type !== 'channel' && o.type !== 'attachment' && !o.namedOnly && !values.has(o.name),
   );
   for (let s = 0; s < slots.length && tokens.length > 0; s++) {
     const option = slots[s]!;

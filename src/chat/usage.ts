@@ -4,14 +4,17 @@ import type { CommandContext, CommandDefinition } from './definition.js';
 type ChatPlatform = CommandContext['platform'];
 
 function textPositionals(definition: CommandDefinition) {
-  return definition.options.filter((o) => o.type !== 'channel' && o.type !== 'attachment' && !o.named);
+  return definition.options.filter((o) => o.type !== 'channel' && o.type !== 'attachment' && !o.namedOnly);
 }
 
 function textNamed(definition: CommandDefinition) {
-  return definition.options.filter((o) => o.named);
+  return definition.options.filter((o) => o.namedOnly);
 }
 
-/** `/subscribe feed:<feed> keywords:<keywords> [channel:<channel>]` or `/subscribe [@channel] <feed> <keywords>`. */
+/**
+ * `/subscribe feed:<feed> keywords:<keywords> [channel:<channel>]` or `/subscribe [@channel] <feed> <keywords>`; options
+ * given only by name in the text form (`silent:yes`) are `[option:value …]` there, each explained by help.
+ */
 export function usageLine(platform: ChatPlatform, definition: CommandDefinition): string {
   if (platform === 'discord') {
     const parts = definition.options.map((o) => (o.required ? `${o.name}:<${o.name}>` : `[${o.name}:<${o.name}>]`));
@@ -20,7 +23,7 @@ export function usageLine(platform: ChatPlatform, definition: CommandDefinition)
   const parts: string[] = [];
   if (definition.options.some((o) => o.type === 'channel')) parts.push('[@channel]');
   for (const o of textPositionals(definition)) parts.push(o.required ? `<${o.name}>` : `[${o.name}]`);
-  for (const o of textNamed(definition)) parts.push(`[${o.name}:<${o.name}>]`);
+  if (textNamed(definition).length > 0) parts.push('[option:value …]');
   if (definition.options.some((o) => o.type === 'attachment')) parts.push('(with the file attached)');
   return [`/${definition.name}`, ...parts].join(' ');
 }
@@ -47,7 +50,9 @@ export function formatExample(
     const last = i === given.length - 1 && o.multiword === true;
     parts.push(!last && /\s/.test(value) ? `"${value}"` : value);
   });
-  for (const o of textNamed(definition)) if (values[o.name] !== undefined) parts.push(`${o.name}:${values[o.name]}`);
+  for (const o of textNamed(definition))
+    if (values[o.name] !== undefined)
+      parts.push(`${o.name}:${/\s/.test(values[o.name]!) ? `"${values[o.name]}"` : values[o.name]}`);
   const attachment = definition.options.find((o) => o.type === 'attachment');
   if (attachment && values[attachment.name])
     parts.push(`(as the caption of ${values[attachment.name]}, or replying to it)`);

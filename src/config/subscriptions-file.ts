@@ -7,7 +7,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseSchedule, type DeliverySchedule } from '../core/delivery-schedule.js';
 import { parseDestination, type Destination } from '../core/destination.js';
+import type { AlertStyle } from '../core/records.js';
+import { STYLE_FIELDS } from '../core/style-fields.js';
 import { parseQuery } from '../matcher/index.js';
+import { applyStyle, readStyle, type StyleInput } from '../subscriptions/alert-style.js';
 import { ConfigError } from './load.js';
 
 export interface FileSubscription {
@@ -18,6 +21,8 @@ export interface FileSubscription {
   fullText: boolean;
   /** `delivery`, `every`, `timeZone`, `quiet`, `quietMode`: digests and quiet hours; absent = instant. */
   schedule?: DeliverySchedule;
+  /** How its alerts appear: `template`, `mention`, `silent`, `images`, `edits`, `thread`, `forumTags`. */
+  style?: AlertStyle;
 }
 
 export interface SubscriptionsFile {
@@ -229,7 +234,16 @@ function validateEntry(entry: unknown): FileSubscription | string {
   if (typeof fullText !== 'boolean') return '"fullText" must be true or false';
   const schedule = scheduleOf(entry as Record<string, unknown>);
   if (typeof schedule === 'string') return schedule;
-  return { feed, keywords, destination, fullText, ...(schedule ? { schedule } : {}) };
+  const style = fileStyle(entry as Record<string, unknown>, destination);
+  if (typeof style === 'string') return style;
+  return {
+    feed,
+    keywords,
+    destination,
+    fullText,
+    ...(schedule ? { schedule } : {}),
+    ...(Object.keys(style).length > 0 && { style }),
+  };
 }
 
 const SCHEDULE_FIELDS = ['delivery', 'every', 'timeZone', 'quiet', 'quietMode'] as const;
@@ -246,4 +260,27 @@ function scheduleOf(entry: Record<string, unknown>): DeliverySchedule | undefine
     quietMode: entry.quietMode as string | undefined,
   });
   return parsed.ok ? parsed.schedule : parsed.error;
+}
+
+/** The entry's presentation fields, checked as a command checks them (`mention: "here"` only by command). */
+function fileStyle(entry: Record<string, unknown>, destination: Destination): AlertStyle | string {
+  const input: StyleInput = {};
+  for (const field of STYLE_FIELDS) {
+    const value = entry[field];
+    if (value === undefined) continue;
+    const flag = field === 'silent' || field === 'images' || field === 'edits';
+    const [expected, kind] = flag
+      ? [typeof value === 'boolean', 'true or false']
+      : field === 'forumTags'
+        ? [Array.isArray(value) && value.every((tag) => typeof tag === 'string'), 'a list of tag names']
+        : [typeof value === 'string', 'text'];
+    if (!expected) return `"${field}" must be ${kind}`;
+    Object.assign(input, { [field]: value });
+  }
+  try {
+    return applyStyle({}, readStyle(input, { platform: destination.platform, fromFile: true }));
+  } catch (error) {
+    // The message is in reply markup: its code spans become quotes, its escapes plain characters.
+    return (error as Error).message.replace(/`/g, '"').replace(/\\(.)/g, '$1');
+  }
 }

@@ -13,6 +13,11 @@ export interface ParsedItem {
   categories: string[];
   /** Undefined when the feed gave no date or one that could not be read. */
   published?: Date;
+  /**
+   * The item's own picture as the feed names it (media:content/thumbnail, an image enclosure, JSON Feed `image`,
+   * else the first <img> of the content), absolute; whether it may be shown is the renderer's call.
+   */
+  image?: string;
 }
 
 export interface ParsedFeed {

@@ -40,7 +40,28 @@ export interface FeedRecord {
   createdAt: string;
 }
 
-export interface Subscription {
+/**
+ * How a subscription's alerts appear; every field optional, absent meaning Taza's default. The names are the
+ * subscriptions file's and the OPML attributes' (`taza:<name>`), so a self-hoster can pre-seed them.
+ */
+export interface AlertStyle {
+  /** The message text with placeholders ({title}, {summary:300}, {published:Asia/Karachi}, …); see render/template.ts. */
+  template?: string;
+  /** Discord: `role:<id>`, `user:<id>` or `here`, pinged by each alert (and nothing else). */
+  mention?: string;
+  /** Post without a notification sound (Telegram disable_notification, Discord's suppress-notifications flag). */
+  silent?: boolean;
+  /** False: no item image (Discord embed image, Telegram photo). */
+  images?: boolean;
+  /** False: an item that changes after it was posted is not edited in place. */
+  edits?: boolean;
+  /** `new` on a Discord text channel: start a thread from each alert message. */
+  thread?: 'new';
+  /** Discord forum channels: the tags (by name) each new post carries. */
+  forumTags?: string[];
+}
+
+export interface Subscription extends AlertStyle {
   /** Short id an admin can type: `unsubscribe id:k3x9qa`. */
   id: string;
   feedId: string;
@@ -69,8 +90,23 @@ export interface SeenRecord {
 
 export type OutboxStatus = 'pending' | 'done';
 
+/** The platform's message an alert became, so a later change of the item edits it instead of posting again. */
+export interface SentMessage {
+  /** Discord channel or thread id (a forum post's thread), Telegram chat id. */
+  channelId: string;
+  messageId: string;
+  /** Telegram: a photo's text is its caption (editMessageCaption), a message's its text (editMessageText). */
+  kind: 'text' | 'photo';
+  /** When it was posted (ISO): edits happen only within a window after it. */
+  at: string;
+  /** How many times it was edited. */
+  edits?: number;
+}
+
 export interface OutboxEntry {
   alert: Alert;
+  /** Set when the alert was sent (not for digests): where the message is, for edits. */
+  sent?: SentMessage;
   status: OutboxStatus;
   /** Monotonic order of creation, so each destination is served oldest first. */
   seq: number;

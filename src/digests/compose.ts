@@ -55,6 +55,8 @@ export function composeRelease(
       firstSeenAt: part.reduce((min, alert) => (alert.firstSeenAt < min ? alert.firstSeenAt : min), first.firstSeenAt),
       createdAt: now.toISOString(),
       digest: part,
+      // As the burst digest does (outbox/digest.ts): the subscription's options, so a silent one stays silent.
+      ...(first.style && { style: first.style }),
       ...(silent ? { silent: true } : {}),
     };
   });

@@ -9,7 +9,7 @@ import type { Coordinator, Lease } from '../coordination/coordinator.js';
 import { formatDestination, type Destination, type Platform } from '../core/destination.js';
 import type { Logger } from '../log/logger.js';
 import type { StoreHealth } from '../store/health.js';
-import { DeliveryError, type Sink } from './sink.js';
+import { DeliveryError, type SentReceipt, type Sink } from './sink.js';
 import type { OutboxEntry } from '../core/records.js';
 import { buildDigest } from './digest.js';
 import type { Outbox } from './outbox.js';
@@ -234,20 +234,25 @@ export class DeliveryWorker {
       await this.redirect(key, movedTo);
       return;
     }
-    const batch = this.shouldDigest(key, due.length) ? due.slice(0, DIGEST_MAX_ALERTS) : due.slice(0, 1);
+    // An edit changes one message in place, so it never joins a digest (which would be a second post).
+    const digestable = due[0]!.alert.edit ? [] : due.filter((entry) => !entry.alert.edit);
+    const batch = this.shouldDigest(key, digestable.length) ? digestable.slice(0, DIGEST_MAX_ALERTS) : due.slice(0, 1);
     const head = batch[0]!;
     const alert = batch.length > 1 ? buildDigest(batch.map((entry) => entry.alert)) : head.alert;
     // A real round-trip first: a send that could not be marked done afterwards must not happen.
     if (this.options.health && !(await this.options.health.check())) return;
+    let receipt: SentReceipt | void;
     try {
-      await sink.send(alert);
+      receipt = await sink.send(alert);
     } catch (error) {
       await this.handleFailure(head, toDeliveryError(error));
       return;
     }
     this.noteSend(key);
+    // Where a single alert's message is, so a later change of the item edits it (a digest's lines are not edited).
+    const sent = receipt && batch.length === 1 ? { ...receipt, at: new Date(this.now()).toISOString() } : undefined;
     for (const entry of batch) {
-      await outbox.markDone(entry.alert.id);
+      await outbox.markDone(entry.alert.id, sent);
       logger.info(
         {
           event: 'alert.sent',

@@ -13,7 +13,7 @@ import type { Coordinator } from '../coordination/coordinator.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/open.js';
 import { allValues } from '../store/open.js';
-import type { OutboxEntry } from '../core/records.js';
+import type { OutboxEntry, SentMessage } from '../core/records.js';
 
 /** Done entries are kept a week so a re-enqueue of the same alert (same id) is recognised and dropped. */
 const DONE_TTL_MS = 7 * 86_400_000;
@@ -96,13 +96,13 @@ export class Outbox {
     return true;
   }
 
-  /** Called after the platform acknowledged the send. */
-  async markDone(alertId: string): Promise<void> {
+  /** Called after the platform acknowledged the send, with where the message is when the platform said. */
+  async markDone(alertId: string, sent?: SentMessage): Promise<void> {
     const entry = this.pending.get(alertId);
     if (!entry) return;
     this.pending.delete(alertId);
     try {
-      await this.store.outbox.set(alertId, { ...entry, status: 'done' }, DONE_TTL_MS);
+      await this.store.outbox.set(alertId, { ...entry, status: 'done', ...(sent && { sent }) }, DONE_TTL_MS);
     } catch (error) {
       // Still pending in the store, so still pending here: it is sent again once the store is back (Discord
       // drops the repeat by its nonce; Telegram may show it twice, at most once more).

@@ -1,6 +1,10 @@
 /** The boundary between the outbox and a platform. Adapters implement it; the core only knows this file. */
 import type { Alert } from '../core/alert.js';
 import type { Platform } from '../core/destination.js';
+import type { SentMessage } from '../core/records.js';
+
+/** Where the platform put the alert, so a later edit finds it: the outbox keeps it with the sent entry. */
+export type SentReceipt = Pick<SentMessage, 'channelId' | 'messageId' | 'kind'>;
 
 /** The logging the adapters need: pino's shape, so the app passes a child logger. */
 export interface SinkLogger {
@@ -20,10 +24,11 @@ export interface Sink {
   stop(): Promise<void>;
   state(): ConnectionState;
   /**
-   * Send one alert. Resolves only after the platform acknowledged it.
+   * Send one alert (or, when `alert.edit` is set, edit the message it names in place: never a new post).
+   * Resolves only after the platform acknowledged it, with where the message is when the platform says.
    * Fails with a DeliveryError that says whether to retry.
    */
-  send(alert: Alert): Promise<void>;
+  send(alert: Alert): Promise<SentReceipt | void>;
 }
 
 /**

@@ -53,6 +53,7 @@ export function atomItem(reading: Reading, entry: XmlNode, feedAuthor: string | 
     author,
     categories: reading.atomCategories(entry),
     published: reading.date(entry, ATOM_DATES),
+    image: reading.mediaImage(entry),
   });
 }
 

@@ -169,6 +169,39 @@ export class Reading {
     }
   }
 
+  /**
+   * The item's picture from its media tags: a media:content that is an image (medium="image" or an image type),
+   * a media:thumbnail (on the item, in media:group or in media:content), else an image enclosure (RSS
+   * <enclosure>, Atom <link rel="enclosure">). Absolute http(s) only.
+   */
+  mediaImage(item: XmlNode): string | undefined {
+    const isImage = (node: XmlNode) =>
+      node.attr('medium')?.trim().toLowerCase() === 'image' || /^image\//i.test(node.attr('type')?.trim() ?? '');
+    const url = (node: XmlNode, attribute: string) => {
+      const resolved = this.resolve(node.attr(attribute), node);
+      return isHttpUrl(resolved) ? resolved : undefined;
+    };
+    const thumbnail = (node: XmlNode) => first(node, MEDIA, 'thumbnail', (child) => url(child, 'url'));
+    const content = (node: XmlNode) =>
+      childrenOf(node, MEDIA, 'content')
+        .filter(isImage)
+        .map((child) => url(child, 'url'))
+        .find(Boolean) ?? first(node, MEDIA, 'content', thumbnail);
+    return (
+      content(item) ??
+      first(item, MEDIA, 'group', (group) => content(group) ?? thumbnail(group)) ??
+      thumbnail(item) ??
+      childrenOf(item, RSS, 'enclosure')
+        .filter(isImage)
+        .map((child) => url(child, 'url'))
+        .find(Boolean) ??
+      [...childrenOf(item, ATOM, 'link'), ...childrenOf(item, ATOM_IN_RSS, 'link')]
+        .filter((child) => child.attr('rel')?.trim().toLowerCase() === 'enclosure' && isImage(child))
+        .map((child) => url(child, 'href'))
+        .find(Boolean)
+    );
+  }
+
   mediaTitle(item: XmlNode): string | undefined {
     return (
       first(item, MEDIA, 'title', (child) => this.plain(child)) ??

@@ -10,6 +10,7 @@ export interface ItemFields {
   author: string | undefined;
   categories: string[];
   published: Date | undefined;
+  image?: string | undefined;
 }
 
 /**
@@ -28,5 +29,16 @@ export function parsedItem(fields: ItemFields): ParsedItem {
   if (fields.author) item.author = fields.author;
   item.categories = fields.categories;
   if (fields.published) item.published = fields.published;
+  const image = fields.image ?? firstImgSrc(item.html);
+  if (image) item.image = image;
   return item;
+}
+
+/** Only absolute http(s) sources: a relative one would need the item's base, which the HTML has lost by now. */
+const IMG_SRC = /<img\b[^>]*?\ssrc\s*=\s*(?:"(https?:\/\/[^"\s]+)"|'(https?:\/\/[^'\s]+)')/i;
+
+/** The first <img> of the content, the picture most feeds without media tags lead their items with. */
+function firstImgSrc(html: string): string | undefined {
+  const match = IMG_SRC.exec(html.length > 20_000 ? html.slice(0, 20_000) : html);
+  return match ? (match[1] ?? match[2])?.replace(/&amp;/g, '&') : undefined;
 }

@@ -63,6 +63,7 @@ function jsonItem(item: JsonObject, feed: JsonObject, base: string | undefined):
     author,
     categories: Array.isArray(item.tags) ? item.tags.map((tag) => plainText(text(tag) ?? '')).filter(Boolean) : [],
     published,
+    image: resolve(text(item.image) ?? text(item.banner_image), base),
   });
 }
 

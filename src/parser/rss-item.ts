@@ -92,6 +92,7 @@ export function rssItem(reading: Reading, item: XmlNode): ParsedItem {
     author,
     categories: reading.categories(item),
     published: reading.date(item, RSS_DATES),
+    image: reading.mediaImage(item),
   });
 }
 

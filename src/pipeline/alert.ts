@@ -10,7 +10,13 @@ import { claimStory } from '../outbox/stories.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../store/open.js';
 import type { FeedRecord, Subscription } from '../core/records.js';
+import { STYLE_FIELDS, styleOf } from '../core/style-fields.js';
 import type { ItemEvaluation } from './evaluate-item.js';
+
+/** The one rule for alert ids: the same subscription and item always give the same id. */
+export function alertId(subscriptionId: string, feedId: string, itemKey: string): string {
+  return shortHash('alert', subscriptionId, feedId, itemKey);
+}
 
 export function buildAlert(input: {
   subscription: Subscription;
@@ -24,7 +30,7 @@ export function buildAlert(input: {
 }): Alert {
   const { subscription, feed, parsed, item, evaluation, firstSeenAt, now } = input;
   return {
-    id: shortHash('alert', subscription.id, feed.id, item.key),
+    id: alertId(subscription.id, feed.id, item.key),
     subscriptionId: subscription.id,
     destination: subscription.destination,
     feed: { id: feed.id, url: feed.url, title: parsed.title || feed.url },
@@ -33,12 +39,21 @@ export function buildAlert(input: {
       title: item.title,
       link: item.link,
       published: (item.published ?? new Date(firstSeenAt)).toISOString(),
+      ...(item.author && { author: item.author }),
+      ...(item.categories.length > 0 && { categories: item.categories }),
+      ...(item.image && { image: item.image }),
     },
     summary: evaluation.summary,
     matchedTerms: evaluation.terms,
     firstSeenAt,
     createdAt: now.toISOString(),
+    // A copy: a later change of the subscription's options does not alter an alert already made.
+    ...(hasStyle(subscription) && { style: styleOf(subscription) }),
   };
+}
+
+function hasStyle(subscription: Subscription): boolean {
+  return STYLE_FIELDS.some((field) => subscription[field] !== undefined);
 }
 
 /** `held`: kept for the subscription's next digest, or until its quiet hours end (src/digests/). */

@@ -12,6 +12,7 @@ import type { FeedRecord } from '../core/records.js';
 import { escapeHtml } from '../render/escape.js';
 import { buildAlert, enqueueAlert } from './alert.js';
 import { evaluateItem } from './evaluate-item.js';
+import { editChangedItems } from './item-updates.js';
 import { extractFullText } from '../summarizer/fulltext.js';
 import type { PipelineDeps } from './deps.js';
 import { describeError, noteFailure, noteRecovery } from './feed-health.js';
@@ -150,6 +151,15 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
       else updated[field] = feed[field];
     }
   }
+  const freshItems = new Set(detection.fresh.map(({ item }) => item));
+  await editChangedItems(deps, {
+    feed: updated,
+    parsed,
+    items: items.filter((item) => !freshItems.has(item)),
+    textOf: (item) => textOf.get(item) ?? '',
+    now,
+    log,
+  });
   deps.metrics?.alertsMatched(enqueued);
   if (detection.fresh.length > 0 || detection.silenced > 0) {
     log.info(

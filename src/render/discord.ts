@@ -6,7 +6,10 @@ import type { Alert, TextDirection } from '../core/alert.js';
 import { detectDirection } from '../summarizer/direction.js';
 import { isolateInline, withDirection } from './bidi.js';
 import { displayTitle, type Fitter, fitSentences, fitWords, isoTime, oneLine, safeLink } from './common.js';
-import { escapeDiscordMarkdown } from './escape.js';
+import { escapeDiscordMarkdown, neutralizeDiscordMentions } from './escape.js';
+import { alertImage } from './image.js';
+import { type AllowedMentions, mentionParts } from './mention.js';
+import { parseTemplate, renderTemplate } from './template.js';
 
 export const DISCORD_LIMITS = {
   title: 256,
@@ -30,14 +33,21 @@ export interface DiscordEmbed {
   footer?: { text: string };
   author?: { name: string; url?: string };
   fields?: { name: string; value: string; inline?: boolean }[];
+  image?: { url: string };
 }
 
 export interface DiscordMessage {
+  /** Only the subscription's own mention, never feed text. */
   content?: string;
   embeds: DiscordEmbed[];
-  /** Always empty: nothing in an alert may ping anyone. */
-  allowed_mentions: { parse: [] };
+  /** Empty, or exactly the subscription's mention target: feed text never pings anyone. */
+  allowed_mentions: AllowedMentions;
+  /** SUPPRESS_NOTIFICATIONS for a silent alert (set by render/index.ts, digests included). */
+  flags?: number;
 }
+
+/** Discord's message flag that posts without a push or desktop notification. */
+export const SUPPRESS_NOTIFICATIONS = 1 << 12;
 
 /** Taza green. */
 export const DISCORD_COLOR = 0x1f9d55;
@@ -81,7 +91,36 @@ function matchedTermsValue(terms: string[]): string | undefined {
   return shown.length > 0 ? shown.join(', ') : undefined;
 }
 
+/** The parts every alert message shares, whatever its embed: the mention and who it may ping. */
+function envelope(alert: Alert, embed: DiscordEmbed): DiscordMessage {
+  const { content, allowed } = mentionParts(alert.style?.mention);
+  const image = alertImage(alert);
+  return {
+    ...(content && { content }),
+    embeds: [{ ...embed, ...(image && { image: { url: image } }) }],
+    allowed_mentions: allowed,
+  };
+}
+
+/** A templated alert: the filled-in template as the embed's text (markdown-escaped: it shows as typed). */
+function templatedEmbed(alert: Alert, template: string): DiscordEmbed | undefined {
+  const parsed = parseTemplate(template);
+  if (!parsed.ok) return undefined;
+  const description = renderTemplate(parsed.parts, alert, {
+    escape: escapeDiscordMarkdown,
+    link: neutralizeDiscordMentions,
+    measure: length,
+    limit: DISCORD_LIMITS.description,
+  });
+  return description === '' ? undefined : { description, color: DISCORD_COLOR };
+}
+
 export function renderDiscord(alert: Alert): DiscordMessage {
+  const templated = alert.style?.template ? templatedEmbed(alert, alert.style.template) : undefined;
+  return envelope(alert, templated ?? defaultEmbed(alert));
+}
+
+function defaultEmbed(alert: Alert): DiscordEmbed {
   const { dir, lang } = alert.summary;
   const title = fitWords(displayTitle(alert), DISCORD_LIMITS.title, markdownFitter(dir), lang);
   const url = safeLink(alert.item.link);
@@ -105,5 +144,5 @@ export function renderDiscord(alert: Alert): DiscordMessage {
     footer: { text: footer },
     ...(timestamp && { timestamp }),
   };
-  return { embeds: [embed], allowed_mentions: { parse: [] } };
+  return embed;
 }

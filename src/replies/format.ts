@@ -32,12 +32,15 @@ export function destinationLabel(destination: Destination, here?: Destination): 
     here &&
     destination.platform === here.platform &&
     destination.id === here.id &&
+    destination.topicId === here.topicId &&
     destination.platform === 'telegram'
   )
-    return 'this chat';
+    return destination.topicId ? 'this topic' : 'this chat';
   if (destination.platform === 'discord') return `<#${destination.id}>`;
-  if (destination.platform === 'telegram')
-    return destination.id.startsWith('@') ? esc(destination.id) : `chat ${code(destination.id)}`;
+  if (destination.platform === 'telegram') {
+    const chat = destination.id.startsWith('@') ? esc(destination.id) : `chat ${code(destination.id)}`;
+    return destination.topicId ? `topic ${code(destination.topicId)} of ${chat}` : chat;
+  }
   return 'the console';
 }
 

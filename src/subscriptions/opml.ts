@@ -1,11 +1,15 @@
 /**
  * OPML 2.0 for export and import. Each subscription is an <outline type="rss" xmlUrl=…>; Taza's own attributes
  * (taza:keywords, taza:paused; taza:delivery, taza:every, taza:timeZone, taza:quiet, taza:quietMode for digests and
- * quiet hours) carry the query, state and schedule, so export → import reproduces the subscriptions. An
- * OPML file from another reader has no keywords: its feeds are imported with an empty query (every new item).
+ * quiet hours; the presentation options as taza:template, taza:mention, taza:silent, taza:images, taza:edits,
+ * taza:thread, taza:forumTags) carry the query, state, schedule and look, so export → import reproduces the
+ * subscriptions. An OPML file from another reader has no keywords: its feeds are imported with an empty query
+ * (every new item).
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { ScheduleInput } from '../core/delivery-schedule.js';
+import type { AlertStyle } from '../core/records.js';
+import { STYLE_FIELDS } from '../core/style-fields.js';
 import { escapeHtml } from '../render/escape.js';
 
 const TAZA_OPML_NS = 'https://taza.invalid/ns/opml/1';
@@ -18,6 +22,22 @@ export interface OpmlEntry {
   paused?: boolean;
   /** As written in the file: validated where it is used (import), like a typed option. */
   schedule?: ScheduleInput;
+  /** As written in the file, checked by the importer like a command's options (alert-style.ts). */
+  style?: StyleAttributes;
+}
+
+/** The presentation options as OPML carries them: text, booleans as "true"/"false", tags comma-separated. */
+export type StyleAttributes = { [K in keyof AlertStyle]?: string };
+
+/** A subscription's style as OPML attributes. */
+export function styleAttributes(style: AlertStyle): StyleAttributes {
+  const out: StyleAttributes = {};
+  for (const name of STYLE_FIELDS) {
+    const value = style[name];
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return out;
 }
 
 const SCHEDULE_ATTRIBUTES = ['delivery', 'every', 'timeZone', 'quiet', 'quietMode'] as const;
@@ -54,6 +74,7 @@ export function writeOpml(title: string, entries: readonly OpmlEntry[], now = ne
       `taza:keywords="${attribute(entry.keywords)}"`,
       ...(entry.paused ? [`taza:paused="true"`] : []),
       ...scheduleAttributes(entry.schedule),
+      ...Object.entries(entry.style ?? {}).map(([name, value]) => `taza:${name}="${attribute(value)}"`),
     ];
     return `    <outline ${attrs.join(' ')}/>`;
   });
@@ -92,6 +113,13 @@ function attr(node: XmlNode, ...names: string[]): string | undefined {
     if (typeof value === 'string' && value.trim() !== '') return value.trim();
   }
   return undefined;
+}
+
+/** An attribute as written (a template's spaces and line breaks kept). */
+function rawAttr(node: XmlNode, name: string): string | undefined {
+  const found = Object.keys(node).find((key) => key.toLowerCase() === `@_${name.toLowerCase()}`);
+  const value = found === undefined ? undefined : node[found];
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
 /** Reads the feeds of an OPML document (nested folders too); outlines without xmlUrl are folders, not counted. */
@@ -140,6 +168,11 @@ export function readOpml(text: string): OpmlReadResult {
     }
     const paused = attr(outline, 'taza:paused') === 'true';
     const schedule = readScheduleAttributes(outline);
+    const style: StyleAttributes = {};
+    for (const name of STYLE_FIELDS) {
+      const value = rawAttr(outline, `taza:${name}`);
+      if (value !== undefined) style[name] = value;
+    }
     entries.push({
       url,
       keywords: attr(outline, 'taza:keywords') ?? '',
@@ -147,6 +180,7 @@ export function readOpml(text: string): OpmlReadResult {
       ...(attr(outline, 'htmlUrl') ? { htmlUrl: attr(outline, 'htmlUrl') } : {}),
       ...(paused ? { paused } : {}),
       ...(schedule ? { schedule } : {}),
+      ...(Object.keys(style).length > 0 ? { style } : {}),
     });
   }
   return { ok: true, entries, skipped };

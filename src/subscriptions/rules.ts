@@ -7,7 +7,7 @@ import type { DeliverySchedule } from '../core/delivery-schedule.js';
 import { detectNewItems } from '../detector/index.js';
 import { formatDestination, type Destination } from '../core/destination.js';
 import type { CompiledQuery } from '../matcher/index.js';
-import type { FeedRecord, Subscription } from '../core/records.js';
+import type { AlertStyle, FeedRecord, Subscription } from '../core/records.js';
 import { UserError } from '../replies/errors.js';
 import { plural } from '../replies/format.js';
 import { code } from '../replies/markup.js';
@@ -122,6 +122,8 @@ export async function addSubscription(
     paused?: boolean;
     /** Digests and quiet hours, validated (scheduleFrom). */
     schedule?: DeliverySchedule;
+    /** How its alerts appear (already checked: alert-style.ts). */
+    style?: AlertStyle;
   },
 ): Promise<AddedSubscription> {
   compileQuery(request.query);
@@ -145,6 +147,7 @@ export async function addSubscription(
       source: 'command',
       ...(request.createdBy ? { createdBy: request.createdBy } : {}),
       ...(request.schedule ? { schedule: request.schedule } : {}),
+      ...request.style,
     };
     const subscription = await services.subscriptions.add(
       request.paused ? withPause(fields, 'imported paused', 'user', now) : fields,

@@ -49,9 +49,12 @@ describe('commands on Discord', () => {
     expect(subscribe.options).toEqual([
       expect.objectContaining({ name: 'feed', type: 3, required: true, autocomplete: true }),
       expect.objectContaining({ name: 'keywords', type: 3, required: true, max_length: 500 }),
-      expect.objectContaining({ name: 'channel', type: 7, required: false, channel_types: [0, 5] }),
+      expect.objectContaining({ name: 'channel', type: 7, required: false, channel_types: [0, 5, 15, 11, 12, 10] }),
       ...['delivery', 'every', 'timezone', 'quiet', 'quietmode'].map((name) =>
         expect.objectContaining({ name, type: 3, required: false }),
+      ),
+      ...['template', 'mention', 'silent', 'images', 'edits', 'thread', 'forum_tags', 'backfill'].map((name) =>
+        expect.objectContaining({ name, required: false }),
       ),
     ]);
   });

@@ -150,4 +150,34 @@ describe('export and import', () => {
     expect(none.text).toBe('✗ /import needs <code>file</code>: The OPML file.');
     expect(h.subscriptions.all().length).toBe(before);
   });
+
+  it('carries the alert options: export writes taza:* attributes, import into another server restores them', async () => {
+    h.feedServer.setItems('styled', [testItem(9, 'Bitcoin styled')]);
+    const style = { template: '{title}\n{summary:200}\n{link}', mention: 'role:300000000000000123', silent: true };
+    await slash(h.discord, 'subscribe', {
+      feed: h.feedServer.url('styled'),
+      keywords: 'styled',
+      template: style.template,
+      mention: style.mention,
+      silent: true,
+      images: false,
+      forum_tags: 'Crypto, Urdu',
+    });
+    uploads.length = 0;
+    await slash(h.discord, 'export', {});
+    const file = await upload(`taza-discord-${GUILD_A}.opml`);
+    const opml = file.data.toString('utf8');
+    expect(opml).toContain('taza:template="{title}&#10;{summary:200}&#10;{link}"');
+    expect(opml).toContain('taza:forumTags="Crypto,Urdu"');
+    const url = h.web.addFile('styled.opml', file.data);
+    await slash(
+      h.discord,
+      'import',
+      { file: { attachment: { url, filename: 'styled.opml', size: file.data.length } } },
+      { guild: 'B' },
+    );
+    const imported = h.subscriptions.byScope(GUILD_B).find((s) => s.query === 'styled');
+    expect(imported).toMatchObject({ ...style, images: false, forumTags: ['Crypto', 'Urdu'] });
+    expect(imported).not.toHaveProperty('edits');
+  });
 });

@@ -95,9 +95,9 @@ describe('commands on Telegram', () => {
     const help = await tgCommand(h.telegram, '/help', member);
     expect(help.text).toContain('<code>/subscribe bbc-urdu بٹ کوائن, کرپٹو کونسل</code>');
     const detail = await tgCommand(h.telegram, '/help subscribe', member);
-    expect(detail.text).toContain(
-      '<code>/subscribe [@channel] &lt;feed&gt; &lt;keywords&gt; [delivery:&lt;delivery&gt;] [every:&lt;every&gt;]',
-    );
+    expect(detail.text).toContain('<code>/subscribe [@channel] &lt;feed&gt; &lt;keywords&gt; [option:value …]</code>');
+    expect(detail.text).toContain('<code>silent:…</code> (optional)');
+    expect(detail.text).toContain('<code>every:…</code> (optional)');
     expect(detail.text).toContain(
       '<code>/subscribe &quot;news:crypto council lang:ur&quot; crypto council, bitcoin</code>',
     );

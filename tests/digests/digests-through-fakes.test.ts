@@ -2,7 +2,8 @@
  * Digests and quiet hours from command to chat, through the real grammY code and the fake Telegram, on an injected
  * clock in Asia/Karachi: subscribe with a digest, matching items are held (also across a restart of the app on the
  * same store) and posted as one message at the boundary, nothing at a boundary with nothing held; quiet hours hold
- * alerts and release one digest when they end; silent quiet hours post at once with the silent flag set.
+ * alerts and release one digest when they end; silent quiet hours post at once with the silent flag set, as does a
+ * digest of a subscription with the silent option, whose backfill posts at once.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Alert } from '../../src/core/alert.js';
@@ -35,6 +36,7 @@ describe('digests and quiet hours through the fake Telegram', () => {
           !String(r.params.text).startsWith('⏳'),
       )
       .map((r) => String(r.params.text));
+  const lastPost = () => h.telegram.requests.filter((r) => r.method === 'sendMessage').at(-1)!;
   const publish = (feed: string, title: string) =>
     h.feedServer.publish(feed, { ...testItem(n++, title), pubDate: new Date(clock - 60_000) });
   const heldCount = async () => (await allValues(h.app.store.digests)).filter((r) => r.kind === 'held').length;
@@ -124,7 +126,49 @@ describe('digests and quiet hours through the fake Telegram', () => {
     await h.drained();
     expect(posted().slice(before).join()).toContain('Council votes late');
     expect(sent.map((alert) => [alert.item.title, alert.silent])).toEqual([['Council votes late', true]]);
+    // …and the sink honours the mark: Telegram is asked not to notify.
+    expect(lastPost().params.disable_notification).toBe(true);
     expect(await heldCount()).toBe(0);
+  });
+
+  it('with the silent option a digest posts without a notification; backfill posts at once, not at the digest', async () => {
+    clock = Date.parse('2026-05-03T06:10:00Z'); // 11:10 in Karachi
+    const url = h.feedServer.url('silent-digest-feed');
+    h.feedServer.setItems('silent-digest-feed', [
+      { ...testItem(n++, 'ETF story already there'), pubDate: new Date(clock) },
+    ]);
+    const heldBefore = await heldCount();
+    const reply = await run(`/subscribe ${url} etf every:1h silent:yes backfill:1`);
+    expect(reply).toContain('Delivery: digest every 1h');
+    expect(reply).toContain('Alerts: silent');
+    expect(reply).toContain('Posting the 1 newest matching item now');
+    await h.drained();
+    expect(lastPost().params.text).toContain('ETF story already there');
+    expect(lastPost().params.disable_notification).toBe(true);
+    expect(await heldCount()).toBe(heldBefore);
+
+    publish('silent-digest-feed', 'ETF flows rise');
+    await h.check(url);
+    expect(await heldCount()).toBe(heldBefore + 1);
+    clock = Date.parse('2026-05-03T07:00:00Z');
+    expect(await h.app.digests.releaseDue()).toBeGreaterThanOrEqual(1);
+    await h.drained();
+    expect(lastPost().params.text).toContain('Digest: 1 new alert');
+    expect(lastPost().params.text).toContain('ETF flows rise');
+    expect(lastPost().params.disable_notification).toBe(true);
+  });
+
+  it('edit changes the delivery and the alert options in one command; list shows both', async () => {
+    const id = h.subscriptions.all().find((s) => s.query === 'bitcoin')!.id;
+    const reply = await run(`/edit ${id} every:6h silent:yes template:{title} {link}`);
+    expect(reply).toContain(`✓ ${id} delivery: digest every 6h`);
+    expect(reply).toContain(`✓ ${id} alerts: template {title} {link} · silent`);
+    const saved = h.subscriptions.get(id)!;
+    expect([saved.schedule?.every, saved.silent, saved.template]).toEqual(['6h', true, '{title} {link}']);
+    const list = await run('/list');
+    expect(list).toContain('delivery: digest every 6h');
+    expect(list).toContain('silent');
+    expect(await run(`/edit ${id}`)).toContain('Say what to change');
   });
 
   it('refuses an unknown zone, a bad time and a bad window with a clear message', async () => {

@@ -49,7 +49,7 @@ describe('the text form', () => {
       id: 'k3x9qa',
       quietmode: 'silent',
     });
-    expect(usageLine('telegram', subscribeCommand)).toContain('<keywords> [delivery:<delivery>] [every:<every>]');
+    expect(usageLine('telegram', subscribeCommand)).toBe('/subscribe [@channel] <feed> <keywords> [option:value …]');
   });
 });
 
@@ -106,6 +106,59 @@ describe('the subscriptions file', () => {
   });
 });
 
+describe('with the alert options', () => {
+  it('the file seeds a schedule and a style together; a change of either applies on restart, nothing else saved', async () => {
+    const temp = await tempStore();
+    try {
+      const feeds = await FeedRegistry.load(temp.store);
+      const subscriptions = await SubscriptionRegistry.load(temp.store);
+      const logger = captureLogger().logger;
+      const entry = { feed: 'https://news.example/a.xml', keywords: 'bitcoin', every: '6h', silent: true };
+      await seedFromFile(readSubscriptionsFile(fileWith([entry])), feeds, subscriptions, logger);
+      const [seeded] = subscriptions.all();
+      expect([seeded!.schedule, seeded!.silent]).toEqual([{ delivery: 'digest', every: '6h' }, true]);
+      let saves = 0;
+      const save = subscriptions.save.bind(subscriptions);
+      subscriptions.save = async (subscription) => {
+        saves++;
+        return save(subscription);
+      };
+      await seedFromFile(readSubscriptionsFile(fileWith([entry])), feeds, subscriptions, logger);
+      expect(saves).toBe(0);
+      const changed = {
+        ...entry,
+        every: undefined,
+        silent: undefined,
+        quiet: '22:00-07:00',
+        template: '{title} {link}',
+      };
+      await seedFromFile(readSubscriptionsFile(fileWith([changed])), feeds, subscriptions, logger);
+      expect(saves).toBe(1);
+      const [after] = subscriptions.all();
+      expect(after!.id).toBe(seeded!.id);
+      expect(after!.schedule).toEqual({ delivery: 'instant', quiet: '22:00-07:00' });
+      expect([after!.template, after!.silent]).toEqual(['{title} {link}', undefined]);
+    } finally {
+      await temp.cleanup();
+    }
+  });
+
+  it('the text form reads the schedule and the alert options after the keywords, in any order', () => {
+    const { values } = parseTextArguments(
+      subscribeCommand,
+      'bbc-urdu crypto council silent:yes every:daily 09:00 template:"{title} — {link}" quietmode:silent',
+    );
+    expect(Object.fromEntries(values)).toEqual({
+      feed: 'bbc-urdu',
+      keywords: 'crypto council',
+      silent: 'yes',
+      every: 'daily 09:00',
+      template: '{title} — {link}',
+      quietmode: 'silent',
+    });
+  });
+});
+
 describe('OPML', () => {
   it('export → import carries the settings as taza: attributes; a file without them reads as instant', () => {
     const schedule = {
@@ -123,5 +176,20 @@ describe('OPML', () => {
     expect(text).toContain('taza:quietMode="silent"');
     const read = readOpml(text);
     expect(read.ok && read.entries.map((e) => e.schedule)).toEqual([schedule, undefined]);
+  });
+
+  it('carries a schedule and the alert options side by side', () => {
+    const text = writeOpml('test', [
+      {
+        url: 'https://news.example/a.xml',
+        keywords: 'bitcoin',
+        schedule: { every: '1h' },
+        style: { silent: 'true', template: '{title}' },
+      },
+    ]);
+    const read = readOpml(text);
+    expect(read.ok && read.entries.map((e) => [e.schedule, e.style])).toEqual([
+      [{ every: '1h' }, { silent: 'true', template: '{title}' }],
+    ]);
   });
 });

@@ -11,8 +11,23 @@ import { WebSocketServer, type WebSocket } from 'ws';
 export interface GatewayGuild {
   id: string;
   name: string;
-  channels: Array<{ id: string; name: string }>;
+  channels: FakeChannel[];
 }
+
+/**
+ * A channel of a fake guild: a text channel by default; `type: 15` is a forum (with its `available_tags`), 11/12 a
+ * thread (`thread_metadata.archived`; `locked` means the bot may not unarchive it).
+ */
+export interface FakeChannel {
+  id: string;
+  name: string;
+  type?: number;
+  parent_id?: string;
+  available_tags?: Array<{ id: string; name: string }>;
+  thread_metadata?: { archived: boolean; locked?: boolean };
+}
+
+const THREAD_TYPES = new Set([10, 11, 12]);
 
 export interface GatewayOptions {
   token: string;
@@ -133,7 +148,9 @@ export class FakeGateway {
             d: {
               id: guild.id,
               name: guild.name,
-              channels: guild.channels.map((c) => ({ id: c.id, type: 0, name: c.name })),
+              channels: guild.channels
+                .filter((c) => !THREAD_TYPES.has(c.type ?? 0))
+                .map((c) => ({ id: c.id, type: c.type ?? 0, name: c.name })),
               roles: [],
               emojis: [],
               unavailable: false,

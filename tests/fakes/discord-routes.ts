@@ -1,6 +1,6 @@
 /** The REST routes of the fake Discord (paths without /api/v10, already URL-decoded). */
 import { checkMessageBody } from './discord-checks.js';
-import type { GatewayGuild } from './discord-gateway.js';
+import type { FakeChannel, GatewayGuild } from './discord-gateway.js';
 import { preciseNow } from './recorder.js';
 
 export interface SentDiscordMessage {
@@ -23,6 +23,20 @@ export interface DiscordFakeState {
   nonces: Map<string, { message: SentDiscordMessage; at: number }>;
   interactions: Map<string, { token: string; replies: Reply[] }>;
   commands: Map<string, unknown[]>;
+  /** Threads started by the bot: forum posts and threads from a message, in order. */
+  threads: FakeThread[];
+  /** Every message edit (PATCH), in order, with the body as sent. */
+  edits: Array<{ channelId: string; messageId: string; at: number; body: Record<string, unknown> }>;
+}
+
+export interface FakeThread {
+  id: string;
+  parentId: string;
+  name: string;
+  /** The message it was started from (`thread: new`), or its own first message (a forum post). */
+  messageId: string;
+  appliedTags: string[];
+  kind: 'forum-post' | 'from-message';
 }
 
 type Outcome = { status: number; body?: unknown };
@@ -35,12 +49,28 @@ const ALL_PERMISSIONS = '2199023255551';
 export function createDiscordRoutes(state: DiscordFakeState, gatewayUrl: () => string) {
   let increment = 0n;
   const snowflake = () => (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (increment++ & 0xfffn)).toString();
-  const findChannel = (id: string) => {
+  const findRaw = (id: string): { channel: FakeChannel; guild: GatewayGuild } | undefined => {
     for (const guild of state.guilds) {
       const channel = guild.channels.find((c) => c.id === id);
-      if (channel) return { ...channel, guild_id: guild.id, type: 0 };
+      if (channel) return { channel, guild };
     }
     return undefined;
+  };
+  const findChannel = (id: string) => {
+    const found = findRaw(id);
+    return found ? { ...found.channel, guild_id: found.guild.id, type: found.channel.type ?? 0 } : undefined;
+  };
+  const addThread = (parent: string, name: string, type: number): FakeChannel => {
+    const found = findRaw(parent)!;
+    const thread: FakeChannel = {
+      id: snowflake(),
+      name,
+      type,
+      parent_id: parent,
+      thread_metadata: { archived: false },
+    };
+    found.guild.channels.push(thread);
+    return thread;
   };
   const notFound = (code: number, message: string): Outcome => ({ status: 404, body: { message, code } });
   const messageObject = (message: SentDiscordMessage) => ({
@@ -64,7 +94,11 @@ export function createDiscordRoutes(state: DiscordFakeState, gatewayUrl: () => s
   });
 
   const createMessage = (channelId: string, body: Record<string, unknown>): Outcome => {
-    if (!findChannel(channelId)) return notFound(10003, 'Unknown Channel');
+    const channel = findChannel(channelId);
+    if (!channel) return notFound(10003, 'Unknown Channel');
+    if (channel.type === 15 || channel.type === 16)
+      return { status: 400, body: { message: 'Cannot send messages in a forum channel', code: 50008 } };
+    if (channel.thread_metadata?.archived) return { status: 400, body: { message: 'Thread is archived', code: 50083 } };
     const invalid = checkMessageBody(body);
     if (invalid)
       return {
@@ -80,6 +114,86 @@ export function createDiscordRoutes(state: DiscordFakeState, gatewayUrl: () => s
     state.channelMessages.set(channelId, [...(state.channelMessages.get(channelId) ?? []), message]);
     if (nonce !== undefined) state.nonces.set(nonce, { message, at: Date.now() });
     return { status: 200, body: messageObject(message) };
+  };
+
+  /** POST /channels/{forum}/threads: a forum post, its first message the body's `message`. */
+  const forumPost = (forumId: string, body: Record<string, unknown>): Outcome => {
+    const forum = findChannel(forumId);
+    if (!forum) return notFound(10003, 'Unknown Channel');
+    if (forum.type !== 15 && forum.type !== 16)
+      return { status: 400, body: { message: 'Invalid Form Body: message_id required outside forums', code: 50035 } };
+    const name = String(body.name ?? '');
+    if (name === '' || [...name].length > 100)
+      return { status: 400, body: { message: 'Invalid Form Body: name', code: 50035 } };
+    const tags = Array.isArray(body.applied_tags) ? body.applied_tags.map(String) : [];
+    const known = new Set((forum.available_tags ?? []).map((tag) => tag.id));
+    if (tags.some((tag) => !known.has(tag)))
+      return { status: 400, body: { message: 'Invalid Form Body: applied_tags', code: 50035 } };
+    const message = (body.message ?? {}) as Record<string, unknown>;
+    const invalid = checkMessageBody(message);
+    if (invalid) return { status: invalid.status, body: { message: invalid.message, code: invalid.code } };
+    const thread = addThread(forumId, name, 11);
+    // A forum post's first message has the thread's id.
+    const first: SentDiscordMessage = { id: thread.id, channelId: thread.id, at: preciseNow(), body: message };
+    state.channelMessages.set(thread.id, [first]);
+    state.threads.push({
+      id: thread.id,
+      parentId: forumId,
+      name,
+      messageId: first.id,
+      appliedTags: tags,
+      kind: 'forum-post',
+    });
+    return {
+      status: 201,
+      body: {
+        ...thread,
+        guild_id: forum.guild_id,
+        applied_tags: tags,
+        message: messageObject(first),
+        message_count: 1,
+      },
+    };
+  };
+
+  /** POST /channels/{channel}/messages/{message}/threads: a thread started from a message. */
+  const threadFromMessage = (channelId: string, messageId: string, body: Record<string, unknown>): Outcome => {
+    const message = (state.channelMessages.get(channelId) ?? []).find((m) => m.id === messageId);
+    if (!message) return notFound(10008, 'Unknown Message');
+    if (state.threads.some((t) => t.messageId === messageId && t.kind === 'from-message'))
+      return { status: 400, body: { message: 'A thread has already been created for this message', code: 160004 } };
+    const name = String(body.name ?? '');
+    const thread = addThread(channelId, name, 11);
+    state.threads.push({ id: thread.id, parentId: channelId, name, messageId, appliedTags: [], kind: 'from-message' });
+    return { status: 201, body: { ...thread, guild_id: findChannel(channelId)?.guild_id } };
+  };
+
+  /** PATCH /channels/{id}: unarchive (refused for a locked thread, as for a bot without Manage Threads) or rename. */
+  const modifyChannel = (channelId: string, body: Record<string, unknown>): Outcome => {
+    const found = findRaw(channelId);
+    if (!found) return notFound(10003, 'Unknown Channel');
+    const { channel } = found;
+    if (body.archived === false && channel.thread_metadata) {
+      if (channel.thread_metadata.locked) return { status: 403, body: { message: 'Missing Permissions', code: 50013 } };
+      channel.thread_metadata = { ...channel.thread_metadata, archived: false };
+    }
+    if (typeof body.name === 'string') {
+      channel.name = body.name;
+      const thread = state.threads.find((t) => t.id === channelId);
+      if (thread) thread.name = body.name;
+    }
+    return { status: 200, body: findChannel(channelId) };
+  };
+
+  /** PATCH /channels/{id}/messages/{id}: the message's content and embeds replaced, the edit recorded. */
+  const editMessage = (channelId: string, messageId: string, body: Record<string, unknown>): Outcome => {
+    const message = (state.channelMessages.get(channelId) ?? []).find((m) => m.id === messageId);
+    if (!message) return notFound(10008, 'Unknown Message');
+    const invalid = checkMessageBody({ ...message.body, ...body });
+    if (invalid) return { status: invalid.status, body: { message: invalid.message, code: invalid.code } };
+    message.body = { ...message.body, ...body };
+    state.edits.push({ channelId, messageId, at: preciseNow(), body });
+    return { status: 200, body: { ...messageObject(message), edited_timestamp: new Date().toISOString() } };
   };
 
   const reply = (
@@ -154,11 +268,19 @@ export function createDiscordRoutes(state: DiscordFakeState, gatewayUrl: () => s
       case 'GET /guilds/:/channels': {
         const guild = state.guilds.find((g) => g.id === parts[1]);
         return guild
-          ? { status: 200, body: guild.channels.map((c) => ({ ...c, type: 0, guild_id: guild.id })) }
+          ? { status: 200, body: guild.channels.map((c) => ({ ...c, type: c.type ?? 0, guild_id: guild.id })) }
           : notFound(10004, 'Unknown Guild');
       }
       case 'POST /channels/:/messages':
         return createMessage(parts[1]!, json);
+      case 'POST /channels/:/threads':
+        return forumPost(parts[1]!, json);
+      case 'POST /channels/:/messages/:/threads':
+        return threadFromMessage(parts[1]!, parts[3]!, json);
+      case 'PATCH /channels/:':
+        return modifyChannel(parts[1]!, json);
+      case 'PATCH /channels/:/messages/:':
+        return editMessage(parts[1]!, parts[3]!, json);
       case 'POST /interactions/:/:/callback': {
         const failed = reply(parts[1]!, parts[2]!, 'callback', json);
         if (failed) return failed;

@@ -5,11 +5,17 @@
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeGateway, type GatewayGuild } from './discord-gateway.js';
-import { createDiscordRoutes, type DiscordFakeState, type SentDiscordMessage } from './discord-routes.js';
+import { FakeGateway, type FakeChannel, type GatewayGuild } from './discord-gateway.js';
+import {
+  createDiscordRoutes,
+  type DiscordFakeState,
+  type FakeThread,
+  type SentDiscordMessage,
+} from './discord-routes.js';
 import { FaultTable, Recorder, parseBody, preciseNow, readBody, sendJson, type FaultHandle } from './recorder.js';
 
-export type { SentDiscordMessage } from './discord-routes.js';
+export type { FakeThread, SentDiscordMessage } from './discord-routes.js';
+export type { FakeChannel } from './discord-gateway.js';
 
 export type DiscordFault =
   /** 429 with the Retry-After header (seconds, fractions allowed) and the body's retry_after. */
@@ -52,6 +58,12 @@ export interface FakeDiscord {
   interactionReplies(
     interactionId: string,
   ): Array<{ kind: 'callback' | 'edit' | 'followup'; body: Record<string, unknown> }>;
+  /** Threads the bot started: forum posts and threads from a message. */
+  threads(): FakeThread[];
+  /** Message edits (PATCH), in order. */
+  edits(): Array<{ channelId: string; messageId: string; at: number; body: Record<string, unknown> }>;
+  /** A channel as the fake holds it now (a thread's archive state, a forum's tags). */
+  channel(id: string): FakeChannel | undefined;
   /** Registered application commands by scope: 'global' or the guild id. */
   commands(scope: string): unknown[];
   /** route: 'METHOD /path' where ':name' segments match anything, e.g. 'POST /channels/:id/messages'. */
@@ -124,6 +136,8 @@ export async function startFakeDiscord(
     nonces: new Map(),
     interactions: new Map(),
     commands: new Map(),
+    threads: [],
+    edits: [],
   };
   const routes = createDiscordRoutes(state, () => `ws://127.0.0.1:${port}/gateway`);
   const gateway = new FakeGateway({
@@ -248,6 +262,9 @@ export async function startFakeDiscord(
     messages: (channelId) => state.channelMessages.get(channelId) ?? [],
     interactionReplies: (id) => state.interactions.get(id)?.replies ?? [],
     commands: (scope) => state.commands.get(scope) ?? [],
+    threads: () => state.threads,
+    edits: () => state.edits,
+    channel: (id) => guilds.flatMap((g) => g.channels).find((c) => c.id === id),
     inject: (route, fault, injectOptions = {}) => {
       const matches = routeMatcher(route);
       return faults.add((c) => matches(c.method, c.path), fault, injectOptions.times);

@@ -92,6 +92,43 @@ export function createTelegramMethods(state: FakeTelegramState): {
     ...extra,
   });
 
+  /** A message_thread_id must name an open topic of a forum chat, as Telegram answers otherwise. */
+  const topicProblem = (chat: FakeTelegramChat, params: Record<string, unknown>): MethodOutcome | undefined => {
+    if (params.message_thread_id === undefined) return undefined;
+    const topic = chat.topics?.[String(params.message_thread_id)];
+    if (topic === 'closed') return { ok: false, status: 400, description: 'Bad Request: TOPIC_CLOSED' };
+    if (topic !== 'open') return { ok: false, status: 400, description: 'Bad Request: message thread not found' };
+    return undefined;
+  };
+  const delivery = (params: Record<string, unknown>) => ({
+    ...(params.message_thread_id !== undefined && { message_thread_id: Number(params.message_thread_id) }),
+    ...(params.disable_notification !== undefined && {
+      disable_notification: params.disable_notification === true || params.disable_notification === 'true',
+    }),
+  });
+  const checked = (text: string, parseMode: unknown, limit: number): MethodOutcome | undefined => {
+    let plain = text;
+    if (parseMode === 'HTML') {
+      const check = state.checkHtml(text);
+      if (!check.ok) return { ok: false, status: 400, description: check.description };
+      plain = check.plainText;
+    }
+    if (plain.length > limit)
+      return {
+        ok: false,
+        status: 400,
+        description: limit === 1024 ? 'Bad Request: message caption is too long' : 'Bad Request: message is too long',
+      };
+    return undefined;
+  };
+  const findSent = (params: Record<string, unknown>) => {
+    const chat = findChat(params.chat_id);
+    const message = chat
+      ? state.sent.get(String(chat.id))?.find((m) => m.message_id === Number(params.message_id))
+      : undefined;
+    return chat && message ? { chat, message } : undefined;
+  };
+
   const handlers: Record<string, Handler> = {
     getMe: () => ({
       ok: true,
@@ -133,23 +170,63 @@ export function createTelegramMethods(state: FakeTelegramState): {
       } else if (text.trim() === '') {
         return { ok: false, status: 400, description: 'Bad Request: message text is empty' };
       }
+      const topic = topicProblem(chat, params);
+      if (topic) return topic;
       const message = record(chat, {
         text,
         parse_mode: params.parse_mode,
         link_preview_options: decoded(params.link_preview_options),
         reply_markup: decoded(params.reply_markup),
+        ...delivery(params),
       });
       return { ok: true, result: messageObject(chat, message, { text }) };
     },
-    editMessageText: (params) => {
+    sendPhoto: (params) => {
       const chat = findChat(params.chat_id);
-      const message = chat
-        ? state.sent.get(String(chat.id))?.find((m) => m.message_id === Number(params.message_id))
-        : undefined;
-      if (!chat || !message) return { ok: false, status: 400, description: 'Bad Request: message to edit not found' };
-      message.text = String(params.text ?? '');
+      if (!chat) return CHAT_NOT_FOUND;
+      const photo = String(params.photo ?? '');
+      if (!/^https?:\/\//.test(photo))
+        return { ok: false, status: 400, description: 'Bad Request: wrong file identifier/HTTP URL specified' };
+      const caption = String(params.caption ?? '');
+      const problem = checked(caption, params.parse_mode, 1024) ?? topicProblem(chat, params);
+      if (problem) return problem;
+      const message = record(chat, { photo, caption, parse_mode: params.parse_mode, ...delivery(params) });
+      const sizes = [
+        { file_id: `PHOTO${message.message_id}`, file_unique_id: `P${message.message_id}`, width: 800, height: 450 },
+      ];
+      return { ok: true, result: messageObject(chat, message, { photo: sizes, caption }) };
+    },
+    editMessageText: (params) => {
+      const found = findSent(params);
+      if (!found) return { ok: false, status: 400, description: 'Bad Request: message to edit not found' };
+      const { chat, message } = found;
+      if (message.photo !== undefined)
+        return { ok: false, status: 400, description: 'Bad Request: there is no text in the message to edit' };
+      const text = String(params.text ?? '');
+      const problem = checked(text, params.parse_mode, 4096);
+      if (problem) return problem;
+      if (text === message.text && params.reply_markup === undefined)
+        return {
+          ok: false,
+          status: 400,
+          description:
+            'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+        };
+      message.text = text;
       message.reply_markup = decoded(params.reply_markup);
+      message.edits = (message.edits ?? 0) + 1;
       return { ok: true, result: messageObject(chat, message, { text: message.text }) };
+    },
+    editMessageCaption: (params) => {
+      const found = findSent(params);
+      if (!found) return { ok: false, status: 400, description: 'Bad Request: message to edit not found' };
+      const { chat, message } = found;
+      const caption = String(params.caption ?? '');
+      const problem = checked(caption, params.parse_mode, 1024);
+      if (problem) return problem;
+      message.caption = caption;
+      message.edits = (message.edits ?? 0) + 1;
+      return { ok: true, result: messageObject(chat, message, { caption }) };
     },
     sendDocument: (params, files) => {
       const chat = findChat(params.chat_id);

@@ -28,6 +28,8 @@ export interface FakeTelegramChat {
   username?: string;
   /** User ids reported as administrators by getChatMember. */
   admins?: number[];
+  /** A forum supergroup's topics by message_thread_id: open, closed (TOPIC_CLOSED) or deleted (thread not found). */
+  topics?: Record<string, 'open' | 'closed' | 'deleted'>;
 }
 
 export type TelegramFault =
@@ -63,6 +65,12 @@ export interface SentTelegramMessage {
   reply_markup?: unknown;
   document?: { file_id: string; file_name?: string };
   caption?: unknown;
+  /** sendPhoto: the photo as sent (a URL). */
+  photo?: string;
+  message_thread_id?: number;
+  disable_notification?: boolean;
+  /** How often the text or caption was edited. */
+  edits?: number;
   at: number;
 }
 

@@ -36,6 +36,8 @@ export const OTHER_GROUP = -1002000002;
 export const CHANNEL = -1003000001;
 export const CHANNEL_NAME = 'tazanews';
 export const CHANNEL_WITHOUT_BOT = -1003000002;
+/** A forum topic of GROUP. */
+export const TOPIC = 42;
 
 export interface Harness {
   /** The running app (a new one after restart()). */
@@ -93,7 +95,7 @@ export async function startHarness(
     chats: [
       { id: PRIVATE_CHAT, type: 'private' },
       { id: MEMBER_PRIVATE_CHAT, type: 'private' },
-      { id: GROUP, type: 'supergroup', title: 'News room', admins: [ADMIN_USER] },
+      { id: GROUP, type: 'supergroup', title: 'News room', admins: [ADMIN_USER], topics: { [String(TOPIC)]: 'open' } },
       { id: OTHER_GROUP, type: 'supergroup', title: 'Other room', admins: [ADMIN_USER] },
       { id: CHANNEL, type: 'channel', title: 'Taza News', username: CHANNEL_NAME, admins: [ADMIN_USER, 7000000001] },
       { id: CHANNEL_WITHOUT_BOT, type: 'channel', title: 'No bot here', username: 'nobothere', admins: [ADMIN_USER] },

@@ -49,7 +49,15 @@ const OPTION_TYPES: Record<OptionType, ApplicationCommandOptionType> = {
   channel: ApplicationCommandOptionType.Channel,
   attachment: ApplicationCommandOptionType.Attachment,
 };
-const POSTABLE_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
+/** Where alerts can go: text and announcement channels, forums (a post per alert) and threads. */
+const POSTABLE_CHANNELS = [
+  ChannelType.GuildText,
+  ChannelType.GuildAnnouncement,
+  ChannelType.GuildForum,
+  ChannelType.PublicThread,
+  ChannelType.PrivateThread,
+  ChannelType.AnnouncementThread,
+];
 const MESSAGE_LIMIT = 2000;
 const ADMIN_PERMISSIONS = PermissionFlagsBits.ManageGuild;
 
@@ -197,7 +205,7 @@ async function startDiscordCommands(options: DiscordCommandOptions): Promise<{ s
         if (type !== undefined && !POSTABLE_CHANNELS.includes(type)) {
           await interaction.reply({
             content: refusal(
-              `<#${String(option.value)}> is not a text or announcement channel, so Taza cannot post there.`,
+              `<#${String(option.value)}> is not a text, announcement or forum channel or a thread, so Taza cannot post there.`,
             ).text,
             flags: MessageFlags.Ephemeral,
           });
@@ -229,7 +237,14 @@ async function startDiscordCommands(options: DiscordCommandOptions): Promise<{ s
           label: 'this server',
           destinationLabel: `<#${channelId}>`,
         },
-        user: { id: interaction.user.id, name: interaction.user.globalName ?? interaction.user.username },
+        user: {
+          id: interaction.user.id,
+          name: interaction.user.globalName ?? interaction.user.username,
+          // `mention:here` pings everyone online: both the member and the bot need Mention Everyone for it.
+          mayMentionEveryone:
+            (interaction.memberPermissions?.has(PermissionFlagsBits.MentionEveryone) ?? false) &&
+            interaction.appPermissions.has(PermissionFlagsBits.MentionEveryone),
+        },
         admin,
         services: options.services,
         commands: options.commands,

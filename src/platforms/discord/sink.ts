@@ -3,14 +3,16 @@
  * REST client posts each alert to its channel id. discord.js waits out short 429s itself (a longer one goes back to
  * the outbox as transient, with its Retry-After) and retries 5xx and timeouts a few times; every create carries a
  * nonce derived from the alert id with enforce_nonce, so a repeated create (a retry after a lost answer, or a resend
- * after a crash) returns the first message instead of posting twice.
+ * after a crash) returns the first message instead of posting twice. Where in the channel it goes (a forum post, a
+ * thread) and edits in place are placement.ts.
  */
 import { Client, Events, GatewayIntentBits, Routes, Status, type RESTOptions } from 'discord.js';
 import type { Alert } from '../../core/alert.js';
 import { shortHash } from '../../core/hash.js';
-import type { DiscordMessage } from '../../render/index.js';
+import { allowedMentions, type DiscordMessage } from '../../render/index.js';
 import { DeliveryError, type ConnectionState, type Sink, type SinkLogger } from '../../outbox/sink.js';
 import { toDeliveryError } from './errors.js';
+import { DiscordPlacement } from './placement.js';
 
 export interface DiscordSinkOptions {
   token: string;
@@ -61,6 +63,7 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
     },
   });
   let phase: 'idle' | 'starting' | 'ready' | 'stopped' = 'idle';
+  const placement = new DiscordPlacement(client.rest, logger);
 
   client.on(Events.ShardReconnecting, (shardId) =>
     logger?.warn({ platform: 'discord', shardId }, 'discord gateway connection lost; reconnecting'),
@@ -130,14 +133,11 @@ export function createDiscordSink(options: DiscordSinkOptions): DiscordSink {
       if (alert.destination.platform !== 'discord')
         throw new DeliveryError('permanent', `not a Discord destination: ${alert.destination.platform}`);
       if (phase !== 'ready') throw new DeliveryError('transient', `Discord sink is not running (${phase})`);
-      const body = {
-        ...options.render(alert),
-        allowed_mentions: { parse: [] },
-        nonce: discordNonce(alert.id),
-        enforce_nonce: true,
-      };
+      // Whatever the renderer says, the message may ping only the subscription's own mention target (or no one).
+      const message = { ...options.render(alert), allowed_mentions: allowedMentions(alert.style?.mention) };
       try {
-        await client.rest.post(Routes.channelMessages(channelId), { body });
+        if (alert.edit) return await placement.edit(alert, message);
+        return await placement.post(alert, { ...message, nonce: discordNonce(alert.id), enforce_nonce: true });
       } catch (error) {
         const failure = toDeliveryError(error, channelId, timeoutMs);
         failure.message = redact(failure.message);

@@ -264,11 +264,14 @@ async function resolveTarget(
   const chat = message.chat;
   const userId = message.from?.id;
   if (named === undefined) {
+    // Sent inside a forum topic: the topic is where alerts go (the chat is still whose subscriptions they are).
+    const topicId =
+      message.is_topic_message && message.message_thread_id ? String(message.message_thread_id) : undefined;
     const target: CommandTarget = {
       scope: String(chat.id),
-      destination: { platform: 'telegram', id: String(chat.id) },
+      destination: { platform: 'telegram', id: String(chat.id), ...(topicId && { topicId }) },
       label: 'this chat',
-      destinationLabel: 'this chat',
+      destinationLabel: topicId ? 'this topic' : 'this chat',
     };
     if (chat.type === 'private' || chat.type === 'channel')
       return { target, admin: { allowed: true, requirement: '' } };

@@ -9,6 +9,7 @@ import type { Alert } from '../../core/alert.js';
 import type { TelegramMessage } from '../../render/index.js';
 import { DeliveryError, type ConnectionState, type Sink, type SinkLogger } from '../../outbox/sink.js';
 import { requestTimeout, toDeliveryError } from './errors.js';
+import { editOnTelegram, postToTelegram } from './placement.js';
 import { TELEGRAM_LIMITS, TelegramPacer, type PacingLimits } from './pacing.js';
 
 export interface TelegramSinkOptions {
@@ -58,14 +59,14 @@ export function createTelegramSink(options: TelegramSinkOptions): TelegramSink {
   let state: ConnectionState = 'disconnected';
   let polling: Promise<void> | undefined;
 
-  const sendNow = async (chatId: string, alert: Alert) => {
+  const sendNow = async (alert: Alert) => {
     // Checked when the send's turn comes, so sends queued before stop() do not go out after it.
     if (state !== 'connected') throw new DeliveryError('transient', `Telegram sink is ${state}`);
     const message = options.render(alert);
-    await bot.api.sendMessage(chatId, message.text, {
-      parse_mode: message.parse_mode,
-      link_preview_options: message.link_preview_options,
-    });
+    if (alert.edit) return editOnTelegram(bot.api, alert, message, logger);
+    // Telegram fetches the photo itself; when it cannot, the alert goes out as text, laid out for a message.
+    const withoutPhoto = () => options.render({ ...alert, style: { ...alert.style, images: false } });
+    return postToTelegram(bot.api, alert, message, withoutPhoto);
   };
 
   return {
@@ -106,7 +107,7 @@ export function createTelegramSink(options: TelegramSinkOptions): TelegramSink {
       if (alert.destination.platform !== 'telegram')
         throw new DeliveryError('permanent', `not a Telegram destination: ${alert.destination.platform}`);
       try {
-        await pacer.run(chatId, () => sendNow(chatId, alert));
+        return await pacer.run(chatId, () => sendNow(alert));
       } catch (error) {
         const failure = toDeliveryError(error, chatId, redact);
         logger?.warn(
