@@ -9,6 +9,9 @@ Starts Taza: polls every subscribed feed, matches new items and posts alerts to 
 or, with no platform token, to this console. Subscriptions come from the chat commands and from the
 subscriptions file (TAZA_CONFIG, default ./taza.config.json). Stops cleanly on Ctrl-C or SIGTERM.`;
 
+/** How long the process may take to exit by itself once stopped. */
+const EXIT_GRACE_MS = 2000;
+
 export async function runBot(_args: string[]): Promise<number> {
   const config = loadConfig();
   applyAliasesFile(config);
@@ -24,5 +27,8 @@ export async function runBot(_args: string[]): Promise<number> {
   });
   await app.stop();
   logger.flush?.();
+  // Everything of Taza's is stopped and saved. A connection library still retrying a backend that went away
+  // (the job engine's Redis client, say) must not keep the process from exiting.
+  setTimeout(() => process.exit(process.exitCode ?? 0), EXIT_GRACE_MS).unref();
   return 0;
 }

@@ -60,6 +60,8 @@ const DEFAULT_RESYNC_MS = 5 * 60_000;
 const DEFAULT_HOST_WAIT_MS = 100;
 /** A feed being checked elsewhere: look again this much later (its check will have moved it on by then). */
 const BUSY_RETRY_MS = 1000;
+/** How long a stop waits for the engine to close (its jobs, its connections) before dropping it. */
+const CLOSE_TIMEOUT_MS = 5000;
 
 export function checkJobId(feedId: string, dueMs: number): string {
   // BullMQ refuses ':' in custom ids.
@@ -119,8 +121,20 @@ export class EngineScheduler implements CheckScheduler {
     this.stopping ??= (async () => {
       this.stopped = true;
       clearInterval(this.resyncTimer);
-      // The worker's close waits for its jobs; checkNow's checks are waited for here.
-      await this.options.engine.close();
+      // The worker's close waits for its jobs; checkNow's checks are waited for here. A backend that is down would
+      // hold the close for ever (the engine's connections wait for it to come back): then it is dropped, as a crash
+      // would, and the jobs under way run again elsewhere once their locks expire.
+      const closed = this.options.engine.close();
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = await Promise.race([
+        closed.then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), CLOSE_TIMEOUT_MS))),
+      ]);
+      clearTimeout(timer);
+      if (gaveUp) {
+        this.options.logger.warn({ event: 'engine.close-timeout' }, 'the job engine did not close in time; dropped');
+        this.options.engine.abandon();
+      }
       await Promise.allSettled([...this.running]);
     })();
     return this.stopping;

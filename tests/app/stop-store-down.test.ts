@@ -1,6 +1,6 @@
 /**
- * `taza run` (a real process) stops on SIGTERM while its store is down: the failed flush is logged and the rest
- * of the shutdown still runs, the store is closed, and the process exits with 0.
+ * `taza run` (a real process) stops on SIGTERM while its store is down: every step of the shutdown still runs (the
+ * job engine, which would wait for Redis for ever, is dropped after 5 s), and the process exits with 0.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ describe('taza run with its store down', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('exits with 0 on SIGTERM, after logging the store down and the failed flush', async () => {
+  it('exits with 0 on SIGTERM, after logging the store down', async () => {
     [server, feeds] = await Promise.all([startRedis(), startFeedServer()]);
     dir = mkdtempSync(join(tmpdir(), 'taza-stop-down-'));
     feeds.setItems('news', [testItem(1, 'Cricket scores')]);
@@ -37,7 +37,6 @@ describe('taza run with its store down', () => {
       PER_HOST_GAP: '0',
       ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
     });
-    // Two checks after the baseline: the second is an unchanged feed, whose check time waits for the flush.
     await taza.waitForEvent((e) => e.event === 'feed.baseline');
     await taza.waitForEvents((e) => e.event === 'feed.checked', 2);
     const port = (await taza.waitForEvent((e) => e.event === 'http.listening')).port as number;
@@ -50,9 +49,10 @@ describe('taza run with its store down', () => {
     const ms = performance.now() - started;
     console.log(`SIGTERM with Redis down: exit ${code} after ${Math.round(ms)} ms`);
     expect(code).toBe(0);
-    expect(ms).toBeLessThan(10_000);
+    // The job engine's close is given 5 s before it is dropped.
+    expect(ms).toBeLessThan(15_000);
     expect(taza.events.some((e) => e.event === 'app.stopped')).toBe(true);
     expect(taza.events.some((e) => e.event === 'store.down')).toBe(true);
-    expect(taza.events.some((e) => e.event === 'store.flush-failed')).toBe(true);
+    // On Redis the checks run on the job engine, which writes each feed's state at once: no batched flush is left.
   }, 30_000);
 });
