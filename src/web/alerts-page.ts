@@ -1,9 +1,10 @@
 /**
- * `/alerts`: the latest alerts, where each went and when, and whether it is sent. No message link yet: a sink's
- * send() answers only that the platform took the message, not where it is.
+ * `/alerts`: the latest alerts, where each went and when, whether it is sent, and a link to the posted message where
+ * the platform gives one (a Discord server's message needs the server, known from the subscription's scope).
  */
 import { feedText, html, safeHref } from './html.js';
 import { time } from './layout.js';
+import { messageLink } from './message-link.js';
 import { destinationLabel } from './viewer.js';
 import { visibleEntries } from './visible.js';
 import type { PageContext, PageResult } from './page.js';
@@ -33,6 +34,7 @@ export async function alertsPage({ deps, session }: PageContext): Promise<PageRe
             </thead>
             <tbody>
               ${shown.map((e) => {
+                const link = safeHref(messageLink(e, deps.subscriptions.get(e.alert.subscriptionId)?.scope));
                 return html`<tr>
                   <td>${time(e.alert.createdAt)}</td>
                   <td>
@@ -45,7 +47,7 @@ export async function alertsPage({ deps, session }: PageContext): Promise<PageRe
                     <div class="hint">subscription <code>${e.alert.subscriptionId}</code></div>
                   </td>
                   <td>
-                    ${e.status === 'done' ? html`<span class="badge ok">Sent</span>` : html`<span class="badge pending">Waiting</span>${e.attempts > 0 ? html`<div class="hint" dir="auto">${e.attempts} tries; ${e.lastError ?? ''}</div>` : ''}`}
+                    ${e.status === 'done' ? html`<span class="badge ok">Sent</span>${link ? html` <a href="${link}" rel="noreferrer noopener">Open message</a>` : ''}` : html`<span class="badge pending">Waiting</span>${e.attempts > 0 ? html`<div class="hint" dir="auto">${e.attempts} tries; ${e.lastError ?? ''}</div>` : ''}`}
                   </td>
                 </tr>`;
               })}

@@ -6,6 +6,9 @@ import { telegramHtmlToPage } from '../../src/web/previews.js';
 import { LoginThrottle } from '../../src/web/sessions.js';
 import { createDashboard } from '../../src/web/server.js';
 import { highlight } from '../../src/web/highlight.js';
+import { messageLink } from '../../src/web/message-link.js';
+import type { Destination } from '../../src/core/destination.js';
+import type { OutboxEntry, SentMessage } from '../../src/core/records.js';
 
 const TOKEN = 'a-dashboard-token-of-enough-length';
 
@@ -104,5 +107,46 @@ describe('without DASHBOARD_TOKEN', () => {
     expect(home.status).toBe(200);
     expect(home.body).toContain('set <code>DASHBOARD_TOKEN</code>');
     expect((await answer('/subscriptions')).status).toBe(404);
+  });
+});
+
+describe('message links on Recent alerts', () => {
+  const entry = (destination: Destination, sent?: SentMessage) =>
+    ({
+      alert: { destination },
+      status: 'done',
+      seq: 1,
+      attempts: 1,
+      nextAttemptAt: '',
+      sent,
+    }) as unknown as OutboxEntry;
+  const at = '2026-12-01T10:00:00.000Z';
+  it('gives the address of a Discord server message and of a Telegram supergroup or public channel message', () => {
+    const discord = entry(
+      { platform: 'discord', id: '200000000000000001' },
+      { channelId: '300000000000000009', messageId: '400000000000000001', kind: 'text', at },
+    );
+    expect(messageLink(discord, '100000000000000001')).toBe(
+      'https://discord.com/channels/100000000000000001/300000000000000009/400000000000000001',
+    );
+    const group = entry(
+      { platform: 'telegram', id: '-1002000001' },
+      { channelId: '-1002000001', messageId: '17', kind: 'text', at },
+    );
+    expect(messageLink(group, undefined)).toBe('https://t.me/c/2000001/17');
+    const channel = entry(
+      { platform: 'telegram', id: '@tazanews' },
+      { channelId: '@tazanews', messageId: '5', kind: 'photo', at },
+    );
+    expect(messageLink(channel, undefined)).toBe('https://t.me/tazanews/5');
+  });
+  it('gives none where the platform has no address or the message is not sent', () => {
+    const sent = { channelId: '5001', messageId: '3', kind: 'text' as const, at };
+    expect(messageLink(entry({ platform: 'telegram', id: '5001' }, sent), undefined)).toBeUndefined();
+    expect(
+      messageLink(entry({ platform: 'telegram', id: '-4001' }, { ...sent, channelId: '-4001' }), undefined),
+    ).toBeUndefined();
+    expect(messageLink(entry({ platform: 'discord', id: '200000000000000001' }, sent), 'file')).toBeUndefined();
+    expect(messageLink(entry({ platform: 'discord', id: '200000000000000001' }), '100000000000000001')).toBeUndefined();
   });
 });
