@@ -259,13 +259,26 @@ export async function runScaleOut(
   return { rows: scaleOutRows({ ...options, hosts }, setups), details: { options: { ...options, hosts }, setups } };
 }
 
+/** Error lines as their event and problem (`store.down timeout`), distinct, for a table note. */
+function errorSummary(errors: string[]): string {
+  const names = errors.map((line) => {
+    try {
+      const event = JSON.parse(line) as { event?: string; problem?: string };
+      return [event.event, event.problem].filter(Boolean).join(' ');
+    } catch {
+      return line.slice(0, 60);
+    }
+  });
+  return [...new Set(names)].join('; ').slice(0, 120);
+}
+
 function scaleOutRows(options: ScaleOutOptions, setups: SetupFigures[]): Row[] {
   const single = setups.find((setup) => setup.backend === 'SQLite')!;
   const rows: Row[] = [];
   for (const setup of setups) {
     const section = `scale-out ${options.feeds.toLocaleString('en-US')} feeds: ${setup.instances} × ${setup.backend}`;
     const multi = setup.instances > 1;
-    const note = setup.errors.length ? setup.errors.join(' | ').slice(0, 160) : undefined;
+    const note = setup.errors.length ? `${setup.errors.length} errors: ${errorSummary(setup.errors)}` : undefined;
     rows.push(
       { section, measure: 'start → every feed baselined', unit: 's', taza: setup.baselineS, note },
       {
