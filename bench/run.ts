@@ -5,8 +5,9 @@
  *
  *   npm run bench                      the whole suite (about 17 minutes)
  *   npm run bench -- --quick           a smoke run: 30 s steady state, 2,000-feed scale, shorter peer timeout
- *   npm run bench -- --only steady,scale   some sections only (steady, scale, matching, startup, fetch, hostile, push)
+ *   npm run bench -- --only steady,scale   some sections only (steady, scale, matching, startup, fetch, hostile, push, scale-out)
  *   npm run bench -- --no-build        use the existing dist/
+ *   npm run bench -- --only scale-out --feeds 1000   scale-out at 1,000 feeds (or SCALE_OUT_FEEDS=1000)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,11 +20,12 @@ import { round } from './lib/stats.js';
 import { renderTable, ratio, type Row } from './lib/table.js';
 import { ROOT } from './lib/taza.js';
 import { PUSH_DEFAULTS, runPush } from './push.js';
+import { runScaleOut, SCALE_OUT_DEFAULTS } from './scale-out.js';
 import { runScale, SCALE_DEFAULTS } from './scale.js';
 import { runStartup, STARTUP_DEFAULTS } from './startup.js';
 import { runSteady, STEADY_DEFAULTS } from './steady.js';
 
-const SECTIONS = ['steady', 'scale', 'matching', 'startup', 'fetch', 'hostile', 'push'] as const;
+const SECTIONS = ['steady', 'scale', 'matching', 'startup', 'fetch', 'hostile', 'push', 'scale-out'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -31,6 +33,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    /** Feeds for the scale-out section (also SCALE_OUT_FEEDS); 10,000 by default. */
+    feeds: { type: 'string' },
   },
 });
 const quick = values.quick;
@@ -195,6 +199,11 @@ const runners: Record<Section, () => Promise<{ rows: Row[]; details: unknown }>>
   fetch: fetchRows,
   hostile: () => runHostile(hostileOptions),
   push: () => runPush(quick ? { ...PUSH_DEFAULTS, publications: 10 } : PUSH_DEFAULTS),
+  'scale-out': () =>
+    runScaleOut({
+      ...SCALE_OUT_DEFAULTS,
+      ...(values.feeds ? { feeds: Number(values.feeds) } : quick ? { feeds: 1_000 } : {}),
+    }),
 };
 
 const rows: Row[] = [];
