@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger.js';
 import { nextCheckDelayMs, shouldForceRefresh, shouldSpread } from '../scheduler/policy.js';
 import type { FeedRecord } from '../core/records.js';
 import { escapeHtml } from '../render/escape.js';
-import { buildAlert, enqueueAlert } from './alert.js';
+import { buildAlert, enqueueAlert, scopeTemplate } from './alert.js';
 import { evaluateItem } from './evaluate-item.js';
 import { editChangedItems } from './item-updates.js';
 import { extractFullText } from '../summarizer/fulltext.js';
@@ -237,7 +237,17 @@ async function alertFor(
   let count = 0;
   for (const { subscription, result } of matches) {
     const evaluation = evaluateItem(item, parsed, result, deps.settings, { html, text });
-    const alert = buildAlert({ subscription, feed, parsed, item, evaluation, firstSeenAt, now });
+    const defaultTemplate = await scopeTemplate(deps.store, subscription);
+    const alert = buildAlert({
+      subscription,
+      feed,
+      parsed,
+      item,
+      evaluation,
+      firstSeenAt,
+      now,
+      scopeTemplate: defaultTemplate,
+    });
     const outcome = await enqueueAlert(deps, alert, now);
     if (outcome === 'duplicate-story') {
       log.info(
