@@ -122,7 +122,8 @@ function editAlert(
   number: number,
 ): Alert {
   const photo = entry.sent.kind === 'photo';
-  const image = photo ? (entry.alert.item.image ?? updated.item.image) : updated.item.image;
+  // The article page's picture (full text) is not in the feed: an edit keeps the one the message was posted with.
+  const image = photo ? (entry.alert.item.image ?? updated.item.image) : (updated.item.image ?? entry.alert.item.image);
   const textOnly = subscription.destination.platform === 'telegram' && !photo;
   return {
     ...updated,
