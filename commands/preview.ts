@@ -13,6 +13,7 @@ import {
   matchItems,
   MAX_QUERY_CHARS,
   plural,
+  readScopeTemplate,
   renderAlertPreview,
   resolveFeedSource,
   STYLE_OPTIONS,
@@ -51,9 +52,11 @@ export default defineCommand({
   async handler(ctx) {
     const query = ctx.options.string('keywords');
     const compiled = compileQuery(query);
-    const template = ctx.options.string('template');
+    const typed = ctx.options.string('template');
     // Checked before the fetch: a template that does not work is the answer.
-    if (template !== '') checkTemplate(template);
+    if (typed !== '') checkTemplate(typed);
+    // Without one typed, what a new subscription here would use: the default template of this server or chat.
+    const template = typed || ((await readScopeTemplate(ctx.services.pipeline.store, ctx.target.scope)) ?? '');
     const source = resolveFeedSource(ctx.options.string('feed'), ctx.services.presets);
     await ctx.defer();
     const loaded = await loadFeed(ctx.services, source.url);
@@ -66,7 +69,11 @@ export default defineCommand({
       `${hits.length} of ${plural(matches.length, 'current item')} ${hits.length === 1 ? 'matches' : 'match'}.`,
     ];
     if (template !== '' && hits[0])
-      lines.push('', 'With your template, the newest match would read:', renderAlertPreview(template, hits[0], loaded));
+      lines.push(
+        '',
+        `With ${typed ? 'your' : 'the default'} template, the newest match would read:`,
+        renderAlertPreview(template, hits[0], loaded),
+      );
     for (const hit of hits.slice(0, SHOW_MATCHES)) lines.push('', `● ${formatItem(hit)}`);
     if (hits.length > SHOW_MATCHES) lines.push('', `…and ${hits.length - SHOW_MATCHES} more.`);
     if (misses.length > 0) {

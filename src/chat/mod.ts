@@ -37,3 +37,4 @@ export {
 } from '../subscriptions/alert-style.js';
 export { backfill, parseBackfill, MAX_BACKFILL } from '../subscriptions/backfill.js';
 export { renderAlertPreview } from '../subscriptions/alert-preview.js';
+export { changeScopeTemplate, readScopeTemplate } from '../subscriptions/scope-template.js';

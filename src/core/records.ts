@@ -149,3 +149,12 @@ export interface WebSubRecord {
   leaseUntil?: string;
   leaseSeconds?: number;
 }
+
+/**
+ * What a server or chat set for all its subscriptions, keyed by scope (a guild id or a chat id). In the store, not in
+ * memory, so that every instance posts the same.
+ */
+export interface ScopeRecord {
+  /** The template of every alert whose subscription has none of its own. */
+  template?: string;
+}

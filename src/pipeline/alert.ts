@@ -27,8 +27,14 @@ export function buildAlert(input: {
   evaluation: Pick<ItemEvaluation, 'terms' | 'summary'>;
   firstSeenAt: string;
   now: Date;
+  /** The scope's default template (scopeTemplate()), used when the subscription has none of its own. */
+  scopeTemplate: string | undefined;
 }): Alert {
   const { subscription, feed, parsed, item, evaluation, firstSeenAt, now } = input;
+  const styled =
+    subscription.template === undefined && input.scopeTemplate !== undefined
+      ? { ...subscription, template: input.scopeTemplate }
+      : subscription;
   return {
     id: alertId(subscription.id, feed.id, item.key),
     subscriptionId: subscription.id,
@@ -48,8 +54,20 @@ export function buildAlert(input: {
     firstSeenAt,
     createdAt: now.toISOString(),
     // A copy: a later change of the subscription's options does not alter an alert already made.
-    ...(hasStyle(subscription) && { style: styleOf(subscription) }),
+    ...(hasStyle(styled) && { style: styleOf(styled) }),
   };
+}
+
+/**
+ * The default template of the subscription's server or chat, read from the store each time (an admin's change
+ * reaches every instance at once); undefined when the subscription has its own, which wins, or none is set.
+ */
+export async function scopeTemplate(
+  store: Pick<Store, 'scopes'>,
+  subscription: Pick<Subscription, 'scope' | 'template'>,
+): Promise<string | undefined> {
+  if (subscription.template !== undefined) return undefined;
+  return (await store.scopes.get(subscription.scope))?.template;
 }
 
 function hasStyle(subscription: Subscription): boolean {

@@ -10,7 +10,7 @@ import type { Alert } from '../core/alert.js';
 import type { FeedItem, ParsedFeed } from '../core/feed.js';
 import type { FeedRecord, OutboxEntry, Subscription } from '../core/records.js';
 import type { Logger } from '../log/logger.js';
-import { alertId, buildAlert } from './alert.js';
+import { alertId, buildAlert, scopeTemplate } from './alert.js';
 import type { PipelineDeps } from './deps.js';
 import { evaluateItem } from './evaluate-item.js';
 
@@ -74,6 +74,7 @@ async function editItem(
       evaluation,
       firstSeenAt: entry.alert.firstSeenAt,
       now,
+      scopeTemplate: await scopeTemplate(deps.store, subscription),
     });
     // A feed summarized from the article page keeps that summary: the feed's snippet is no news.
     const summary = feed.fullText ? entry.alert.summary : updated.summary;
@@ -121,7 +122,8 @@ function editAlert(
   number: number,
 ): Alert {
   const photo = entry.sent.kind === 'photo';
-  const image = photo ? (entry.alert.item.image ?? updated.item.image) : updated.item.image;
+  // The article page's picture (full text) is not in the feed: an edit keeps the one the message was posted with.
+  const image = photo ? (entry.alert.item.image ?? updated.item.image) : (updated.item.image ?? entry.alert.item.image);
   const textOnly = subscription.destination.platform === 'telegram' && !photo;
   return {
     ...updated,

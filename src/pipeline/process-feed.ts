@@ -10,10 +10,11 @@ import type { Logger } from '../log/logger.js';
 import { nextCheckDelayMs, shouldForceRefresh, shouldSpread } from '../scheduler/policy.js';
 import type { FeedRecord } from '../core/records.js';
 import { escapeHtml } from '../render/escape.js';
-import { buildAlert, enqueueAlert } from './alert.js';
+import { safeImage } from '../render/image.js';
+import { buildAlert, enqueueAlert, scopeTemplate } from './alert.js';
 import { evaluateItem } from './evaluate-item.js';
 import { editChangedItems } from './item-updates.js';
-import { extractFullText } from '../summarizer/fulltext.js';
+import { readArticle } from '../summarizer/fulltext.js';
 import type { PipelineDeps } from './deps.js';
 import { describeError, noteFailure, noteRecovery } from './feed-health.js';
 import { readFeedIfChanged } from './read-feed.js';
@@ -233,11 +234,24 @@ async function alertFor(
     categories: item.categories,
   });
   if (matches.length === 0) return 0;
-  const html = await articleHtml(deps, feed, item, text);
+  const article = await articleHtml(deps, feed, item, text);
+  const html = article.html;
+  // The page's picture stands in for the item's own, which it never replaces.
+  const shown = article.image ? { ...item, image: article.image } : item;
   let count = 0;
   for (const { subscription, result } of matches) {
-    const evaluation = evaluateItem(item, parsed, result, deps.settings, { html, text });
-    const alert = buildAlert({ subscription, feed, parsed, item, evaluation, firstSeenAt, now });
+    const evaluation = evaluateItem(shown, parsed, result, deps.settings, { html, text });
+    const defaultTemplate = await scopeTemplate(deps.store, subscription);
+    const alert = buildAlert({
+      subscription,
+      feed,
+      parsed,
+      item: shown,
+      evaluation,
+      firstSeenAt,
+      now,
+      scopeTemplate: defaultTemplate,
+    });
     const outcome = await enqueueAlert(deps, alert, now);
     if (outcome === 'duplicate-story') {
       log.info(
@@ -270,21 +284,32 @@ function lazyChild(logger: Logger, bindings: Record<string, string>): Logger {
 /** Items that carry only a title or a snippet are summarized from the article page when the feed asks for it. */
 const SNIPPET_CHARS = 280;
 
-async function articleHtml(deps: PipelineDeps, feed: FeedRecord, item: FeedItem, text: string): Promise<string> {
-  if (!feed.fullText || !item.link || text.length >= SNIPPET_CHARS) return item.html;
+/**
+ * The HTML to summarize and, when the article page was read, its preview picture (og:image) for an item without one
+ * of its own: from the same fetch as the text, and only on a public address (the rule every shown image passes).
+ */
+async function articleHtml(
+  deps: PipelineDeps,
+  feed: FeedRecord,
+  item: FeedItem,
+  text: string,
+): Promise<{ html: string; image?: string }> {
+  if (!feed.fullText || !item.link || text.length >= SNIPPET_CHARS) return { html: item.html };
   // The article page goes through the same fetcher as feeds: private-network rule, size cap, timeouts.
-  const full = await extractFullText(item.link, async (url) => {
+  const page = await readArticle(item.link, async (url) => {
     const result = await deps.fetcher({ url });
     if (result.kind !== 'fetched') throw new Error('not modified');
     return { body: result.body, contentType: result.contentType };
   });
+  const image = item.image ? undefined : safeImage(page.image);
   // On any failure the alert is still sent, from the feed's own text.
-  return full
-    ? full
+  const html = page.text
+    ? page.text
         .split(/\n{2,}/)
         .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
         .join('')
     : item.html;
+  return image ? { html, image } : { html };
 }
 
 /** Fields whose change must reach the store at once; the rest (check times) can wait for the next flush. */

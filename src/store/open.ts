@@ -13,7 +13,15 @@ import { networkStoreError, redactUrl, sqliteStoreError, StoreError } from './er
 import { openPostgres } from './postgres.js';
 import { openRedis } from './redis.js';
 import { openSqlite } from './sqlite.js';
-import type { DigestRecord, FeedRecord, OutboxEntry, SeenRecord, Subscription, WebSubRecord } from '../core/records.js';
+import type {
+  DigestRecord,
+  FeedRecord,
+  OutboxEntry,
+  ScopeRecord,
+  SeenRecord,
+  Subscription,
+  WebSubRecord,
+} from '../core/records.js';
 
 export { StoreError, type StoreProblem } from './errors.js';
 
@@ -36,6 +44,8 @@ export interface Store {
   digests: Keyv<DigestRecord>;
   /** Per feed id, its WebSub subscription at a hub (topic, secret, lease). */
   websub: Keyv<WebSubRecord>;
+  /** Per server or chat (scope), what its admins set for all its subscriptions (a default template). */
+  scopes: Keyv<ScopeRecord>;
   /** Where the data lives, for logs (without credentials). */
   location: string;
   /**
@@ -57,7 +67,17 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export const NAMESPACES = ['feeds', 'subscriptions', 'seen', 'outbox', 'stories', 'meta', 'digests', 'websub'] as const;
+export const NAMESPACES = [
+  'feeds',
+  'subscriptions',
+  'seen',
+  'outbox',
+  'stories',
+  'meta',
+  'digests',
+  'websub',
+  'scopes',
+] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 interface NamespaceValues {
   feeds: FeedRecord;
@@ -68,6 +88,7 @@ interface NamespaceValues {
   meta: number;
   digests: DigestRecord;
   websub: WebSubRecord;
+  scopes: ScopeRecord;
 }
 export type NamespaceValue<N extends Namespace> = NamespaceValues[N];
 
@@ -146,6 +167,7 @@ export async function openStore(options: { storeUrl?: string; dataDir: string; t
     meta: keyvs.meta,
     digests: keyvs.digests,
     websub: keyvs.websub,
+    scopes: keyvs.scopes,
     location,
     async insertIfAbsent(namespace, key, value, ttlMs) {
       if (!NAMESPACES.includes(namespace)) throw new Error(`no such namespace: ${String(namespace)}`);

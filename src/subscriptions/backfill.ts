@@ -4,7 +4,7 @@
  * pipeline's ids, so none of them is ever posted again by a later check.
  */
 import type { FeedRecord, Subscription } from '../core/records.js';
-import { buildAlert, enqueueAlert } from '../pipeline/alert.js';
+import { buildAlert, enqueueAlert, scopeTemplate } from '../pipeline/alert.js';
 import { UserError } from '../replies/errors.js';
 import { code } from '../replies/markup.js';
 import { matchItems } from './item-matches.js';
@@ -46,6 +46,7 @@ export async function backfill(
       evaluation,
       firstSeenAt: now.toISOString(),
       now,
+      scopeTemplate: await scopeTemplate(services.pipeline.store, subscription),
     });
     // Past the digest buffer: the admin asked to see them now, not at the next digest or after quiet hours.
     const { store, outbox } = services.pipeline;

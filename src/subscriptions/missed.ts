@@ -2,7 +2,7 @@
  * `resume missed:yes`: the feed's current items published while the subscription was paused, matched and put in
  * the outbox like any alert. Alert ids are the pipeline's (subscription + feed + item), so nothing is posted twice.
  */
-import { buildAlert, enqueueAlert } from '../pipeline/alert.js';
+import { buildAlert, enqueueAlert, scopeTemplate } from '../pipeline/alert.js';
 import type { FeedRecord, Subscription } from '../core/records.js';
 import { matchItems } from './item-matches.js';
 import type { LoadedFeed } from './load-feed.js';
@@ -32,6 +32,7 @@ export async function enqueueMissed(
       evaluation,
       firstSeenAt: now.toISOString(),
       now,
+      scopeTemplate: await scopeTemplate(services.pipeline.store, subscription),
     });
     const outcome = await enqueueAlert(services.pipeline, alert, now);
     if (outcome === 'enqueued' || outcome === 'held') count++;

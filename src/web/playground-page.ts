@@ -128,6 +128,8 @@ function hitBlock(match: ItemMatch, loaded: LoadedFeed, feed: FeedRecord | undef
     evaluation,
     firstSeenAt: now.toISOString(),
     now,
+    // The playground belongs to no server or chat.
+    scopeTemplate: undefined,
   });
   const lines = evaluation.summary.text.split('\n').filter(Boolean);
   return html`<article class="item match">

@@ -44,6 +44,7 @@ describe('the command registry', () => {
       'preview',
       'resume',
       'subscribe',
+      'template',
       'unsubscribe',
     ]);
     for (const command of commands) {

@@ -49,7 +49,7 @@ describe('the command layer inside startApp', () => {
   });
 
   it('registers the slash commands in DISCORD_GUILD_ID only, and sets the Telegram menus', () => {
-    expect(discord.commands(GUILD_A)).toHaveLength(12);
+    expect(discord.commands(GUILD_A)).toHaveLength(13);
     expect(discord.commands('global')).toHaveLength(0);
     expect(telegram.requests.filter((r) => r.method === 'setMyCommands')).toHaveLength(3);
   });

@@ -44,7 +44,7 @@ describe('Discord permissions for admin commands', () => {
 
   it('registers every admin command with default_member_permissions = Manage Server, the others with none', () => {
     const registered = h.discord.commands('global') as Array<{ name: string; default_member_permissions: string }>;
-    const admin = ['subscribe', 'unsubscribe', 'edit', 'pause', 'resume', 'import', 'export', 'dashboard'];
+    const admin = ['subscribe', 'unsubscribe', 'edit', 'pause', 'resume', 'import', 'export', 'dashboard', 'template'];
     for (const command of registered)
       expect(command.default_member_permissions, command.name).toBe(
         admin.includes(command.name) ? String(MANAGE_GUILD) : null,

@@ -36,10 +36,21 @@ describe('commands on Discord', () => {
       'preview',
       'resume',
       'subscribe',
+      'template',
       'unsubscribe',
     ]);
     const manageGuild = String(1n << 5n);
-    for (const name of ['subscribe', 'unsubscribe', 'edit', 'pause', 'resume', 'export', 'import', 'dashboard']) {
+    for (const name of [
+      'subscribe',
+      'unsubscribe',
+      'edit',
+      'pause',
+      'resume',
+      'export',
+      'import',
+      'dashboard',
+      'template',
+    ]) {
       expect(registered.find((c) => c.name === name)!.default_member_permissions).toBe(manageGuild);
     }
     for (const name of ['list', 'preview', 'feeds', 'help'])

@@ -37,7 +37,7 @@ describe('commands on Telegram', () => {
       ]),
     );
     expect(byScope.default).toEqual(['feeds', 'help', 'list', 'preview']);
-    expect(byScope.all_private_chats).toHaveLength(12);
+    expect(byScope.all_private_chats).toHaveLength(13);
     expect(byScope.all_chat_administrators).toEqual(byScope.all_private_chats);
   });
 
