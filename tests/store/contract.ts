@@ -8,10 +8,8 @@
  */
 import type Keyv from 'keyv';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { allValues, StoreError, type Store } from '../../src/store/open.js';
+import { allValues, NAMESPACES, StoreError, type Store } from '../../src/store/open.js';
 import type { FeedRecord, OutboxEntry, Subscription } from '../../src/core/records.js';
-
-const NAMESPACES = ['feeds', 'subscriptions', 'seen', 'outbox', 'stories', 'meta', 'websub'] as const;
 
 export function storeContract(name: string, open: () => Promise<Store>): void {
   describe(`the ${name} store`, () => {
