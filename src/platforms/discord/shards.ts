@@ -5,7 +5,8 @@
  * Instances holding no shard still post over REST. The shard count is the one Discord recommends (/gateway/bot),
  * read once at start: a new count needs a restart of every instance, as with discord.js's own sharding.
  */
-import type { Coordinator, Lease } from '../../coordination/coordinator.js';
+import type { Coordinator } from '../../coordination/coordinator.js';
+import { createLeaseLoop, HeldLease } from '../../coordination/lease-loop.js';
 import type { SinkLogger } from '../../outbox/sink.js';
 
 export const shardLease = (shardId: number) => `discord:shard:${shardId}`;
@@ -46,8 +47,7 @@ export interface ShardPool {
 }
 
 interface HeldShard {
-  lease: Lease;
-  renewedAt: number;
+  hold: HeldLease;
   /** Resolves with the connection once ready (undefined when connecting failed). */
   connection: Promise<ShardConnection | undefined>;
 }
@@ -59,11 +59,6 @@ export function createShardPool(options: ShardPoolOptions): ShardPool {
   const held = new Map<number, HeldShard>();
   const base = { platform: 'discord', instanceId: coordinator.instanceId };
   let shardCount: number | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
-  let unsubscribe: (() => Promise<void>) | undefined;
 
   const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -78,14 +73,13 @@ export function createShardPool(options: ShardPoolOptions): ShardPool {
       .catch((error: unknown) =>
         logger?.warn({ ...base, shardId, event: 'discord.shard-close-failed', err: errorText(error) }, 'close failed'),
       );
-    if (release) await shard.lease.release();
+    if (release) await shard.hold.lease.release();
   };
 
-  const take = (shardId: number, lease: Lease, count: number) => {
+  const take = (shardId: number, hold: HeldLease, count: number) => {
     logger?.info({ ...base, shardId, shardCount: count, event: 'discord.shard-acquired' }, 'connecting a shard');
     const shard: HeldShard = {
-      lease,
-      renewedAt: Date.now(),
+      hold,
       connection: options.connect(shardId, count).then(
         (connection) => {
           // Discord refused the shard for good: another instance (or a later scan) may try it.
@@ -103,7 +97,7 @@ export function createShardPool(options: ShardPoolOptions): ShardPool {
           );
           if (held.get(shardId) === shard) {
             held.delete(shardId);
-            void lease.release().catch(() => undefined);
+            void hold.lease.release().catch(() => undefined);
           }
           return undefined;
         },
@@ -113,22 +107,15 @@ export function createShardPool(options: ShardPoolOptions): ShardPool {
   };
 
   const renew = async (shardId: number, shard: HeldShard) => {
-    let kept: boolean;
-    try {
-      kept = await shard.lease.renew(ttlMs);
-      if (kept) shard.renewedAt = Date.now();
-    } catch (error) {
-      // The backend did not answer: the shard is still ours until its lease would have expired, minus one scan.
-      kept = Date.now() - shard.renewedAt < ttlMs - scanMs;
-      logger?.warn({ ...base, shardId, event: 'discord.shard-renew-failed', err: errorText(error) }, 'renew failed');
-    }
+    const kept = await shard.hold.keep(ttlMs, scanMs, (error) =>
+      logger?.warn({ ...base, shardId, event: 'discord.shard-renew-failed', err: errorText(error) }, 'renew failed'),
+    );
     if (kept || held.get(shardId) !== shard) return;
     logger?.warn({ ...base, shardId, event: 'discord.shard-lost' }, 'lost a shard lease; disconnecting it');
     await drop(shardId, false);
   };
 
   const scan = async () => {
-    if (stopped) return;
     if (shardCount === undefined) {
       shardCount = await options.shardCount();
       logger?.info({ ...base, shardCount, event: 'discord.shards' }, `the bot has ${shardCount} shard(s)`);
@@ -137,59 +124,34 @@ export function createShardPool(options: ShardPoolOptions): ShardPool {
     // One new shard per scan: Discord lets a bot identify about one shard per 5 s (max_concurrency 1), and it
     // spreads the shards over the instances; starting at a random shard helps when they start together.
     const offset = Math.floor(Math.random() * shardCount);
-    for (let k = 0; k < shardCount && !stopped; k++) {
+    for (let k = 0; k < shardCount && !loop.stopped; k++) {
       const shardId = (offset + k) % shardCount;
       if (held.has(shardId)) continue;
       const lease = await coordinator.tryLease(shardLease(shardId), ttlMs);
       if (!lease) continue;
-      if (stopped) {
+      if (loop.stopped) {
         await lease.release();
         return;
       }
-      take(shardId, lease, shardCount);
+      take(shardId, new HeldLease(lease), shardCount);
       return;
     }
   };
 
-  /** One scan at a time; a wake-up during one runs another right after it. */
-  const step = (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await scan();
-        } catch (error) {
-          logger?.warn({ ...base, event: 'discord.shard-scan-failed', err: errorText(error) }, 'shard scan failed');
-        }
-      } while (again && !stopped);
-    })().finally(() => {
-      running = undefined;
-      if (!stopped) timer = setTimeout(() => void step(), scanMs);
-    });
-    return running;
-  };
+  const loop = createLeaseLoop({
+    coordinator,
+    channel: SHARDS_CHANNEL,
+    everyMs: scanMs,
+    attempt: scan,
+    onError: (error) =>
+      logger?.warn({ ...base, event: 'discord.shard-scan-failed', err: errorText(error) }, 'shard scan failed'),
+  });
 
   return {
-    async start() {
-      if (stopped || unsubscribe) return;
-      unsubscribe = await coordinator.subscribe(SHARDS_CHANNEL, () => {
-        if (stopped) return;
-        clearTimeout(timer);
-        void step();
-      });
-      await step();
-    },
+    start: () => loop.start(),
     async stop() {
-      if (stopped) return;
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      clearTimeout(timer);
-      await unsubscribe?.().catch(() => undefined);
+      if (loop.stopped) return;
+      await loop.stop();
       const released = [...held.keys()];
       const results = await Promise.allSettled(released.map((shardId) => drop(shardId, true)));
       for (const result of results)

@@ -6,7 +6,8 @@
  * the lease expires, and a clean stop releases it and says so on a channel, so another instance takes over at once.
  */
 import type { Bot } from 'grammy';
-import type { Coordinator, Lease } from '../../coordination/coordinator.js';
+import type { Coordinator } from '../../coordination/coordinator.js';
+import { createLeaseLoop, HeldLease } from '../../coordination/lease-loop.js';
 import type { SinkLogger } from '../../outbox/sink.js';
 
 export const POLLER_LEASE = 'telegram:poller';
@@ -43,14 +44,8 @@ export function createPollingLeader(options: PollingLeaderOptions): PollingLeade
   const renewMs = options.renewMs ?? 3_000;
   const redact = options.redact ?? ((text: string) => text);
   const fields = { platform: 'telegram', instanceId: coordinator.instanceId, lease: POLLER_LEASE };
-  let lease: Lease | undefined;
-  let lastRenewedAt = 0;
+  let held: HeldLease | undefined;
   let polling: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
-  let unsubscribe: (() => Promise<void>) | undefined;
 
   const errorText = (error: unknown) => redact(error instanceof Error ? error.message : String(error));
 
@@ -80,26 +75,19 @@ export function createPollingLeader(options: PollingLeaderOptions): PollingLeade
   };
 
   const campaign = async () => {
-    if (stopped) return;
-    if (!lease) {
-      lease = await coordinator.tryLease(POLLER_LEASE, ttlMs);
-      if (!lease || stopped) return;
-      lastRenewedAt = Date.now();
+    if (!held) {
+      const lease = await coordinator.tryLease(POLLER_LEASE, ttlMs);
+      if (!lease || loop.stopped) return;
+      held = new HeldLease(lease);
       logger?.info({ ...fields, event: 'telegram.poller-acquired' }, 'this instance reads Telegram updates');
       startPolling();
       return;
     }
-    let kept: boolean;
-    try {
-      kept = await lease.renew(ttlMs);
-      if (kept) lastRenewedAt = Date.now();
-    } catch (error) {
-      // The backend did not answer: the hold is still ours until it would have expired, minus one renewal.
-      kept = Date.now() - lastRenewedAt < ttlMs - renewMs;
-      logger?.warn({ ...fields, event: 'telegram.poller-renew-failed', err: errorText(error) }, 'lease renewal failed');
-    }
+    const kept = await held.keep(ttlMs, renewMs, (error) =>
+      logger?.warn({ ...fields, event: 'telegram.poller-renew-failed', err: errorText(error) }, 'lease renewal failed'),
+    );
     if (!kept) {
-      lease = undefined;
+      held = undefined;
       logger?.warn({ ...fields, event: 'telegram.poller-lost' }, 'lost the Telegram poller lease; polling stops');
       await stopPolling();
       return;
@@ -107,58 +95,33 @@ export function createPollingLeader(options: PollingLeaderOptions): PollingLeade
     if (!bot.isRunning() && !polling) startPolling();
   };
 
-  /** Runs one attempt at a time; a wake-up during one runs another right after it. */
-  const step = (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await campaign();
-        } catch (error) {
-          logger?.warn({ ...fields, event: 'telegram.poller-attempt-failed', err: errorText(error) }, 'lease failed');
-        }
-      } while (again && !stopped);
-    })().finally(() => {
-      running = undefined;
-      if (!stopped) timer = setTimeout(() => void step(), renewMs);
-    });
-    return running;
-  };
+  const loop = createLeaseLoop({
+    coordinator,
+    channel: POLLER_CHANNEL,
+    everyMs: renewMs,
+    attempt: campaign,
+    onError: (error) =>
+      logger?.warn({ ...fields, event: 'telegram.poller-attempt-failed', err: errorText(error) }, 'lease failed'),
+    wakeOnMessage: () => !held,
+  });
 
   return {
-    async start() {
-      if (stopped || unsubscribe) return;
-      unsubscribe = await coordinator.subscribe(POLLER_CHANNEL, () => {
-        if (!lease && !stopped) {
-          clearTimeout(timer);
-          void step();
-        }
-      });
-      await step();
-    },
+    start: () => loop.start(),
     async stop() {
-      if (stopped) return;
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      clearTimeout(timer);
-      await unsubscribe?.().catch(() => undefined);
-      const held = lease;
-      lease = undefined;
+      if (loop.stopped) return;
+      await loop.stop();
+      const lease = held?.lease;
+      held = undefined;
       await stopPolling();
-      if (!held) return;
+      if (!lease) return;
       try {
-        await held.release();
+        await lease.release();
         await coordinator.publish(POLLER_CHANNEL, 'released');
         logger?.info({ ...fields, event: 'telegram.poller-released' }, 'released the Telegram poller lease');
       } catch (error) {
         logger?.warn({ ...fields, event: 'telegram.poller-release-failed', err: errorText(error) }, 'release failed');
       }
     },
-    isLeader: () => lease !== undefined,
+    isLeader: () => held !== undefined,
   };
 }
