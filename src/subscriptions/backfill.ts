@@ -1,15 +1,12 @@
 /**
  * `subscribe … backfill:<n>`: the n newest matching items already in the feed are posted at once (oldest of them
- * first, whatever the subscription's digest or quiet hours), so the admin sees in place what the alerts look like. They go through the outbox like any alert, with the
- * pipeline's ids, so none of them is ever posted again by a later check.
+ * first, whatever the subscription's digest or quiet hours), so the admin sees in place what the alerts look like.
  */
 import type { FeedRecord, Subscription } from '../core/records.js';
-import { buildAlert, enqueueAlert, scopeTemplate } from '../pipeline/alert.js';
 import { UserError } from '../replies/errors.js';
 import { code } from '../replies/markup.js';
-import { matchItems } from './item-matches.js';
 import type { LoadedFeed } from './load-feed.js';
-import { compileQuery } from './query.js';
+import { postMatches } from './post-matches.js';
 import type { SubscriptionServices } from './services.js';
 
 export const MAX_BACKFILL = 10;
@@ -31,27 +28,11 @@ export async function backfill(
   count: number,
 ): Promise<number> {
   if (count <= 0) return 0;
-  const now = services.now();
-  const newest = matchItems(services, loaded, compileQuery(subscription.query))
-    .filter((m) => m.evaluation.matched)
-    .slice(0, count)
-    .reverse();
-  let enqueued = 0;
-  for (const { item, evaluation } of newest) {
-    const alert = buildAlert({
-      subscription,
-      feed,
-      parsed: loaded.parsed,
-      item,
-      evaluation,
-      firstSeenAt: now.toISOString(),
-      now,
-      scopeTemplate: await scopeTemplate(services.pipeline.store, subscription),
-    });
-    // Past the digest buffer: the admin asked to see them now, not at the next digest or after quiet hours.
-    const { store, outbox } = services.pipeline;
-    if ((await enqueueAlert({ store, outbox }, alert, now)) === 'enqueued') enqueued++;
-  }
+  // Past the digest buffer: the admin asked to see them now, not at the next digest or after quiet hours.
+  const enqueued = await postMatches(services, subscription, feed, loaded, {
+    pick: (matches) => matches.slice(0, count).reverse(),
+    route: 'now',
+  });
   services.logger.info(
     { event: 'subscription.backfill', subscriptionId: subscription.id, feedId: feed.id, asked: count, enqueued },
     'newest matching items posted at once',
