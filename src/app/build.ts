@@ -249,6 +249,7 @@ async function assemble(
   checks = createFeedChecks({
     pipeline: { ...pipeline, reader },
     intervalFor: (feed) => schedule.intervalFor(feed),
+    predictedCheckAt: (feed) => schedule.predictedCheckAt(feed),
     pushedIntervalMs: config.WEBSUB_POLL_INTERVAL,
     // The engine adds the job of the earlier due time; the in-process loop just looks again.
     onRescheduled: (feedId) => void scheduler.feedAdded(feedId).catch(() => scheduler.wake()),

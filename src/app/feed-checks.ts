@@ -15,6 +15,7 @@ import type { FetchResult } from '../fetcher/types.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { processFeed, processPushedFeed, type CheckOutcome } from '../pipeline/process-feed.js';
 import { FeedReader } from '../pipeline/read-feed.js';
+import { alignedCheckAt } from '../scheduler/policy.js';
 
 /** What one check read: the body's feed (when it was parsed) and the response's Link header. */
 export interface CheckReading {
@@ -29,6 +30,8 @@ export interface FeedChecksOptions {
   pipeline: PipelineDeps & { reader: FeedReader };
   /** The poll interval for this feed now (the scheduling policy's). */
   intervalFor: (feed: FeedRecord) => number;
+  /** Just after the feed's next predicted publication (a feed that keeps a schedule): its next check comes then. */
+  predictedCheckAt?: (feed: FeedRecord) => number | undefined;
   /** Whether a hub pushes this feed (a live WebSub lease): it is then polled only every pushedIntervalMs. */
   isPushed?: (feedId: string) => boolean;
   pushedIntervalMs?: number;
@@ -95,6 +98,39 @@ export function createFeedChecks(options: FeedChecksOptions): FeedChecks {
     check: (deps: PipelineDeps) => Promise<CheckOutcome>,
     observeFetch: boolean,
   ): Promise<CheckOutcome> {
+    const outcome = await readAndLearn(feedId, check, observeFetch);
+    await alignWithPublication(feedId);
+    return outcome;
+  }
+
+  /**
+   * Moves the feed's next check, as the check set it, to just after its next predicted publication when that comes
+   * sooner (policy's alignedCheckAt: never over a server's hint or a back-off, never within MIN_POLL_INTERVAL).
+   */
+  async function alignWithPublication(feedId: string): Promise<void> {
+    const { feeds, settings } = options.pipeline;
+    const feed = feeds.get(feedId);
+    if (!options.predictedCheckAt || !feed?.lastCheckAt || feed.failures > 0 || feed.disabled) return;
+    const nextCheckAt = Date.parse(feed.nextCheckAt);
+    const at = alignedCheckAt({
+      lastCheckAt: Date.parse(feed.lastCheckAt),
+      nextCheckAt,
+      intervalMs: intervalOf(feed),
+      minIntervalMs: settings.minPollIntervalMs,
+      predictedAt: options.predictedCheckAt(feed),
+    });
+    if (at >= nextCheckAt) return;
+    const moved = { ...feed, nextCheckAt: new Date(at).toISOString() };
+    if (feeds.shared) await feeds.save(moved);
+    else feeds.saveLater(moved);
+    options.onRescheduled?.(feedId);
+  }
+
+  async function readAndLearn(
+    feedId: string,
+    check: (deps: PipelineDeps) => Promise<CheckOutcome>,
+    observeFetch: boolean,
+  ): Promise<CheckOutcome> {
     const { pipeline } = options;
     const feed = pipeline.feeds.get(feedId);
     if (!feed || !options.afterRead) return check(depsFor(feed));
@@ -116,14 +152,18 @@ export function createFeedChecks(options: FeedChecksOptions): FeedChecks {
     return outcome;
   }
 
+  /** The feed's poll interval now: the policy's, or the long safety-net one while a hub pushes it. */
+  function intervalOf(feed: FeedRecord): number {
+    const policy = options.intervalFor(feed);
+    return options.pushedIntervalMs !== undefined && options.isPushed?.(feed.id)
+      ? Math.max(policy, options.pushedIntervalMs)
+      : policy;
+  }
+
   function depsFor(feed: FeedRecord | undefined): PipelineDeps {
     const { pipeline } = options;
     if (!feed) return pipeline;
-    const policy = options.intervalFor(feed);
-    const pollIntervalMs =
-      options.pushedIntervalMs !== undefined && options.isPushed?.(feed.id)
-        ? Math.max(policy, options.pushedIntervalMs)
-        : policy;
+    const pollIntervalMs = intervalOf(feed);
     return pollIntervalMs === pipeline.settings.pollIntervalMs
       ? { ...pipeline }
       : { ...pipeline, settings: { ...pipeline.settings, pollIntervalMs } };

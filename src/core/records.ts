@@ -35,8 +35,11 @@ export interface FeedRecord {
   disabled?: { reason: string; at: string };
   /** Summarize from the article page when an item carries only a snippet (the subscriptions file's `fullText`). */
   fullText?: boolean;
-  /** How often the feed publishes, learnt from its items' dates when its body last changed (adaptive polling). */
-  publishing?: { intervalMs: number; at: string };
+  /**
+   * How often the feed publishes, learnt from its items' dates when its body last changed (adaptive polling), and,
+   * for a feed that keeps a schedule, its grid: every `periodMs` from `anchorAt`, each publication within `spreadMs`.
+   */
+  publishing?: { intervalMs: number; at: string; grid?: { periodMs: number; anchorAt: string; spreadMs: number } };
   createdAt: string;
 }
 

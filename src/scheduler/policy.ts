@@ -137,9 +137,60 @@ export function publicationIntervalMs(items: ReadonlyArray<{ published?: Date }>
   return span / recent;
 }
 
+export type PublicationGrid = NonNullable<NonNullable<FeedRecord['publishing']>['grid']>;
+
+/** A grid needs this many dated items of the window (three gaps) before it is believed. */
+const GRID_MIN_ITEMS = 4;
+/** How far a publication may be from its grid point: a share of the period, and at most this long. */
+const GRID_SPREAD_SHARE = 0.05;
+const GRID_MAX_SPREAD_MS = 5 * 60_000;
+/** A grid finer than this is no schedule a check could follow (and MIN_POLL_INTERVAL would refuse it anyway). */
+const GRID_MIN_PERIOD_MS = 60_000;
+
+/**
+ * Whether the feed publishes on a schedule (every period, at the same offset: on the hour, every day at 09:00, every
+ * five minutes), from the dates of the last week's items: the period is fitted to them (from the median gap), and every
+ * item lies within a small spread of the grid it makes through the newest. A feed that does not keep to one has
+ * none (a skipped publication is fine: the others are still on the grid).
+ */
+export function publicationGrid(items: ReadonlyArray<{ published?: Date }>, now: number): PublicationGrid | undefined {
+  const times = [
+    ...new Set(
+      items
+        .map(({ published }) => published?.getTime())
+        .filter(
+          (at): at is number =>
+            at !== undefined && Number.isFinite(at) && at <= now + FUTURE_SLACK_MS && at >= now - RATE_WINDOW_MS,
+        ),
+    ),
+  ].sort((a, b) => a - b);
+  if (times.length < GRID_MIN_ITEMS) return undefined;
+  const gaps = times.slice(1).map((at, i) => at - times[i]!);
+  const medianGap = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]!;
+  if (medianGap < GRID_MIN_PERIOD_MS) return undefined;
+  const anchor = times[times.length - 1]!;
+  // The period that fits every item best (least squares over how many periods back each lies), not one gap's
+  // length: a minute's wobble in one gap would otherwise grow by a minute per period back.
+  let weighted = 0;
+  let squares = 0;
+  for (const at of times) {
+    const periods = Math.round((anchor - at) / medianGap);
+    weighted += periods * (anchor - at);
+    squares += periods * periods;
+  }
+  const periodMs = Math.round(weighted / squares);
+  let spreadMs = 0;
+  for (const at of times) {
+    const offset = (((at - anchor) % periodMs) + periodMs) % periodMs;
+    spreadMs = Math.max(spreadMs, Math.min(offset, periodMs - offset));
+  }
+  if (spreadMs > Math.min(periodMs * GRID_SPREAD_SHARE, GRID_MAX_SPREAD_MS)) return undefined;
+  return { periodMs, anchorAt: new Date(anchor).toISOString(), spreadMs };
+}
+
 /**
  * What a feed's rate becomes after a body was read: the new estimate, smoothed with the old one (a geometric mean,
- * so one odd body moves it halfway, not all the way).
+ * so one odd body moves it halfway, not all the way), and the grid the body shows, if any.
  */
 export function learnPublishing(
   previous: FeedRecord['publishing'],
@@ -149,7 +200,30 @@ export function learnPublishing(
   const estimate = publicationIntervalMs(items, now);
   if (estimate === undefined) return previous;
   const intervalMs = previous ? Math.sqrt(previous.intervalMs * estimate) : estimate;
-  return { intervalMs: Math.round(intervalMs), at: new Date(now).toISOString() };
+  const grid = publicationGrid(items, now);
+  return { intervalMs: Math.round(intervalMs), at: new Date(now).toISOString(), ...(grid ? { grid } : {}) };
+}
+
+/** How long after a predicted publication its check comes: the item's date may lead its appearance in the feed. */
+const PREDICTION_SLACK_MS = 20_000;
+/** A grid whose feed published nothing for this many periods is no longer followed (the publisher stopped). */
+const GRID_STALE_PERIODS = 3;
+
+/**
+ * When a feed's next check is due once a check has set it (`nextCheckAt`): the same, or sooner, just after the
+ * feed's next predicted publication. Only when the interval set it (a server's longer hint or a back-off is
+ * honoured), and never sooner than MIN_POLL_INTERVAL after the check.
+ */
+export function alignedCheckAt(input: {
+  lastCheckAt: number;
+  nextCheckAt: number;
+  intervalMs: number;
+  minIntervalMs: number;
+  predictedAt: number | undefined;
+}): number {
+  const { lastCheckAt, nextCheckAt, predictedAt } = input;
+  if (predictedAt === undefined || nextCheckAt - lastCheckAt > input.intervalMs) return nextCheckAt;
+  return Math.min(nextCheckAt, Math.max(predictedAt, lastCheckAt + input.minIntervalMs));
 }
 
 export interface PollScheduleOptions {
@@ -190,6 +264,28 @@ export class PollSchedule {
     this.now = options.now ?? Date.now;
   }
 
+  /**
+   * Just after the feed's next predicted publication (after `now`), for a feed that keeps a schedule; undefined
+   * otherwise, with fixed polling, and for a feed a hub pushes.
+   */
+  predictedCheckAt(feed: FeedRecord): number | undefined {
+    const grid = this.gridOf(feed);
+    if (!grid) return undefined;
+    const now = this.now();
+    const anchor = Date.parse(grid.anchorAt);
+    if (now - anchor > GRID_STALE_PERIODS * grid.periodMs) return undefined;
+    const lead = grid.spreadMs + PREDICTION_SLACK_MS;
+    const periods = Math.max(1, Math.floor((now - lead - anchor) / grid.periodMs) + 1);
+    return anchor + periods * grid.periodMs + lead;
+  }
+
+  private gridOf(feed: FeedRecord): PublicationGrid | undefined {
+    const { options } = this;
+    if (options.strategy === 'fixed' || feed.disabled || !feed.publishing?.grid) return undefined;
+    if (options.pushedIntervalMs !== undefined && options.isPushed?.(feed.id)) return undefined;
+    return feed.publishing.grid;
+  }
+
   intervalFor(feed: FeedRecord): number {
     const { options } = this;
     if (options.strategy === 'fixed') return options.pollIntervalMs;
@@ -228,6 +324,9 @@ export class PollSchedule {
         fixedRate += 1 / options.pushedIntervalMs;
         continue;
       }
+      // A feed on a schedule is checked after each publication it predicts, on top of its interval.
+      const grid = this.gridOf(feed);
+      if (grid && now - Date.parse(grid.anchorAt) <= GRID_STALE_PERIODS * grid.periodMs) fixedRate += 1 / grid.periodMs;
       const publishing = this.publishingOf(feed, now);
       if (publishing === undefined) fixedRate += 1 / options.pollIntervalMs;
       else roots.push(Math.sqrt(publishing));
