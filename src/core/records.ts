@@ -133,7 +133,8 @@ export type DigestRecord =
       order: number;
       silent?: boolean;
     }
-  | { kind: 'claim'; by: string; at: string };
+  /** `done` once the release is in the outbox: an alert held for it after that is a straggler, released late. */
+  | { kind: 'claim'; by: string; at: string; done?: boolean };
 
 /**
  * A feed's WebSub subscription at its hub, keyed by feed id. The secret signs every delivery (HMAC); it is
