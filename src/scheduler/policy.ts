@@ -149,9 +149,9 @@ const GRID_MIN_PERIOD_MS = 60_000;
 
 /**
  * Whether the feed publishes on a schedule (every period, at the same offset: on the hour, every day at 09:00, every
- * five minutes), from the dates of the last week's items: the period is fitted to them (from the median gap), and every
- * item lies within a small spread of the grid it makes through the newest. A feed that does not keep to one has
- * none (a skipped publication is fine: the others are still on the grid).
+ * five minutes), from the dates of the last week's items: a grid (period and offset) fitted to them, on which every
+ * item lies within a small spread. A feed that does not keep to one has none (a skipped publication is fine: the
+ * others are still on the grid).
  */
 export function publicationGrid(items: ReadonlyArray<{ published?: Date }>, now: number): PublicationGrid | undefined {
   const times = [
@@ -168,23 +168,26 @@ export function publicationGrid(items: ReadonlyArray<{ published?: Date }>, now:
   const gaps = times.slice(1).map((at, i) => at - times[i]!);
   const medianGap = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]!;
   if (medianGap < GRID_MIN_PERIOD_MS) return undefined;
-  const anchor = times[times.length - 1]!;
-  // The period that fits every item best (least squares over how many periods back each lies), not one gap's
-  // length: a minute's wobble in one gap would otherwise grow by a minute per period back.
-  let weighted = 0;
-  let squares = 0;
-  for (const at of times) {
-    const periods = Math.round((anchor - at) / medianGap);
-    weighted += periods * (anchor - at);
-    squares += periods * periods;
+  // The grid that fits every item best (least squares over how many periods after the oldest each lies), not one
+  // gap's length through the newest item: a minute's wobble in it would otherwise grow by a minute per period.
+  const oldest = times[0]!;
+  const periods = times.map((at) => Math.round((at - oldest) / medianGap));
+  const count = times.length;
+  const meanPeriods = periods.reduce((sum, k) => sum + k, 0) / count;
+  const meanAt = times.reduce((sum, at) => sum + at, 0) / count;
+  let covariance = 0;
+  let variance = 0;
+  for (let i = 0; i < count; i++) {
+    covariance += (periods[i]! - meanPeriods) * (times[i]! - meanAt);
+    variance += (periods[i]! - meanPeriods) ** 2;
   }
-  const periodMs = Math.round(weighted / squares);
-  let spreadMs = 0;
-  for (const at of times) {
-    const offset = (((at - anchor) % periodMs) + periodMs) % periodMs;
-    spreadMs = Math.max(spreadMs, Math.min(offset, periodMs - offset));
-  }
+  if (variance === 0) return undefined;
+  const periodMs = Math.round(covariance / variance);
+  const first = meanAt - meanPeriods * periodMs;
+  const spreadMs = Math.round(Math.max(...times.map((at, i) => Math.abs(at - (first + periods[i]! * periodMs)))));
   if (spreadMs > Math.min(periodMs * GRID_SPREAD_SHARE, GRID_MAX_SPREAD_MS)) return undefined;
+  // The grid's point of the newest item (not the item's own time, which may be off it by up to the spread).
+  const anchor = Math.round(first + periods[count - 1]! * periodMs);
   return { periodMs, anchorAt: new Date(anchor).toISOString(), spreadMs };
 }
 
@@ -274,7 +277,8 @@ export class PollSchedule {
     const now = this.now();
     const anchor = Date.parse(grid.anchorAt);
     if (now - anchor > GRID_STALE_PERIODS * grid.periodMs) return undefined;
-    const lead = grid.spreadMs + PREDICTION_SLACK_MS;
+    // Twice the spread seen: a few items show less of it than the publisher has.
+    const lead = 2 * grid.spreadMs + PREDICTION_SLACK_MS;
     const periods = Math.max(1, Math.floor((now - lead - anchor) / grid.periodMs) + 1);
     return anchor + periods * grid.periodMs + lead;
   }
