@@ -209,6 +209,8 @@ export function learnPublishing(
 
 /** How long after a predicted publication its check comes: the item's date may lead its appearance in the feed. */
 const PREDICTION_SLACK_MS = 20_000;
+/** A predicted publication not there at its check is looked for once more this many leads after it. */
+const MISSED_RETRY_LEADS = 3;
 /** A grid whose feed published nothing for this many periods is no longer followed (the publisher stopped). */
 const GRID_STALE_PERIODS = 3;
 
@@ -280,6 +282,10 @@ export class PollSchedule {
     // Twice the spread seen: a few items show less of it than the publisher has.
     const lead = 2 * grid.spreadMs + PREDICTION_SLACK_MS;
     const periods = Math.max(1, Math.floor((now - lead - anchor) / grid.periodMs) + 1);
+    // The last predicted publication has not come (the grid would have moved on to it): one more look a little
+    // later, for a publisher later than the spread seen, before waiting for the next one.
+    const missed = anchor + (periods - 1) * grid.periodMs;
+    if (periods > 1 && now < missed + MISSED_RETRY_LEADS * lead) return missed + MISSED_RETRY_LEADS * lead;
     return anchor + periods * grid.periodMs + lead;
   }
 
