@@ -229,7 +229,8 @@ async function assemble(
         fetcher,
         logger,
         leaseSeconds: Math.round(config.WEBSUB_LEASE / 1000),
-        onLeaseLost: (feedId) => void checks.pollSoon(feedId, config.POLL_INTERVAL),
+        onLeaseLost: (feedId) => void checks.pollSoon(feedId, config.POLL_INTERVAL).catch(() => undefined),
+        coordinator,
         now,
       })
     : undefined;
@@ -248,14 +249,19 @@ async function assemble(
   checks = createFeedChecks({
     pipeline: { ...pipeline, reader },
     intervalFor: (feed) => schedule.intervalFor(feed),
+    predictedCheckAt: (feed) => schedule.predictedCheckAt(feed),
     pushedIntervalMs: config.WEBSUB_POLL_INTERVAL,
-    onRescheduled: () => scheduler.wake(),
+    // The engine adds the job of the earlier due time; the in-process loop just looks again.
+    onRescheduled: (feedId) => void scheduler.feedAdded(feedId).catch(() => scheduler.wake()),
+    coordinator,
     ...(websub ? { isPushed: (feedId: string) => websub.isLive(feedId) } : {}),
     afterRead: async (feedId, reading) => {
       const feed = feeds.get(feedId);
       if (feed && reading.parsed && config.POLL_STRATEGY === 'adaptive') {
         const publishing = learnPublishing(feed.publishing, reading.parsed.items, now().getTime());
-        if (publishing) feeds.saveLater({ ...feed, publishing });
+        // Shared, a batched write would later put this instance's older copy of the feed over another's check.
+        if (publishing)
+          await (feeds.shared ? feeds.save({ ...feed, publishing }) : feeds.saveLater({ ...feed, publishing }));
       }
       if (websub && !reading.pushed && reading.parsed)
         await websub.noteDiscovery(feedId, discoverHub(reading.parsed, reading.link, reading.feedUrl));
@@ -364,6 +370,10 @@ async function assemble(
 
       storeHealth.start();
       if (websub) {
+        await websub.follow((error) => {
+          if (storeHealth.report(error)) return;
+          logger.error({ event: 'websub.reload-failed', err: error }, 'could not read a WebSub record again');
+        });
         // Lease renewals, expiries and unsubscriptions of feeds no subscription uses any more.
         websubTimer = setInterval(() => void websub.tick(), 60_000);
         websubTimer.unref();
@@ -430,6 +440,7 @@ async function assemble(
           await step('feeds', () => feeds.unfollow());
           clearInterval(flushTimer);
           clearInterval(websubTimer);
+          await step('websub', () => websub?.close());
           await step('flush', async () => {
             const unsaved = feeds.unsaved();
             try {

@@ -3,13 +3,19 @@
  * poll waits for it, so the two never save over each other), at the feed's own interval (the scheduling
  * policy's, and the long safety-net one while a WebSub lease is live), and with what the check read handed to
  * whoever learns from it (WebSub discovery, the policy's publication rate) once the check has saved the feed.
+ *
+ * "One at a time" spans the instances when they share a backend: the job engine runs every polled check (its jobs
+ * and checkNow) under the coordinator's lease `feed:<id>`, so a pushed body, which any instance may receive, and a
+ * rescheduling take that same lease first. Within this process a chain per feed orders them as well.
  */
+import type { Coordinator, Lease } from '../coordination/coordinator.js';
 import type { ParsedFeed } from '../core/feed.js';
 import type { FeedRecord } from '../core/records.js';
 import type { FetchResult } from '../fetcher/types.js';
 import type { PipelineDeps } from '../pipeline/deps.js';
 import { processFeed, processPushedFeed, type CheckOutcome } from '../pipeline/process-feed.js';
 import { FeedReader } from '../pipeline/read-feed.js';
+import { alignedCheckAt } from '../scheduler/policy.js';
 
 /** What one check read: the body's feed (when it was parsed) and the response's Link header. */
 export interface CheckReading {
@@ -24,11 +30,15 @@ export interface FeedChecksOptions {
   pipeline: PipelineDeps & { reader: FeedReader };
   /** The poll interval for this feed now (the scheduling policy's). */
   intervalFor: (feed: FeedRecord) => number;
+  /** Just after the feed's next predicted publication (a feed that keeps a schedule): its next check comes then. */
+  predictedCheckAt?: (feed: FeedRecord) => number | undefined;
   /** Whether a hub pushes this feed (a live WebSub lease): it is then polled only every pushedIntervalMs. */
   isPushed?: (feedId: string) => boolean;
   pushedIntervalMs?: number;
-  /** A feed's next check was moved earlier (the poller should look again). */
-  onRescheduled?: () => void;
+  /** A feed's next check was moved earlier (the scheduler should look again: the engine adds its job). */
+  onRescheduled?: (feedId: string) => void;
+  /** The instances' coordinator: when shared, pushes and reschedulings take the engine's `feed:<id>` lease. */
+  coordinator?: Pick<Coordinator, 'shared' | 'lease'>;
   /** After a check that read a body, with the feed as saved. */
   afterRead?: (feedId: string, reading: CheckReading) => Promise<void> | void;
 }
@@ -40,11 +50,40 @@ export interface FeedChecks {
   pollSoon(feedId: string, withinMs: number): Promise<void>;
 }
 
+/** The lease the job engine holds over each polled check of a feed (its name and its length, renewed meanwhile). */
+export const feedLeaseName = (feedId: string): string => `feed:${feedId}`;
+const FEED_LEASE_MS = 10_000;
+/** How long a push waits for a check of its feed under way elsewhere (a check is bounded by the fetch timeouts). */
+const FEED_LEASE_WAIT_MS = 60_000;
+
 export function createFeedChecks(options: FeedChecksOptions): FeedChecks {
   const running = new Map<string, Promise<unknown>>();
 
-  /** Runs `check` after any check of the same feed under way. */
+  const shared = options.coordinator?.shared === true;
+
+  /**
+   * Runs `check` after any check of the same feed under way: alone, after those of this process; shared, under the
+   * feed's lease, which orders this process's checks too (no chain in front of it: a push waiting there for the
+   * lease would hold up the engine's poll that has it).
+   */
   function exclusive<T>(feedId: string, check: () => Promise<T>): Promise<T> {
+    return shared ? underFeedLease(feedId, check) : inProcess(feedId, check);
+  }
+
+  async function underFeedLease<T>(feedId: string, check: () => Promise<T>): Promise<T> {
+    const lease: Lease = await options.coordinator!.lease(feedLeaseName(feedId), FEED_LEASE_MS, {
+      timeoutMs: FEED_LEASE_WAIT_MS,
+    });
+    const renewal = setInterval(() => void lease.renew(FEED_LEASE_MS).catch(() => false), FEED_LEASE_MS / 3);
+    try {
+      return await check();
+    } finally {
+      clearInterval(renewal);
+      await lease.release().catch(() => undefined);
+    }
+  }
+
+  function inProcess<T>(feedId: string, check: () => Promise<T>): Promise<T> {
     const before = running.get(feedId);
     const task = (before ? before.then(check, check) : check()).finally(() => {
       if (running.get(feedId) === settled) running.delete(feedId);
@@ -55,6 +94,39 @@ export function createFeedChecks(options: FeedChecksOptions): FeedChecks {
   }
 
   async function run(
+    feedId: string,
+    check: (deps: PipelineDeps) => Promise<CheckOutcome>,
+    observeFetch: boolean,
+  ): Promise<CheckOutcome> {
+    const outcome = await readAndLearn(feedId, check, observeFetch);
+    await alignWithPublication(feedId);
+    return outcome;
+  }
+
+  /**
+   * Moves the feed's next check, as the check set it, to just after its next predicted publication when that comes
+   * sooner (policy's alignedCheckAt: never over a server's hint or a back-off, never within MIN_POLL_INTERVAL).
+   */
+  async function alignWithPublication(feedId: string): Promise<void> {
+    const { feeds, settings } = options.pipeline;
+    const feed = feeds.get(feedId);
+    if (!options.predictedCheckAt || !feed?.lastCheckAt || feed.failures > 0 || feed.disabled) return;
+    const nextCheckAt = Date.parse(feed.nextCheckAt);
+    const at = alignedCheckAt({
+      lastCheckAt: Date.parse(feed.lastCheckAt),
+      nextCheckAt,
+      intervalMs: intervalOf(feed),
+      minIntervalMs: settings.minPollIntervalMs,
+      predictedAt: options.predictedCheckAt(feed),
+    });
+    if (at >= nextCheckAt) return;
+    const moved = { ...feed, nextCheckAt: new Date(at).toISOString() };
+    if (feeds.shared) await feeds.save(moved);
+    else feeds.saveLater(moved);
+    options.onRescheduled?.(feedId);
+  }
+
+  async function readAndLearn(
     feedId: string,
     check: (deps: PipelineDeps) => Promise<CheckOutcome>,
     observeFetch: boolean,
@@ -80,30 +152,43 @@ export function createFeedChecks(options: FeedChecksOptions): FeedChecks {
     return outcome;
   }
 
+  /** The feed's poll interval now: the policy's, or the long safety-net one while a hub pushes it. */
+  function intervalOf(feed: FeedRecord): number {
+    const policy = options.intervalFor(feed);
+    return options.pushedIntervalMs !== undefined && options.isPushed?.(feed.id)
+      ? Math.max(policy, options.pushedIntervalMs)
+      : policy;
+  }
+
   function depsFor(feed: FeedRecord | undefined): PipelineDeps {
     const { pipeline } = options;
     if (!feed) return pipeline;
-    const policy = options.intervalFor(feed);
-    const pollIntervalMs =
-      options.pushedIntervalMs !== undefined && options.isPushed?.(feed.id)
-        ? Math.max(policy, options.pushedIntervalMs)
-        : policy;
+    const pollIntervalMs = intervalOf(feed);
     return pollIntervalMs === pipeline.settings.pollIntervalMs
       ? { ...pipeline }
       : { ...pipeline, settings: { ...pipeline.settings, pollIntervalMs } };
   }
 
   return {
-    poll: (feedId) => exclusive(feedId, () => run(feedId, (deps) => processFeed(deps, feedId), true)),
+    // Shared, the engine calls poll holding the feed's lease already.
+    poll: (feedId) => {
+      const check = () => run(feedId, (deps) => processFeed(deps, feedId), true);
+      return shared ? check() : inProcess(feedId, check);
+    },
     push: (feedId, body, contentType) =>
       exclusive(feedId, () => run(feedId, (deps) => processPushedFeed(deps, feedId, body, contentType), false)),
     pollSoon: (feedId, withinMs) =>
       exclusive(feedId, async () => {
         const { feeds, now } = options.pipeline;
-        const feed = feeds.get(feedId);
+        // Shared: the record as the store has it (another instance checked it last), written at once.
+        const feed = feeds.shared ? await feeds.refresh(feedId) : feeds.get(feedId);
         const latest = new Date((now?.() ?? new Date()).getTime() + withinMs).toISOString();
-        if (feed && feed.nextCheckAt > latest) feeds.saveLater({ ...feed, nextCheckAt: latest });
-        options.onRescheduled?.();
+        if (feed && feed.nextCheckAt > latest) {
+          const moved = { ...feed, nextCheckAt: latest };
+          if (feeds.shared) await feeds.save(moved);
+          else feeds.saveLater(moved);
+        }
+        options.onRescheduled?.(feedId);
       }),
   };
 }

@@ -35,8 +35,11 @@ export interface FeedRecord {
   disabled?: { reason: string; at: string };
   /** Summarize from the article page when an item carries only a snippet (the subscriptions file's `fullText`). */
   fullText?: boolean;
-  /** How often the feed publishes, learnt from its items' dates when its body last changed (adaptive polling). */
-  publishing?: { intervalMs: number; at: string };
+  /**
+   * How often the feed publishes, learnt from its items' dates when its body last changed (adaptive polling), and,
+   * for a feed that keeps a schedule, its grid: every `periodMs` from `anchorAt`, each publication within `spreadMs`.
+   */
+  publishing?: { intervalMs: number; at: string; grid?: { periodMs: number; anchorAt: string; spreadMs: number } };
   createdAt: string;
 }
 
@@ -130,7 +133,8 @@ export type DigestRecord =
       order: number;
       silent?: boolean;
     }
-  | { kind: 'claim'; by: string; at: string };
+  /** `done` once the release is in the outbox: an alert held for it after that is a straggler, released late. */
+  | { kind: 'claim'; by: string; at: string; done?: boolean };
 
 /**
  * A feed's WebSub subscription at its hub, keyed by feed id. The secret signs every delivery (HMAC); it is

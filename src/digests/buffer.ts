@@ -5,7 +5,9 @@
  * due: per subscription and release time one claim, taken with the store's atomic insertIfAbsent, so with several
  * instances exactly one composes the digest and puts it in the outbox; the held alerts are deleted after. The
  * digest's id is fixed by subscription and release time, so a release retried after a crash is not posted twice
- * (the outbox drops an id it already has).
+ * (the outbox drops an id it already has). The claimer reads the held alerts again after claiming, so one written
+ * before the claim is in it; one written after (a straggler) finds the claim done at a later pass and is moved to
+ * a late release of its own (release time + 1 ms: one key whichever instance moves it).
  */
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '../core/alert.js';
@@ -19,6 +21,12 @@ import { composeRelease, type HeldAlert } from './compose.js';
 
 /** A claim outlives any release; an instance that died holding it leaves it to expire, and another retries. */
 const CLAIM_TTL_MS = 5 * 60_000;
+/**
+ * A finished release's claim is kept as long as the outbox keeps its done entries: an alert held for that release
+ * after it was composed (another instance's clock a little behind, a slow write at the boundary) must not be taken
+ * for a new release under the same digest id, which the outbox would drop as a repeat.
+ */
+const DONE_CLAIM_TTL_MS = 7 * 24 * 60 * 60_000;
 /** Held alerts of other instances, and releases that failed, are looked for at least this often. */
 const DEFAULT_SWEEP_MS = 60_000;
 
@@ -169,7 +177,7 @@ export class DigestBuffer {
     return enqueued;
   }
 
-  private async release(subscriptionId: string, releaseAt: number, held: HeldAlert[], now: Date): Promise<number> {
+  private async release(subscriptionId: string, releaseAt: number, listed: HeldAlert[], now: Date): Promise<number> {
     const { store, outbox, logger } = this.options;
     const claim = claimKey(subscriptionId, releaseAt);
     const claimed = await store.insertIfAbsent(
@@ -178,15 +186,27 @@ export class DigestBuffer {
       { kind: 'claim', by: this.instanceId, at: now.toISOString() },
       CLAIM_TTL_MS,
     );
-    // Another instance is releasing it (or did, and deletes the held alerts).
-    if (!claimed) return 0;
+    if (!claimed) {
+      // Another instance is releasing it (then nothing to do), or did: what is still held for it came too late.
+      const existing = await store.digests.get(claim);
+      if (existing?.kind === 'claim' && existing.done) await this.moveStragglers(subscriptionId, releaseAt, listed);
+      return 0;
+    }
+    // Read again now that the release is ours: an alert held after the listing, before the claim, goes with it.
+    const held = (await allValues(store.digests)).filter(
+      (record): record is HeldAlert =>
+        record.kind === 'held' &&
+        record.alert.subscriptionId === subscriptionId &&
+        Date.parse(record.releaseAt) === releaseAt,
+    );
     const context = { subscriptionId, releaseAt: new Date(releaseAt).toISOString(), alerts: held.length };
     try {
       const subscription = this.options.subscriptions.get(subscriptionId);
       let enqueued = 0;
       if (subscription) {
-        for (const message of composeRelease(subscription, releaseAt, held, now))
-          if (await outbox.enqueue(message, now)) enqueued++;
+        if (held.length > 0)
+          for (const message of composeRelease(subscription, releaseAt, held, now))
+            if (await outbox.enqueue(message, now)) enqueued++;
         logger.info({ event: 'digest.released', ...context, messages: enqueued }, 'held alerts released');
       } else {
         logger.info({ event: 'digest.dropped', ...context }, 'held alerts dropped: the subscription was removed');
@@ -194,11 +214,36 @@ export class DigestBuffer {
       await Promise.all(
         held.map((record) => store.digests.delete(heldKey(subscriptionId, releaseAt, record.alert.id))),
       );
+      // Marked done only after the deletes: an instance that sees it done and still finds an alert held is sure
+      // that alert was not in this release.
+      await store.digests.set(
+        claim,
+        { kind: 'claim', by: this.instanceId, at: now.toISOString(), done: true },
+        DONE_CLAIM_TTL_MS,
+      );
       return enqueued;
     } catch (error) {
       // Given back, so the next pass (here or in another instance) tries again rather than after the claim's TTL.
       await store.digests.delete(claim).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Alerts held for a release already posted: each goes to the late release 1 ms after it, posted at a next pass. */
+  private async moveStragglers(subscriptionId: string, releaseAt: number, listed: HeldAlert[]): Promise<void> {
+    const { store, logger } = this.options;
+    const late = new Date(releaseAt + 1).toISOString();
+    for (const record of listed) {
+      const key = heldKey(subscriptionId, releaseAt, record.alert.id);
+      // Gone: the release took it after all (this pass listed it before the claimer deleted it).
+      if (!(await store.digests.get(key))) continue;
+      await store.digests.set(heldKey(subscriptionId, releaseAt + 1, record.alert.id), { ...record, releaseAt: late });
+      await store.digests.delete(key);
+      logger.info(
+        { event: 'digest.straggler', subscriptionId, alertId: record.alert.id, releaseAt: late },
+        'alert held after its digest was posted: it goes out in a late one',
+      );
+    }
+    this.wakeAt(releaseAt + 1);
   }
 }

@@ -137,9 +137,63 @@ export function publicationIntervalMs(items: ReadonlyArray<{ published?: Date }>
   return span / recent;
 }
 
+export type PublicationGrid = NonNullable<NonNullable<FeedRecord['publishing']>['grid']>;
+
+/** A grid needs this many dated items of the window (three gaps) before it is believed. */
+const GRID_MIN_ITEMS = 4;
+/** How far a publication may be from its grid point: a share of the period, and at most this long. */
+const GRID_SPREAD_SHARE = 0.05;
+const GRID_MAX_SPREAD_MS = 5 * 60_000;
+/** A grid finer than this is no schedule a check could follow (and MIN_POLL_INTERVAL would refuse it anyway). */
+const GRID_MIN_PERIOD_MS = 60_000;
+
+/**
+ * Whether the feed publishes on a schedule (every period, at the same offset: on the hour, every day at 09:00, every
+ * five minutes), from the dates of the last week's items: a grid (period and offset) fitted to them, on which every
+ * item lies within a small spread. A feed that does not keep to one has none (a skipped publication is fine: the
+ * others are still on the grid).
+ */
+export function publicationGrid(items: ReadonlyArray<{ published?: Date }>, now: number): PublicationGrid | undefined {
+  const times = [
+    ...new Set(
+      items
+        .map(({ published }) => published?.getTime())
+        .filter(
+          (at): at is number =>
+            at !== undefined && Number.isFinite(at) && at <= now + FUTURE_SLACK_MS && at >= now - RATE_WINDOW_MS,
+        ),
+    ),
+  ].sort((a, b) => a - b);
+  if (times.length < GRID_MIN_ITEMS) return undefined;
+  const gaps = times.slice(1).map((at, i) => at - times[i]!);
+  const medianGap = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]!;
+  if (medianGap < GRID_MIN_PERIOD_MS) return undefined;
+  // The grid that fits every item best (least squares over how many periods after the oldest each lies), not one
+  // gap's length through the newest item: a minute's wobble in it would otherwise grow by a minute per period.
+  const oldest = times[0]!;
+  const periods = times.map((at) => Math.round((at - oldest) / medianGap));
+  const count = times.length;
+  const meanPeriods = periods.reduce((sum, k) => sum + k, 0) / count;
+  const meanAt = times.reduce((sum, at) => sum + at, 0) / count;
+  let covariance = 0;
+  let variance = 0;
+  for (let i = 0; i < count; i++) {
+    covariance += (periods[i]! - meanPeriods) * (times[i]! - meanAt);
+    variance += (periods[i]! - meanPeriods) ** 2;
+  }
+  if (variance === 0) return undefined;
+  const periodMs = Math.round(covariance / variance);
+  const first = meanAt - meanPeriods * periodMs;
+  const spreadMs = Math.round(Math.max(...times.map((at, i) => Math.abs(at - (first + periods[i]! * periodMs)))));
+  if (spreadMs > Math.min(periodMs * GRID_SPREAD_SHARE, GRID_MAX_SPREAD_MS)) return undefined;
+  // The grid's point of the newest item (not the item's own time, which may be off it by up to the spread).
+  const anchor = Math.round(first + periods[count - 1]! * periodMs);
+  return { periodMs, anchorAt: new Date(anchor).toISOString(), spreadMs };
+}
+
 /**
  * What a feed's rate becomes after a body was read: the new estimate, smoothed with the old one (a geometric mean,
- * so one odd body moves it halfway, not all the way).
+ * so one odd body moves it halfway, not all the way), and the grid the body shows, if any.
  */
 export function learnPublishing(
   previous: FeedRecord['publishing'],
@@ -149,7 +203,32 @@ export function learnPublishing(
   const estimate = publicationIntervalMs(items, now);
   if (estimate === undefined) return previous;
   const intervalMs = previous ? Math.sqrt(previous.intervalMs * estimate) : estimate;
-  return { intervalMs: Math.round(intervalMs), at: new Date(now).toISOString() };
+  const grid = publicationGrid(items, now);
+  return { intervalMs: Math.round(intervalMs), at: new Date(now).toISOString(), ...(grid ? { grid } : {}) };
+}
+
+/** How long after a predicted publication its check comes: the item's date may lead its appearance in the feed. */
+const PREDICTION_SLACK_MS = 20_000;
+/** A predicted publication not there at its check is looked for once more this many leads after it. */
+const MISSED_RETRY_LEADS = 3;
+/** A grid whose feed published nothing for this many periods is no longer followed (the publisher stopped). */
+const GRID_STALE_PERIODS = 3;
+
+/**
+ * When a feed's next check is due once a check has set it (`nextCheckAt`): the same, or sooner, just after the
+ * feed's next predicted publication. Only when the interval set it (a server's longer hint or a back-off is
+ * honoured), and never sooner than MIN_POLL_INTERVAL after the check.
+ */
+export function alignedCheckAt(input: {
+  lastCheckAt: number;
+  nextCheckAt: number;
+  intervalMs: number;
+  minIntervalMs: number;
+  predictedAt: number | undefined;
+}): number {
+  const { lastCheckAt, nextCheckAt, predictedAt } = input;
+  if (predictedAt === undefined || nextCheckAt - lastCheckAt > input.intervalMs) return nextCheckAt;
+  return Math.min(nextCheckAt, Math.max(predictedAt, lastCheckAt + input.minIntervalMs));
 }
 
 export interface PollScheduleOptions {
@@ -190,6 +269,33 @@ export class PollSchedule {
     this.now = options.now ?? Date.now;
   }
 
+  /**
+   * Just after the feed's next predicted publication (after `now`), for a feed that keeps a schedule; undefined
+   * otherwise, with fixed polling, and for a feed a hub pushes.
+   */
+  predictedCheckAt(feed: FeedRecord): number | undefined {
+    const grid = this.gridOf(feed);
+    if (!grid) return undefined;
+    const now = this.now();
+    const anchor = Date.parse(grid.anchorAt);
+    if (now - anchor > GRID_STALE_PERIODS * grid.periodMs) return undefined;
+    // Twice the spread seen: a few items show less of it than the publisher has.
+    const lead = 2 * grid.spreadMs + PREDICTION_SLACK_MS;
+    const periods = Math.max(1, Math.floor((now - lead - anchor) / grid.periodMs) + 1);
+    // The last predicted publication has not come (the grid would have moved on to it): one more look a little
+    // later, for a publisher later than the spread seen, before waiting for the next one.
+    const missed = anchor + (periods - 1) * grid.periodMs;
+    if (periods > 1 && now < missed + MISSED_RETRY_LEADS * lead) return missed + MISSED_RETRY_LEADS * lead;
+    return anchor + periods * grid.periodMs + lead;
+  }
+
+  private gridOf(feed: FeedRecord): PublicationGrid | undefined {
+    const { options } = this;
+    if (options.strategy === 'fixed' || feed.disabled || !feed.publishing?.grid) return undefined;
+    if (options.pushedIntervalMs !== undefined && options.isPushed?.(feed.id)) return undefined;
+    return feed.publishing.grid;
+  }
+
   intervalFor(feed: FeedRecord): number {
     const { options } = this;
     if (options.strategy === 'fixed') return options.pollIntervalMs;
@@ -228,6 +334,9 @@ export class PollSchedule {
         fixedRate += 1 / options.pushedIntervalMs;
         continue;
       }
+      // A feed on a schedule is checked after each publication it predicts, on top of its interval.
+      const grid = this.gridOf(feed);
+      if (grid && now - Date.parse(grid.anchorAt) <= GRID_STALE_PERIODS * grid.periodMs) fixedRate += 1 / grid.periodMs;
       const publishing = this.publishingOf(feed, now);
       if (publishing === undefined) fixedRate += 1 / options.pollIntervalMs;
       else roots.push(Math.sqrt(publishing));

@@ -42,8 +42,10 @@ export function createCallbackHandler(options: CallbackOptions): CallbackHandler
       res.setHeader('allow', 'GET, POST');
       return reply(req, res, 405, 'GET or POST');
     }
-    const record = subscriber.get(feedId);
-    if (!record || !subscriber.isLive(feedId)) return reply(req, res, 404, 'unknown topic');
+    // From the store when instances share it: whichever instance the load balancer picked checks the HMAC with the
+    // secret the subscribing instance gave the hub.
+    const record = await subscriber.current(feedId);
+    if (!record || !subscriber.isLiveRecord(record)) return reply(req, res, 404, 'unknown topic');
     const log = { feedId, hub: record.hub, topic: record.topic };
     if (!rate.take(record.topic, now())) {
       logger.warn({ event: 'websub.rate-limited', ...log }, 'too many deliveries for this topic; refused');

@@ -2,8 +2,16 @@
  * Taza's side of WebSub: subscribing at a feed's hub, answering the hub's verification of intent, renewing the
  * lease before it ends and unsubscribing once no subscription uses the feed. One record per feed in the store's
  * `websub` namespace (hub, topic, a random secret, the lease). Deliveries are checked by callback.ts.
+ *
+ * With other instances on the store (a shared coordinator) the hub must see one subscriber per feed: every request
+ * to the hub is made under the lease `websub:<feed id>` by whoever takes it, after reading the record again from the
+ * store, so two instances never subscribe one feed with two secrets (the hub keeps the last, and the other's
+ * deliveries would fail their HMAC). The record is the shared truth: a verification or a delivery, which the load
+ * balancer may hand to any instance, reads it from the store; the in-memory map is a cache for the scheduling
+ * (`isLive`), kept fresh by 'taza:websub' messages and a reload on every tick.
  */
 import { randomBytes } from 'node:crypto';
+import type { Coordinator, Lease } from '../coordination/coordinator.js';
 import type { WebSubRecord } from '../core/records.js';
 import type { Fetcher } from '../fetcher/types.js';
 import type { Logger } from '../log/logger.js';
@@ -26,8 +34,15 @@ export interface SubscriberOptions {
   leaseSeconds: number;
   /** A feed's lease ended without renewal: its polling goes back to the normal interval. */
   onLeaseLost?: (feedId: string) => void;
+  /** The instances' coordinator: when shared, hub requests are leased and the records read from the store. */
+  coordinator?: Pick<Coordinator, 'shared' | 'tryLease' | 'publish' | 'subscribe'>;
   now?: () => Date;
 }
+
+/** Where instances tell each other that a feed's record changed (the message is the feed id). */
+export const WEBSUB_CHANNEL = 'taza:websub';
+/** Longer than a hub request can take (the fetcher's timeouts): the holder never loses it mid-request. */
+const REQUEST_LEASE_MS = 60_000;
 
 /** A request the hub did not verify (or refused) is tried again after this long. */
 const RETRY_MS = 60 * 60_000;
@@ -40,8 +55,9 @@ const UNUSED_GRACE_MS = 10 * 60_000;
 export const CALLBACK_PREFIX = '/websub/';
 
 export class Subscriber {
-  private readonly records = new Map<string, WebSubRecord>();
+  private records = new Map<string, WebSubRecord>();
   private readonly now: () => Date;
+  private unfollow: (() => Promise<void>) | undefined;
 
   private constructor(private readonly options: SubscriberOptions) {
     this.now = options.now ?? (() => new Date());
@@ -49,17 +65,52 @@ export class Subscriber {
 
   static async load(options: SubscriberOptions): Promise<Subscriber> {
     const subscriber = new Subscriber(options);
-    for (const record of await allValues(options.store.websub)) subscriber.records.set(record.feedId, record);
+    await subscriber.reload();
     return subscriber;
   }
 
+  private get shared(): boolean {
+    return this.options.coordinator?.shared === true;
+  }
+
+  /** With other instances: each 'taza:websub' message reads that feed's record again. Alone: nothing to follow. */
+  async follow(onError: (error: unknown) => void): Promise<void> {
+    const { coordinator } = this.options;
+    if (!coordinator?.shared || this.unfollow) return;
+    this.unfollow = await coordinator.subscribe(WEBSUB_CHANNEL, (feedId) => {
+      this.current(feedId).catch(onError);
+    });
+  }
+
+  async close(): Promise<void> {
+    const unfollow = this.unfollow;
+    this.unfollow = undefined;
+    await unfollow?.();
+  }
+
+  /** The record as cached (the scheduling's view). */
   get(feedId: string): WebSubRecord | undefined {
     return this.records.get(feedId);
   }
 
+  /**
+   * The record as it is now: from the store when other instances may have changed it (a verification of a request
+   * another instance made, a delivery under a secret it chose), else the cache, which is then the truth.
+   */
+  async current(feedId: string): Promise<WebSubRecord | undefined> {
+    if (!this.shared) return this.records.get(feedId);
+    const record = await this.options.store.websub.get(feedId);
+    if (record) this.records.set(feedId, record);
+    else this.records.delete(feedId);
+    return record;
+  }
+
   /** Whether the hub has a verified, unexpired lease for the feed: it then needs only a long safety-net poll. */
   isLive(feedId: string): boolean {
-    const record = this.records.get(feedId);
+    return this.isLiveRecord(this.records.get(feedId));
+  }
+
+  isLiveRecord(record: WebSubRecord | undefined): boolean {
     return (
       record?.state === 'subscribed' && record.leaseUntil !== undefined && record.leaseUntil > this.now().toISOString()
     );
@@ -74,31 +125,43 @@ export class Subscriber {
    * feed that stopped naming its hub is unsubscribed.
    */
   async noteDiscovery(feedId: string, link: HubLink | undefined): Promise<void> {
-    const record = this.records.get(feedId);
-    if (!link) {
-      if (record && record.state !== 'unsubscribing') await this.unsubscribe(record);
-      return;
-    }
-    if (record && record.hub === link.hub && record.topic === link.topic && record.state !== 'unsubscribing') return;
-    await this.subscribe(feedId, link);
+    // The cache answers the common case (nothing changed) without a lease or a round-trip.
+    if (!discoveryChanges(this.records.get(feedId), link)) return;
+    await this.exclusive(feedId, async () => {
+      const record = await this.current(feedId);
+      if (!discoveryChanges(record, link)) return;
+      if (!link) await this.unsubscribe(record!);
+      else await this.subscribe(feedId, link);
+    });
   }
 
   /** Renewals, expiries, retries and unsubscriptions that are due; the app runs it every minute. */
   async tick(): Promise<void> {
+    // Every instance ticks; the store's records (reloaded: the net under lost messages) say what is due, and the
+    // lease of each feed lets one instance act on it.
+    if (this.shared) await this.reload();
     const now = this.now();
-    for (const record of [...this.records.values()]) {
+    for (const cached of [...this.records.values()]) {
       try {
-        await this.tickOne(record, now);
+        if (!this.tickDue(cached, now)) continue;
+        await this.exclusive(cached.feedId, async () => {
+          const record = await this.current(cached.feedId);
+          if (record) await this.tickOne(record, this.now());
+        });
       } catch (error) {
         this.options.logger.warn(
-          { event: 'websub.tick-failed', feedId: record.feedId, hub: record.hub, err: error },
+          { event: 'websub.tick-failed', feedId: cached.feedId, hub: cached.hub, err: error },
           'WebSub bookkeeping failed; tried again next minute',
         );
       }
     }
   }
 
-  private async tickOne(record: WebSubRecord, now: Date): Promise<void> {
+  /** What the tick has to do for the record now, if anything. */
+  private tickAction(
+    record: WebSubRecord,
+    now: Date,
+  ): 'forget' | 'unsubscribe' | 'expired' | 'renew' | 'retry' | undefined {
     const at = now.getTime();
     const leaseEnd = record.leaseUntil ? Date.parse(record.leaseUntil) : undefined;
     const sinceRequest = at - Date.parse(record.requestedAt);
@@ -108,32 +171,44 @@ export class Subscriber {
       (this.options.subscriptions.byFeed(record.feedId).length === 0 && sinceRequest >= UNUSED_GRACE_MS);
     if (record.state === 'unsubscribing') {
       // The hub never confirmed: the lease ends on its own, and the record goes with it.
-      if ((leaseEnd ?? 0) <= at && sinceRequest >= RETRY_MS) await this.forget(record.feedId);
-      return;
+      return (leaseEnd ?? 0) <= at && sinceRequest >= RETRY_MS ? 'forget' : undefined;
     }
-    if (unused) return this.unsubscribe(record);
+    if (unused) return 'unsubscribe';
     if (record.state === 'subscribed' && leaseEnd !== undefined) {
-      if (leaseEnd <= at) {
-        this.options.logger.warn(
-          { event: 'websub.lease-expired', feedId: record.feedId, hub: record.hub, topic: record.topic },
-          'WebSub lease ended without renewal; polling at the normal interval again',
-        );
-        await this.save({ ...record, state: 'subscribing' });
-        this.options.onLeaseLost?.(record.feedId);
-        return this.request(record, 'subscribe');
-      }
+      if (leaseEnd <= at) return 'expired';
       const lease = (record.leaseSeconds ?? 0) * 1000;
       const renewAt = leaseEnd - Math.min(RENEW_BEFORE_MS, lease / 10);
+      // Asked already (by this instance or another): the hub's verification is awaited.
       const renewing = sinceRequest < Math.min(RETRY_MS, lease / 10);
-      if (at >= renewAt && !renewing) await this.request(record, 'subscribe');
-      return;
+      return at >= renewAt && !renewing ? 'renew' : undefined;
     }
-    if (sinceRequest >= RETRY_MS) await this.request(record, 'subscribe');
+    return sinceRequest >= RETRY_MS ? 'retry' : undefined;
+  }
+
+  private tickDue(record: WebSubRecord, now: Date): boolean {
+    return this.tickAction(record, now) !== undefined;
+  }
+
+  private async tickOne(record: WebSubRecord, now: Date): Promise<void> {
+    const action = this.tickAction(record, now);
+    if (action === 'forget') return this.forget(record.feedId);
+    if (action === 'unsubscribe') return this.unsubscribe(record);
+    if (action === 'expired') {
+      this.options.logger.warn(
+        { event: 'websub.lease-expired', feedId: record.feedId, hub: record.hub, topic: record.topic },
+        'WebSub lease ended without renewal; polling at the normal interval again',
+      );
+      await this.save({ ...record, state: 'subscribing' });
+      this.options.onLeaseLost?.(record.feedId);
+      return this.request(record, 'subscribe');
+    }
+    if (action === 'renew' || action === 'retry') await this.request(record, 'subscribe');
   }
 
   /** The hub's GET on the callback. Answers the challenge to echo, or undefined to refuse (404). */
   async verify(feedId: string, query: URLSearchParams): Promise<string | undefined> {
-    const record = this.records.get(feedId);
+    // From the store: the request may be another instance's, made a moment ago.
+    const record = await this.current(feedId);
     const mode = query.get('hub.mode');
     const topic = query.get('hub.topic');
     const challenge = query.get('hub.challenge');
@@ -226,10 +301,46 @@ export class Subscriber {
   private async save(record: WebSubRecord): Promise<void> {
     await this.options.store.websub.set(record.feedId, record);
     this.records.set(record.feedId, record);
+    await this.announce(record.feedId);
   }
 
   private async forget(feedId: string): Promise<void> {
     await this.options.store.websub.delete(feedId);
     this.records.delete(feedId);
+    await this.announce(feedId);
   }
+
+  private async announce(feedId: string): Promise<void> {
+    if (!this.shared) return;
+    // At most once: a lost message is made good by the next tick's reload.
+    await this.options.coordinator!.publish(WEBSUB_CHANNEL, feedId).catch(() => undefined);
+  }
+
+  private async reload(): Promise<void> {
+    const records = new Map<string, WebSubRecord>();
+    for (const record of await allValues(this.options.store.websub)) records.set(record.feedId, record);
+    this.records = records;
+  }
+
+  /**
+   * Runs a change of the feed's subscription at the hub. Alone, at once; with other instances, under the feed's
+   * `websub:` lease, or not at all when another instance holds it (it is making the same change; a check or a tick
+   * after it looks again).
+   */
+  private async exclusive(feedId: string, change: () => Promise<void>): Promise<void> {
+    if (!this.shared) return change();
+    const lease: Lease | undefined = await this.options.coordinator!.tryLease(`websub:${feedId}`, REQUEST_LEASE_MS);
+    if (!lease) return;
+    try {
+      await change();
+    } finally {
+      await lease.release().catch(() => undefined);
+    }
+  }
+}
+
+/** Whether what a check found of the feed's hub differs from the record (subscribe anew, or unsubscribe). */
+function discoveryChanges(record: WebSubRecord | undefined, link: HubLink | undefined): boolean {
+  if (!link) return record !== undefined && record.state !== 'unsubscribing';
+  return !(record && record.hub === link.hub && record.topic === link.topic && record.state !== 'unsubscribing');
 }

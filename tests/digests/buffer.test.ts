@@ -168,6 +168,26 @@ describe('DigestBuffer', () => {
     expect(enqueued[0]!.alert.digest?.map((x) => x.id)).toEqual(['alert-1', 'alert-2']);
   });
 
+  it('an alert held for a release already posted (an instance whose clock is behind) goes out late, not lost', async () => {
+    subs.set('sub-1', subscription(scheduleOf({ every: '1h', timeZone: 'Asia/Karachi' })));
+    const a = await instance();
+    const b = await instance();
+    clock = Date.parse('2026-05-01T10:20:00Z');
+    await a.buffer.route(makeAlert({ n: 1 }), now());
+    clock = Date.parse('2026-05-01T11:00:00Z');
+    expect(await a.buffer.releaseDue()).toBe(1);
+    // Instance b's clock is two seconds behind: for it the boundary has not come, so it holds for the one just posted.
+    await b.buffer.route(makeAlert({ n: 2 }), new Date(clock - 2000));
+    clock += 1000;
+    // The next pass finds the release done, moves the alert to a late release, and the pass after posts it.
+    await b.buffer.releaseDue();
+    await a.buffer.releaseDue();
+    const sent = [...(await allValues(store.outbox))].map((entry) => entry.alert.digest?.map((x) => x.id));
+    expect(sent).toEqual(expect.arrayContaining([['alert-1'], ['alert-2']]));
+    expect(sent).toHaveLength(2);
+    expect((await allValues(store.digests)).filter((record) => record.kind === 'held')).toHaveLength(0);
+  });
+
   it('a digest longer than a Telegram message is split into parts that each fit, titles all kept', async () => {
     subs.set('sub-1', subscription(scheduleOf({ every: '1h' })));
     const { outbox, buffer } = await instance();
