@@ -3,8 +3,27 @@
  * (BullMQ's Postgres backend, same API). Each has connections of its own, apart from the store's and the
  * coordinator's, as the engine needs (a worker blocks one while it waits for jobs).
  */
-import { createPostgresBackend, Queue, Worker, withBackend, type Processor, type WorkerOptions } from 'bullmq';
+import {
+  createPostgresBackend,
+  Queue,
+  Worker,
+  withBackend,
+  type DefaultJobOptions,
+  type Processor,
+  type WorkerOptions,
+} from 'bullmq';
 import { Redis } from 'ioredis';
+
+/**
+ * A feed's jobs form a chain (each check adds the next), so a job must never end failed: one whose run threw (the
+ * store or the coordinator failing while the backend restarts, before the health saw it) would end its feed's
+ * checks until the next resync. The engine runs it again instead, a couple of seconds later, for as long as it
+ * takes (a million tries at ~2 s is weeks).
+ */
+export const CHECK_JOB_OPTIONS: DefaultJobOptions = {
+  attempts: 1_000_000,
+  backoff: { type: 'fixed', delay: 2000, jitter: 0.5 },
+};
 
 export interface EngineQueue {
   queue: Queue;
@@ -40,7 +59,7 @@ function redisQueue(url: string, name: string): EngineQueue {
     connections.push(connection);
     return connection;
   };
-  const queue = new Queue(name, { connection: connect() });
+  const queue = new Queue(name, { connection: connect(), defaultJobOptions: CHECK_JOB_OPTIONS });
   const workers: Worker[] = [];
   return {
     queue,
@@ -69,7 +88,7 @@ function postgresQueue(url: string, name: string): EngineQueue {
   // Each instance runs the engine's migrations on start (under the engine's advisory lock, so instances starting
   // together do not race).
   const connection = () => ({ connectionString: url, migrate: true, max: POSTGRES_POOL_SIZE });
-  const queue = new PgQueue(name, { connection: connection() });
+  const queue = new PgQueue(name, { connection: connection(), defaultJobOptions: CHECK_JOB_OPTIONS });
   const workers: Worker[] = [];
   return {
     queue: queue as unknown as Queue,

@@ -106,6 +106,10 @@ export class EngineScheduler implements CheckScheduler {
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 0 },
     });
+    // A run that threw is tried again (CHECK_JOB_OPTIONS); the error is reported, never silent.
+    this.worker.on('failed', (job, error) =>
+      this.reportError(error, 'engine.job-failed', (job?.data as CheckJob | undefined)?.feedId),
+    );
     this.worker.on('error', (error) =>
       this.options.logger.error({ event: 'engine.error', err: error }, 'job engine error'),
     );
@@ -242,8 +246,12 @@ export class EngineScheduler implements CheckScheduler {
         this.scheduled.delete(feedId);
         return 'removed';
       }
-      // Checked already for this due time (checkNow did it, or this job was added again after its check).
-      if (Date.parse(feed.nextCheckAt) > dueMs) return 'stale';
+      // Checked already for this due time (checkNow did it, or this job was added again after its check). Its next
+      // job is added again (the same id: nothing when it is there): the run that checked may have failed to add it.
+      if (Date.parse(feed.nextCheckAt) > dueMs) {
+        await this.scheduleNext(feedId, dueMs);
+        return 'stale';
+      }
       const hostLease = await this.hosts.acquire(feed.url, this.hostWaitMs);
       // The host is busy beyond a short wait: the worker slot goes to another host's feed meanwhile.
       if (!hostLease) return this.later(job, this.hostRetryMs());

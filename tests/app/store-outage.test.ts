@@ -108,8 +108,14 @@ describe.each(backends)('a $name server that stops during a run', ({ name, start
     });
     log = eventLog();
     onTestFailed(() => {
-      // What the app logged last: where it stopped.
-      for (const e of log?.events.slice(-60) ?? []) console.log(JSON.stringify({ event: e.event, msg: e.msg }));
+      // What the app logged last, with when (ms since its first line) and why: where it stopped.
+      const first = (log?.events[0]?.time as number | undefined) ?? 0;
+      for (const e of log?.events.slice(-60) ?? []) {
+        const why = (e.err as { message?: string } | undefined)?.message;
+        console.log(
+          JSON.stringify({ at: (e.time as number) - first, event: e.event, msg: e.msg, ...(why && { why }) }),
+        );
+      }
     });
     const telegramPlatform = createTelegramPlatform({
       token: telegram.token,

@@ -169,33 +169,29 @@ describe.each(backends)('three instances on one %s', (_name, startBackend) => {
     instances = survivors;
   }, 180_000);
 
-  // On Redis this scenario passed alone but failed under the full suite's load in CI (one alert of ten not sent
-  // within 150 s after the restart): not yet understood, so it runs on Postgres only until it is.
-  it.runIf(_name === 'Postgres')(
-    'the backend server restarts mid-run: nothing lost, nothing repeated',
-    async () => {
-      const chat = CHATS[1]!;
-      const before = telegram.messages(chat).length;
-      await backend.restart();
-      for (let n = 1; n < FEEDS; n += CHATS.length)
-        feeds.publish(feedName(n), testItem(n * 1000 + 3, `Bitcoin after restart n${n}x`));
-      const expected = Math.ceil((FEEDS - 1) / CHATS.length);
-      // A check that met the store while it came back may leave its new item claimed but not yet alerted: a later
-      // check takes the stale claim over after a minute, so allow for that.
-      await vi.waitFor(() => expect(telegram.messages(chat).length - before).toBeGreaterThanOrEqual(expected), {
-        timeout: 150_000,
-        interval: 200,
-      });
-      await waitForChecks(instances, FEEDS);
-      const texts = telegram
-        .messages(chat)
-        .slice(before)
-        .map((m) => m.text ?? '');
-      for (let n = 1; n < FEEDS; n += CHATS.length)
-        expect(texts.filter((t) => t.includes(`Bitcoin after restart n${n}x`))).toHaveLength(1);
-    },
-    240_000,
-  );
+  it('the backend server restarts mid-run: nothing lost, nothing repeated', async () => {
+    const chat = CHATS[1]!;
+    const before = telegram.messages(chat).length;
+    await backend.restart();
+    for (let n = 1; n < FEEDS; n += CHATS.length)
+      feeds.publish(feedName(n), testItem(n * 1000 + 3, `Bitcoin after restart n${n}x`));
+    const expected = Math.ceil((FEEDS - 1) / CHATS.length);
+    // Within a few check intervals once the instances are connected again (a feed check job that failed as the
+    // server went away runs again about 2 s later). The bound also allows for a check that lost its connection
+    // between claiming a new item and putting its alert in the outbox: a later check takes that claim over once it
+    // is a minute old.
+    await vi.waitFor(() => expect(telegram.messages(chat).length - before).toBeGreaterThanOrEqual(expected), {
+      timeout: 90_000,
+      interval: 200,
+    });
+    await waitForChecks(instances, FEEDS);
+    const texts = telegram
+      .messages(chat)
+      .slice(before)
+      .map((m) => m.text ?? '');
+    for (let n = 1; n < FEEDS; n += CHATS.length)
+      expect(texts.filter((t) => t.includes(`Bitcoin after restart n${n}x`))).toHaveLength(1);
+  }, 180_000);
 });
 
 async function allSubscriptions(store: Awaited<ReturnType<typeof openStore>>) {

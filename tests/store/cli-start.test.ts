@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +15,9 @@ import { holdSqliteLock } from './sqlite-lock.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LIMIT_MS = 10_000;
 const root = mkdtempSync(join(tmpdir(), 'taza-cli-store-'));
-chmodSync(root, 0o755);
 // An empty subscriptions file: these runs are about the store, not about what to watch.
 const emptyConfig = join(root, 'taza.config.json');
 writeFileSync(emptyConfig, JSON.stringify({ subscriptions: [] }));
-chmodSync(emptyConfig, 0o644);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 interface Outcome {
@@ -29,10 +27,16 @@ interface Outcome {
   stderr: string[];
 }
 
-/** Runs `taza run`; kills it after 20 s (a hang fails the test rather than the run). */
-async function run(env: Record<string, string>, options: { uid?: number; gid?: number } = {}): Promise<Outcome> {
+/**
+ * Runs `taza run`; kills it after 20 s (a hang fails the test rather than the run). `obeyPermissions`: as root, the
+ * run is still root (so it reads the checkout, wherever it lives: CI clones it under a 0700 directory) but without
+ * the capabilities that let root ignore file permissions, so a directory's mode bits bind it as they bind any user.
+ */
+async function run(env: Record<string, string>, options: { obeyPermissions?: boolean } = {}): Promise<Outcome> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run'], {
+  const node = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'run'];
+  const [command, ...args] = options.obeyPermissions && isRoot ? [...withoutFileCapabilities(), ...node] : node;
+  const child = spawn(command!, args, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -44,7 +48,6 @@ async function run(env: Record<string, string>, options: { uid?: number; gid?: n
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...options,
   });
   let stdout = '';
   let stderr = '';
@@ -54,6 +57,19 @@ async function run(env: Record<string, string>, options: { uid?: number; gid?: n
   const [code] = (await once(child, 'exit')) as [number | null];
   clearTimeout(killer);
   return { code, ms: performance.now() - started, stdout, stderr: stderr.trim().split('\n').filter(Boolean) };
+}
+
+const isRoot = process.getuid?.() === 0;
+
+/**
+ * The command prefix that drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (setpriv, util-linux): what lets root write
+ * into a directory whose mode says no.
+ */
+function withoutFileCapabilities(): string[] {
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv'].find((path) => existsSync(path));
+  if (!setpriv)
+    throw new Error('as root, this test needs setpriv to drop root’s file capabilities: apt-get install util-linux');
+  return [setpriv, '--inh-caps=-all', '--bounding-set=-dac_override,-dac_read_search', '--'];
 }
 
 /** Exit 2, within the limit, one line on stderr, nothing on stdout; gives the line without `taza: `. */
@@ -106,12 +122,11 @@ describe('taza run with a DATA_DIR it cannot use', () => {
   });
 
   it('a directory this user may not create, and one it may not write', async () => {
-    // Root may write anywhere: the run is then as nobody, beside a directory that root owns.
-    const asRoot = process.getuid?.() === 0;
+    // Root may write anywhere: its run goes without the capabilities that allow it (see run()).
     const locked = join(root, 'not-yours');
-    mkdirSync(locked, { mode: 0o755 });
-    if (!asRoot) chmodSync(locked, 0o555);
-    const user = asRoot ? { uid: 65534, gid: 65534 } : {};
+    mkdirSync(locked);
+    chmodSync(locked, 0o555);
+    const user = { obeyPermissions: true };
     const create = expectOneLineExit(await run({ DATA_DIR: join(locked, 'data') }, user), 'DATA_DIR not creatable');
     expect(create).toMatch(
       new RegExp(`^DATA_DIR=${locked}/data: this user may not create ${locked}/data \\(EACCES\\)`),

@@ -19,7 +19,7 @@ export interface TestServer {
   readonly running: boolean;
   /** Clean shutdown; the data is kept for `start`. */
   stop(): Promise<void>;
-  /** A crash: the process dies at once (Redis loses writes since its last save; Postgres recovers on start). */
+  /** A crash: the process dies at once (Redis keeps its append-only file; Postgres recovers on start). */
   kill(): Promise<void>;
   /** Freezes it (SIGSTOP, its child processes too): connections stay open and nothing answers, as with a hung host. */
   pause(): void;

@@ -22,13 +22,15 @@ export async function startRedis(options: { password?: string } = {}): Promise<T
         '127.0.0.1',
         '--dir',
         dir,
-        // Saved on a clean stop (SIGTERM saves when a save point is set), so stop/start keeps the data.
-        '--save',
-        '3600 1',
-        '--dbfilename',
-        'dump.rdb',
+        // As Taza's Redis should run (README, docker-compose.yml): every write is in the append-only file before
+        // Redis answers it, synced to disk each second, so a restart or a killed Redis keeps what it acknowledged (a
+        // lost machine, at most the last second). No snapshots besides: the AOF is what is loaded at start.
         '--appendonly',
-        'no',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--save',
+        '',
         '--daemonize',
         'no',
         '--loglevel',
