@@ -28,6 +28,8 @@ export class FeedRegistry {
 
   private reloadTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => Promise<void>) | undefined;
+  /** Reads started by following, waited for by unfollow: none may run on a store about to be closed. */
+  private readonly followReads = new Set<Promise<unknown>>();
 
   private constructor(
     private readonly store: Store,
@@ -58,9 +60,9 @@ export class FeedRegistry {
       } catch {
         return;
       }
-      this.refresh(id).catch(onError);
+      this.followRead(() => this.refresh(id), onError);
     });
-    this.reloadTimer = setInterval(() => this.reload().catch(onError), reloadMs);
+    this.reloadTimer = setInterval(() => this.followRead(() => this.reload(), onError), reloadMs);
     this.reloadTimer.unref();
   }
 
@@ -70,6 +72,14 @@ export class FeedRegistry {
     const unsubscribe = this.unsubscribe;
     this.unsubscribe = undefined;
     await unsubscribe?.();
+    await Promise.allSettled([...this.followReads]);
+  }
+
+  private followRead(read: () => Promise<unknown>, onError: (error: unknown) => void): void {
+    const running = read()
+      .catch(onError)
+      .finally(() => this.followReads.delete(running));
+    this.followReads.add(running);
   }
 
   /** Reads the feed from the store into the map (or drops it, when the store no longer has it), and returns it. */
