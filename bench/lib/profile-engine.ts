@@ -77,6 +77,32 @@ async function commandCounts(): Promise<Map<string, number>> {
   return counts;
 }
 
+/**
+ * Redis's MONITOR for `ms`: the commands clients sent (a script's own calls are marked "lua" and left out), by
+ * command, with the script of each EVALSHA told apart by its first key's last part.
+ */
+async function monitorRoundTrips(ms: number): Promise<{ ms: number; counts: Map<string, number> }> {
+  const client = new Redis(server.url);
+  const counts = new Map<string, number>();
+  const monitor = await client.monitor();
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source.includes('lua')) return;
+    const command = String(args[0]).toLowerCase();
+    const detail =
+      command === 'evalsha' || command === 'eval'
+        ? ` ${String(args[3] ?? '')
+            .split(':')
+            .at(-1)}`
+        : '';
+    const key = command + detail;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  });
+  await pause(ms);
+  monitor.disconnect();
+  client.disconnect();
+  return { ms, counts };
+}
+
 const farm = await spawnFarm(feeds, Number(values.hosts));
 const env: Record<string, string> = {
   POLL_INTERVAL: values.interval,
@@ -111,7 +137,8 @@ try {
   await farm.resetStats();
   const from = Date.now();
   const before = await commandCounts();
-  await pause(seconds * 1000);
+  const roundTrips = postgres ? undefined : await monitorRoundTrips(Math.min(15, seconds) * 1000);
+  await pause(Math.max(0, from + seconds * 1000 - Date.now()));
   const after = await commandCounts();
   const stats = await farm.stats();
   const to = Date.now();
@@ -123,6 +150,29 @@ try {
   console.log(
     `CPU per check, all instances: ${(cpu.reduce((a, b) => a + b, 0) / checks).toFixed(3)} ms (each: ${cpu.map((ms) => ms.toFixed(0)).join(', ')} ms)`,
   );
+  // Requests of one feed closer together than the interval allows (fixed polling shortens it by up to 20%): repeats.
+  const intervalMs = Number.parseInt(values.interval) * 1000;
+  const lastAt = new Map<number, number>();
+  const close: number[] = [];
+  for (const [at, feed] of (await farm.timeline()).filter((record) => record[0] <= to)) {
+    const previous = lastAt.get(feed);
+    if (previous !== undefined && at - previous < 0.75 * intervalMs) close.push(at - previous);
+    lastAt.set(feed, at);
+  }
+  close.sort((a, b) => a - b);
+  console.log(
+    `requests under 0.75 × the interval after the feed's previous one: ${close.length}` +
+      (close.length ? ` (gaps ${close.slice(0, 10).join(', ')} … ${close.at(-1)} ms)` : ''),
+  );
+  if (roundTrips) {
+    const checksMonitored = (checks * roundTrips.ms) / (seconds * 1000);
+    const total = [...roundTrips.counts.values()].reduce((a, b) => a + b, 0);
+    console.log(
+      `Redis round trips (commands from clients, not from scripts) per check over ${roundTrips.ms / 1000} s: ${(total / checksMonitored).toFixed(2)}`,
+    );
+    for (const [name, count] of [...roundTrips.counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20))
+      console.log(`${(count / checksMonitored).toFixed(3).padStart(8)}  ${name}`);
+  }
   const diff = [...after.entries()]
     .map(([name, calls]) => [name, calls - (before.get(name) ?? 0)] as const)
     .filter(([, calls]) => calls > 0)

@@ -17,6 +17,7 @@ import type { StoreHealth } from '../store/health.js';
 import type { CheckScheduler } from './check-scheduler.js';
 import type { EngineQueue } from './engine-backend.js';
 import { HostLeases } from './host-leases.js';
+import { hostKey } from './host-limiter.js';
 
 /** What the engine reads of the feeds: each fresh from the store (another instance may have checked it). */
 export interface EngineFeeds {
@@ -86,6 +87,8 @@ const DUE_GRID_MS = 500;
  * crash loses none; its worker slot is held this much longer at most.
  */
 const ADD_BATCH_MS = 200;
+/** Past this many hosts in hostTurns, the turns already over are dropped. */
+const HOST_TURNS_SWEEP = 1000;
 
 export function checkJobId(feedId: string, dueMs: number): string {
   // BullMQ refuses ':' in custom ids.
@@ -113,6 +116,8 @@ export class EngineScheduler implements CheckScheduler {
    */
   private readonly hostIsExclusive: boolean;
   private readonly batch: JobBatch;
+  /** Per host, the time the last job this instance put back for it will look again (see hostRetryMs). */
+  private readonly hostTurns = new Map<string, number>();
 
   constructor(private readonly options: EngineSchedulerOptions) {
     this.hosts = new HostLeases(options.coordinator, {
@@ -278,7 +283,7 @@ export class EngineScheduler implements CheckScheduler {
     }
     const hostLease = await this.hosts.acquire(url, this.hostWaitMs);
     // The host is busy beyond a short wait: the worker slot goes to another host's feed meanwhile.
-    if (!hostLease) return this.later(job, this.hostRetryMs());
+    if (!hostLease) return this.later(job, this.hostRetryMs(url));
     let feedLease: Lease | undefined;
     if (!this.hostIsExclusive) {
       feedLease = await this.options.coordinator.tryLease(`feed:${feedId}`, this.feedLeaseMs);
@@ -318,11 +323,25 @@ export class EngineScheduler implements CheckScheduler {
   }
 
   /**
-   * When a job put back for its host looks again: about a gap later (a slot frees a gap after its request), spread
-   * so the feeds waiting for one host do not all ask at the same moment.
+   * When a job put back for its host looks again. The host's slot frees at most a gap after it was found taken (its
+   * holder releases it with the gap), so the first job put back looks a gap on, and each further one of this
+   * instance a slot's share of the gap after the one before: the feeds waiting for a host take its turns in order
+   * instead of asking at random moments and being put back again. A little jitter keeps the instances' retries
+   * apart.
    */
-  private hostRetryMs(): number {
-    return Math.max(50, Math.round(this.options.limits.perHostGapMs * (0.5 + Math.random())));
+  private hostRetryMs(url: string): number {
+    const now = Date.now();
+    const { perHostGapMs, perHostConcurrency } = this.options.limits;
+    // A slot frees a gap after its request ends, not after it starts: a turn is a little longer than the gap.
+    const turnMs = (perHostGapMs + this.hostWaitMs / 2) / Math.max(1, perHostConcurrency);
+    const host = hostKey(url);
+    // The job has waited hostWaitMs for the slot already, and waits as long again when it looks next.
+    const turn = Math.max(now + perHostGapMs - this.hostWaitMs, (this.hostTurns.get(host) ?? 0) + turnMs);
+    this.hostTurns.set(host, turn);
+    if (this.hostTurns.size > HOST_TURNS_SWEEP) {
+      for (const [key, at] of this.hostTurns) if (at < now) this.hostTurns.delete(key);
+    }
+    return Math.max(50, Math.round(turn - now + Math.random() * 0.1 * turnMs));
   }
 
   /**
