@@ -6,8 +6,9 @@
  * another once its lock expires (LOCK_MS). The check that finishes adds the feed's next job; at start (and every
  * RESYNC_MS, the net for a job lost with a backend restart) every feed in the store gets its job, idempotently.
  * Before a check the feed is read from the store: a job for a due time already checked (by checkNow, or a job
- * added again after its check) finds the feed due later and does nothing. Per-host limits are leases in the
- * backend (HostLeases); a feed lease keeps checkNow and a job from checking one feed at once.
+ * added again after its check) finds the feed due later and only adds its next job again. Per-host limits are
+ * leases in the backend (HostLeases); with one slot per host that lease keeps any two checks of a feed apart, with
+ * more a feed lease does. Every round trip here costs each check: see docs/PERFORMANCE.md, "Scale-out".
  */
 import type { Job, Worker } from 'bullmq';
 import type { Coordinator, Lease } from '../coordination/coordinator.js';
