@@ -326,9 +326,9 @@ export class EngineScheduler implements CheckScheduler {
   /**
    * When a job put back for its host looks again. The host's slot frees at most a gap after it was found taken (its
    * holder releases it with the gap), so the first job put back looks a gap on, and each further one of this
-   * instance a slot's share of the gap after the one before: the feeds waiting for a host take its turns in order
-   * instead of asking at random moments and being put back again. A little jitter keeps the instances' retries
-   * apart.
+   * instance a turn (a slot's share of the gap and a little more) after the one before: the feeds waiting for a host
+   * take its turns in order instead of asking at random moments and being put back again. A little jitter keeps the
+   * instances' retries apart.
    */
   private hostRetryMs(url: string): number {
     const now = Date.now();
