@@ -39,6 +39,7 @@ export async function createCheckScheduler(options: CheckSchedulerOptions): Prom
         return feeds.all();
       },
       known: () => feeds.values(),
+      cached: (feedId) => feeds.get(feedId),
     },
     check: options.check,
     logger: options.logger,

@@ -6,8 +6,9 @@
  * another once its lock expires (LOCK_MS). The check that finishes adds the feed's next job; at start (and every
  * RESYNC_MS, the net for a job lost with a backend restart) every feed in the store gets its job, idempotently.
  * Before a check the feed is read from the store: a job for a due time already checked (by checkNow, or a job
- * added again after its check) finds the feed due later and does nothing. Per-host limits are leases in the
- * backend (HostLeases); a feed lease keeps checkNow and a job from checking one feed at once.
+ * added again after its check) finds the feed due later and only adds its next job again. Per-host limits are
+ * leases in the backend (HostLeases); with one slot per host that lease keeps any two checks of a feed apart, with
+ * more a feed lease does. Every round trip here costs each check: see docs/PERFORMANCE.md, "Scale-out".
  */
 import type { Job, Worker } from 'bullmq';
 import type { Coordinator, Lease } from '../coordination/coordinator.js';
@@ -17,6 +18,7 @@ import type { StoreHealth } from '../store/health.js';
 import type { CheckScheduler } from './check-scheduler.js';
 import type { EngineQueue } from './engine-backend.js';
 import { HostLeases } from './host-leases.js';
+import { hostKey } from './host-limiter.js';
 
 /** What the engine reads of the feeds: each fresh from the store (another instance may have checked it). */
 export interface EngineFeeds {
@@ -26,6 +28,11 @@ export interface EngineFeeds {
   loadAll(): Promise<FeedRecord[]>;
   /** The feeds this instance knows of (its registry), without a round-trip. */
   known(): Iterable<FeedRecord>;
+  /**
+   * The feed as this instance last saw or saved it, without a round-trip: after a check, the record that check
+   * saved (or a fresher one another instance announced).
+   */
+  cached(feedId: string): FeedRecord | undefined;
 }
 
 export interface EngineSchedulerOptions {
@@ -49,6 +56,13 @@ interface CheckJob {
   dueMs: number;
 }
 
+/** A job to add, as BullMQ's addBulk takes it. */
+interface JobToAdd {
+  name: string;
+  data: CheckJob;
+  opts: { jobId: string; delay: number; priority?: number };
+}
+
 const JOB_NAME = 'check';
 const DEFAULT_LOCK_MS = 10_000;
 const DEFAULT_RESYNC_MS = 5 * 60_000;
@@ -62,6 +76,22 @@ const DEFAULT_HOST_WAIT_MS = 100;
 const BUSY_RETRY_MS = 1000;
 /** How long a stop waits for the engine to close (its jobs, its connections) before dropping it. */
 const CLOSE_TIMEOUT_MS = 5000;
+/**
+ * Jobs come due on this grid (a due time is rounded up to it). Every due time wakes every instance's worker, and on
+ * Postgres each wake-up costs each worker four statements: jobs due together share one wake-up. A check is at most
+ * this much later than its feed asked.
+ */
+const DUE_GRID_MS = 500;
+/**
+ * The next jobs of the checks that finish within this long are added together, in one round trip (on Postgres, one
+ * wake-up of every worker instead of one per job). A check's job completes only once its next job is added, so a
+ * crash loses none; its worker slot is held this much longer at most.
+ */
+const ADD_BATCH_MS = 200;
+/** BullMQ takes jobs without a priority first, then the lowest number: first checks go after the others. */
+const FIRST_CHECK_PRIORITY = 1;
+/** Past this many hosts in hostTurns, the turns already over are dropped. */
+const HOST_TURNS_SWEEP = 1000;
 
 export function checkJobId(feedId: string, dueMs: number): string {
   // BullMQ refuses ':' in custom ids.
@@ -82,6 +112,15 @@ export class EngineScheduler implements CheckScheduler {
   private abandoned = false;
   /** How long the feed lease lasts if its holder dies (renewed while the check runs): as long as a job's lock. */
   private readonly feedLeaseMs: number;
+  /**
+   * With one slot per host, holding the host's lease is holding the feed's: no other check of the feed (a job, a
+   * checkNow, on any instance) can run meanwhile, so no feed lease is taken (two round trips a check). The feed is
+   * read once that lease is held, so a check that just ended elsewhere is seen.
+   */
+  private readonly hostIsExclusive: boolean;
+  private readonly batch: JobBatch;
+  /** Per host, the time the last job this instance put back for it will look again (see hostRetryMs). */
+  private readonly hostTurns = new Map<string, number>();
 
   constructor(private readonly options: EngineSchedulerOptions) {
     this.hosts = new HostLeases(options.coordinator, {
@@ -93,6 +132,8 @@ export class EngineScheduler implements CheckScheduler {
     this.feedLeaseMs = this.lockMs;
     this.hostWaitMs = options.hostWaitMs ?? DEFAULT_HOST_WAIT_MS;
     this.resyncMs = options.resyncMs ?? DEFAULT_RESYNC_MS;
+    this.hostIsExclusive = options.limits.perHostConcurrency <= 1;
+    this.batch = new JobBatch((jobs) => options.engine.queue.addBulk(jobs), ADD_BATCH_MS);
   }
 
   async start(): Promise<void> {
@@ -170,6 +211,18 @@ export class EngineScheduler implements CheckScheduler {
 
   async checkNow(feedId: string): Promise<void> {
     const task = (async () => {
+      if (this.hostIsExclusive) {
+        const url = this.options.feeds.cached(feedId)?.url ?? (await this.options.feeds.load(feedId))?.url;
+        if (!url) return;
+        const checked = await this.hosts.run(url, async () => {
+          const feed = await this.options.feeds.load(feedId);
+          if (!feed || feed.disabled) return false;
+          await this.options.check(feedId);
+          return true;
+        });
+        if (checked) await this.scheduleNext(feedId, -1);
+        return;
+      }
       let feedLease: Lease | undefined;
       while (!feedLease && !this.stopped) {
         feedLease = await this.options.coordinator.lease(`feed:${feedId}`, this.feedLeaseMs, { timeoutMs: 60_000 });
@@ -203,23 +256,17 @@ export class EngineScheduler implements CheckScheduler {
   }
 
   private async addJobs(feeds: FeedRecord[]): Promise<void> {
-    const jobs = feeds
-      .filter((feed) => !feed.disabled)
-      .map((feed) => {
-        const dueMs = Date.parse(feed.nextCheckAt);
-        return {
-          name: JOB_NAME,
-          data: { feedId: feed.id, dueMs } satisfies CheckJob,
-          opts: { jobId: checkJobId(feed.id, dueMs), delay: Math.max(0, dueMs - Date.now()) },
-        };
-      });
+    const jobs = feeds.filter((feed) => !feed.disabled).map((feed) => jobFor(feed, Date.parse(feed.nextCheckAt)));
     for (let i = 0; i < jobs.length; i += 500) await this.options.engine.queue.addBulk(jobs.slice(i, i + 500));
     for (const feed of feeds) this.scheduled.add(feed.id);
   }
 
-  /** The job of the feed's next check, after a check (`checkedDueMs` is the due time just checked; -1: checkNow). */
+  /**
+   * The job of the feed's next check, after a check (`checkedDueMs` is the due time just checked; -1: checkNow).
+   * The feed as the check saved it is in this instance's registry: no read from the store.
+   */
   private async scheduleNext(feedId: string, checkedDueMs: number): Promise<void> {
-    const feed = await this.options.feeds.load(feedId);
+    const feed = this.options.feeds.cached(feedId) ?? (await this.options.feeds.load(feedId));
     if (!feed || feed.disabled) {
       this.scheduled.delete(feedId);
       return;
@@ -228,36 +275,48 @@ export class EngineScheduler implements CheckScheduler {
     // A check whose result was not saved leaves the due time as it was: that id is the job now finishing, which
     // would swallow the add. Try again a poll's minimum later instead.
     if (dueMs <= checkedDueMs) dueMs = Date.now() + 1000;
-    await this.options.engine.queue.add(JOB_NAME, { feedId, dueMs } satisfies CheckJob, {
-      jobId: checkJobId(feedId, dueMs),
-      delay: Math.max(0, dueMs - Date.now()),
-    });
+    await this.batch.add(jobFor(feed, dueMs));
     this.scheduled.add(feedId);
   }
 
   private async process(job: Job<CheckJob>): Promise<string> {
     const { feedId, dueMs } = job.data;
     if (this.options.health && !this.options.health.isUp()) return this.later(job, 5000);
-    const feedLease = await this.options.coordinator.tryLease(`feed:${feedId}`, this.feedLeaseMs);
-    if (!feedLease) return this.later(job, BUSY_RETRY_MS);
+    // The URL never changes for a feed id (the id is its hash), so the cached one is good enough to pick the host.
+    const url = this.options.feeds.cached(feedId)?.url ?? (await this.options.feeds.load(feedId))?.url;
+    if (!url) {
+      this.scheduled.delete(feedId);
+      return 'removed';
+    }
+    const hostLease = await this.hosts.acquire(url, this.hostWaitMs);
+    // The host is busy beyond a short wait: the worker slot goes to another host's feed meanwhile.
+    if (!hostLease) return this.later(job, this.hostRetryMs(url));
+    let feedLease: Lease | undefined;
+    if (!this.hostIsExclusive) {
+      feedLease = await this.options.coordinator.tryLease(`feed:${feedId}`, this.feedLeaseMs);
+      if (!feedLease) {
+        await this.hosts.unused(hostLease);
+        return this.later(job, BUSY_RETRY_MS);
+      }
+    }
     try {
       const feed = await this.options.feeds.load(feedId);
       if (!feed || feed.disabled) {
+        await this.hosts.unused(hostLease);
         this.scheduled.delete(feedId);
         return 'removed';
       }
       // Checked already for this due time (checkNow did it, or this job was added again after its check). Its next
-      // job is added again (the same id: nothing when it is there): the run that checked may have failed to add it.
+      // job is added again (the same id: nothing when it is there): the run that checked may have died or failed before
+      // adding it.
       if (Date.parse(feed.nextCheckAt) > dueMs) {
-        await this.scheduleNext(feedId, dueMs);
+        await this.hosts.unused(hostLease);
+        await this.batch.add(jobFor(feed, Date.parse(feed.nextCheckAt)));
         return 'stale';
       }
-      const hostLease = await this.hosts.acquire(feed.url, this.hostWaitMs);
-      // The host is busy beyond a short wait: the worker slot goes to another host's feed meanwhile.
-      if (!hostLease) return this.later(job, this.hostRetryMs());
       try {
         const outcome = await this.hosts.holding(hostLease, () =>
-          this.renewing(feedLease, () => this.options.check(feedId)),
+          feedLease ? this.renewing(feedLease, () => this.options.check(feedId)) : this.options.check(feedId),
         );
         this.options.logger.debug({ event: 'feed.checked', feedId, outcome }, 'feed checked');
       } catch (error) {
@@ -266,16 +325,30 @@ export class EngineScheduler implements CheckScheduler {
       await this.scheduleNext(feedId, dueMs);
       return 'checked';
     } finally {
-      await feedLease.release().catch(() => {});
+      await feedLease?.release().catch(() => {});
     }
   }
 
   /**
-   * When a job put back for its host looks again: about a gap later (a slot frees a gap after its request), spread
-   * so the feeds waiting for one host do not all ask at the same moment.
+   * When a job put back for its host looks again. The host's slot frees at most a gap after it was found taken (its
+   * holder releases it with the gap), so the first job put back looks a gap on, and each further one of this
+   * instance a turn (a slot's share of the gap and a little more) after the one before: the feeds waiting for a host
+   * take its turns in order instead of asking at random moments and being put back again. A little jitter keeps the
+   * instances' retries apart.
    */
-  private hostRetryMs(): number {
-    return Math.max(50, Math.round(this.options.limits.perHostGapMs * (0.5 + Math.random())));
+  private hostRetryMs(url: string): number {
+    const now = Date.now();
+    const { perHostGapMs, perHostConcurrency } = this.options.limits;
+    // A slot frees a gap after its request ends, not after it starts: a turn is a little longer than the gap.
+    const turnMs = (perHostGapMs + this.hostWaitMs / 2) / Math.max(1, perHostConcurrency);
+    const host = hostKey(url);
+    // The job has waited hostWaitMs for the slot already, and waits as long again when it looks next.
+    const turn = Math.max(now + perHostGapMs - this.hostWaitMs, (this.hostTurns.get(host) ?? 0) + turnMs);
+    this.hostTurns.set(host, turn);
+    if (this.hostTurns.size > HOST_TURNS_SWEEP) {
+      for (const [key, at] of this.hostTurns) if (at < now) this.hostTurns.delete(key);
+    }
+    return Math.max(50, Math.round(turn - now + Math.random() * 0.1 * turnMs));
   }
 
   /**
@@ -290,6 +363,7 @@ export class EngineScheduler implements CheckScheduler {
     await this.options.engine.queue.add(JOB_NAME, { feedId, dueMs } satisfies CheckJob, {
       jobId: `${checkJobId(feedId, dueMs)}-${at}`,
       delay: delayMs,
+      ...(job.opts.priority ? { priority: job.opts.priority } : {}),
     });
     return 'later';
   }
@@ -309,5 +383,56 @@ export class EngineScheduler implements CheckScheduler {
     // The store failing is logged once by the health, not once per feed.
     if (this.options.health?.report(error)) return;
     this.options.logger.error({ event, feedId, err: error }, 'feed scheduling failed');
+  }
+}
+
+/**
+ * The job for a feed's check at `dueMs`, due on the grid. A feed's first check (its baseline) waits behind the
+ * others: a first cycle of thousands of feeds all due at once otherwise holds up the next checks of the feeds done
+ * first, and a check more than a fifth of its interval late has its next one spread at random over the interval
+ * (scheduler/policy.ts), which made three instances check feeds 10-20% more often than one for a while.
+ */
+function jobFor(feed: Pick<FeedRecord, 'id' | 'baselineTaken'>, dueMs: number): JobToAdd {
+  const runAt = Math.ceil(dueMs / DUE_GRID_MS) * DUE_GRID_MS;
+  return {
+    name: JOB_NAME,
+    data: { feedId: feed.id, dueMs },
+    opts: {
+      jobId: checkJobId(feed.id, dueMs),
+      delay: Math.max(0, runAt - Date.now()),
+      ...(feed.baselineTaken ? {} : { priority: FIRST_CHECK_PRIORITY }),
+    },
+  };
+}
+
+/**
+ * Jobs added together: the first waits `windowMs` for others, then one addBulk adds them all. Each caller hears when
+ * its job is in (or the add failed).
+ */
+class JobBatch {
+  private pending: Array<{ job: JobToAdd; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly addBulk: (jobs: JobToAdd[]) => Promise<unknown>,
+    private readonly windowMs: number,
+  ) {}
+
+  add(job: JobToAdd): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ job, resolve, reject });
+      this.timer ??= setTimeout(() => void this.flush(), this.windowMs);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.timer = undefined;
+    const batch = this.pending.splice(0);
+    try {
+      await this.addBulk(batch.map((entry) => entry.job));
+      for (const entry of batch) entry.resolve();
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    }
   }
 }

@@ -66,6 +66,11 @@ export class HostLeases {
     return this.holding(lease, task);
   }
 
+  /** Gives back a slot taken for a request that was not made: free at once, no gap. */
+  async unused(lease: Lease): Promise<void> {
+    await lease.release().catch(() => {});
+  }
+
   /** Runs `task` with a slot already taken, then releases it with the gap. */
   async holding<T>(lease: Lease, task: () => Promise<T>): Promise<T> {
     const alive = this.options.alive ?? (() => true);

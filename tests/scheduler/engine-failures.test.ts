@@ -90,6 +90,7 @@ describe.each(backends)('a job whose run fails, on $name', ({ start, fresh }) =>
           return feeds.all();
         },
         known: () => feeds.values(),
+        cached: (id) => feeds.get(id),
       },
       check: async (id) => {
         const feed = (await feeds.refresh(id))!;

@@ -41,6 +41,28 @@ describe('HostLimiter', () => {
     }
   });
 
+  it('holds the gap after a request ends on each slot, not only between starts', async () => {
+    // A request that reached the server late and the next one on time came closer than the gap on its side; from
+    // the end of a request (after the server has seen it) the gap holds there too.
+    const limiter = new HostLimiter({ globalConcurrency: 16, perHostConcurrency: 2, perHostGapMs: 1000 });
+    const { spans, task } = recorder();
+    const all = Promise.all([
+      limiter.run('https://news.example/a', task('news', 1500)),
+      limiter.run('https://news.example/b', task('news', 100)),
+      limiter.run('https://news.example/c', task('news', 100)),
+      limiter.run('https://news.example/d', task('news', 100)),
+    ]);
+    await vi.runAllTimersAsync();
+    await all;
+    const [a, b, c, d] = spans;
+    // b starts a gap after a (a slot unused); c takes b's slot a gap after b ended, not a gap after b started; d
+    // comes a gap after c started, by then a's slot has been free (a gap after a ended) for 600 ms.
+    expect(b!.start - a!.start).toBe(1000);
+    expect(c!.start - b!.end).toBe(1000);
+    expect(d!.start - c!.start).toBe(1000);
+    expect(d!.start - a!.end).toBeGreaterThanOrEqual(1000);
+  });
+
   it('respects the global pool while serving other hosts during one host gap', async () => {
     const limiter = new HostLimiter({ globalConcurrency: 3, perHostConcurrency: 1, perHostGapMs: 1000 });
     const { spans, task } = recorder();
