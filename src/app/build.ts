@@ -253,7 +253,7 @@ async function assemble(
     pushedIntervalMs: config.WEBSUB_POLL_INTERVAL,
     // The engine adds the job of the earlier due time; the in-process loop just looks again.
     onRescheduled: (feedId) => void scheduler.feedAdded(feedId).catch(() => scheduler.wake()),
-    coordinator,
+    ...(coordinator.shared ? { holdFeed: (feedId, task) => scheduler.holdFeed(feedId, task) } : {}),
     ...(websub ? { isPushed: (feedId: string) => websub.isLive(feedId) } : {}),
     afterRead: async (feedId, reading) => {
       const feed = feeds.get(feedId);

@@ -4,11 +4,10 @@
  * policy's, and the long safety-net one while a WebSub lease is live), and with what the check read handed to
  * whoever learns from it (WebSub discovery, the policy's publication rate) once the check has saved the feed.
  *
- * "One at a time" spans the instances when they share a backend: the job engine runs every polled check (its jobs
- * and checkNow) under the coordinator's lease `feed:<id>`, so a pushed body, which any instance may receive, and a
- * rescheduling take that same lease first. Within this process a chain per feed orders them as well.
+ * "One at a time" spans the instances when they share a backend: a pushed body, which any instance may receive, and
+ * a rescheduling run under the scheduler's hold of the feed (`CheckScheduler.holdFeed`: what the job engine holds
+ * over each polled check), so there is one mechanism, the engine's. Alone, a chain per feed in this process does.
  */
-import type { Coordinator, Lease } from '../coordination/coordinator.js';
 import type { ParsedFeed } from '../core/feed.js';
 import type { FeedRecord } from '../core/records.js';
 import type { FetchResult } from '../fetcher/types.js';
@@ -37,8 +36,11 @@ export interface FeedChecksOptions {
   pushedIntervalMs?: number;
   /** A feed's next check was moved earlier (the scheduler should look again: the engine adds its job). */
   onRescheduled?: (feedId: string) => void;
-  /** The instances' coordinator: when shared, pushes and reschedulings take the engine's `feed:<id>` lease. */
-  coordinator?: Pick<Coordinator, 'shared' | 'lease'>;
+  /**
+   * With instances sharing a backend: the scheduler's hold of a feed, taken by pushes and reschedulings (the engine
+   * takes it for every polled check itself). Without it, this process's chain per feed orders them.
+   */
+  holdFeed?: <T>(feedId: string, task: () => Promise<T>) => Promise<T>;
   /** After a check that read a body, with the feed as saved. */
   afterRead?: (feedId: string, reading: CheckReading) => Promise<void> | void;
 }
@@ -50,37 +52,18 @@ export interface FeedChecks {
   pollSoon(feedId: string, withinMs: number): Promise<void>;
 }
 
-/** The lease the job engine holds over each polled check of a feed (its name and its length, renewed meanwhile). */
-export const feedLeaseName = (feedId: string): string => `feed:${feedId}`;
-const FEED_LEASE_MS = 10_000;
-/** How long a push waits for a check of its feed under way elsewhere (a check is bounded by the fetch timeouts). */
-const FEED_LEASE_WAIT_MS = 60_000;
-
 export function createFeedChecks(options: FeedChecksOptions): FeedChecks {
   const running = new Map<string, Promise<unknown>>();
 
-  const shared = options.coordinator?.shared === true;
+  const { holdFeed } = options;
 
   /**
    * Runs `check` after any check of the same feed under way: alone, after those of this process; shared, under the
-   * feed's lease, which orders this process's checks too (no chain in front of it: a push waiting there for the
-   * lease would hold up the engine's poll that has it).
+   * scheduler's hold, which orders this process's checks too (no chain in front of it: a push waiting there for the
+   * hold would hold up the engine's poll that has it).
    */
   function exclusive<T>(feedId: string, check: () => Promise<T>): Promise<T> {
-    return shared ? underFeedLease(feedId, check) : inProcess(feedId, check);
-  }
-
-  async function underFeedLease<T>(feedId: string, check: () => Promise<T>): Promise<T> {
-    const lease: Lease = await options.coordinator!.lease(feedLeaseName(feedId), FEED_LEASE_MS, {
-      timeoutMs: FEED_LEASE_WAIT_MS,
-    });
-    const renewal = setInterval(() => void lease.renew(FEED_LEASE_MS).catch(() => false), FEED_LEASE_MS / 3);
-    try {
-      return await check();
-    } finally {
-      clearInterval(renewal);
-      await lease.release().catch(() => undefined);
-    }
+    return holdFeed ? holdFeed(feedId, check) : inProcess(feedId, check);
   }
 
   function inProcess<T>(feedId: string, check: () => Promise<T>): Promise<T> {
@@ -170,10 +153,10 @@ export function createFeedChecks(options: FeedChecksOptions): FeedChecks {
   }
 
   return {
-    // Shared, the engine calls poll holding the feed's lease already.
+    // Shared, the engine calls poll holding the feed already.
     poll: (feedId) => {
       const check = () => run(feedId, (deps) => processFeed(deps, feedId), true);
-      return shared ? check() : inProcess(feedId, check);
+      return holdFeed ? check() : inProcess(feedId, check);
     },
     push: (feedId, body, contentType) =>
       exclusive(feedId, () => run(feedId, (deps) => processPushedFeed(deps, feedId, body, contentType), false)),

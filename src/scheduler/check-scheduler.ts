@@ -21,4 +21,10 @@ export interface CheckScheduler {
    * import of a hundred feeds on one site must not burst it).
    */
   limit<T>(url: string, task: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `task` (a pushed body's check, a rescheduling) holding what this scheduler's own checks of the feed hold,
+   * so that none of them runs meanwhile on any instance. In one process the app orders a feed's checks itself, so
+   * the in-process scheduler runs it at once.
+   */
+  holdFeed<T>(feedId: string, task: () => Promise<T>): Promise<T>;
 }

@@ -93,6 +93,9 @@ const FIRST_CHECK_PRIORITY = 1;
 /** Past this many hosts in hostTurns, the turns already over are dropped. */
 const HOST_TURNS_SWEEP = 1000;
 
+/** The lease that keeps a feed's checks apart when a host has more than one slot. */
+export const feedLeaseName = (feedId: string): string => `feed:${feedId}`;
+
 export function checkJobId(feedId: string, dueMs: number): string {
   // BullMQ refuses ':' in custom ids.
   return `${feedId}-${dueMs}`;
@@ -225,7 +228,9 @@ export class EngineScheduler implements CheckScheduler {
       }
       let feedLease: Lease | undefined;
       while (!feedLease && !this.stopped) {
-        feedLease = await this.options.coordinator.lease(`feed:${feedId}`, this.feedLeaseMs, { timeoutMs: 60_000 });
+        feedLease = await this.options.coordinator.lease(feedLeaseName(feedId), this.feedLeaseMs, {
+          timeoutMs: 60_000,
+        });
       }
       if (!feedLease) return;
       try {
@@ -247,6 +252,23 @@ export class EngineScheduler implements CheckScheduler {
 
   limit<T>(url: string, task: () => Promise<T>): Promise<T> {
     return this.hosts.run(url, task);
+  }
+
+  async holdFeed<T>(feedId: string, task: () => Promise<T>): Promise<T> {
+    if (this.hostIsExclusive) {
+      const url = this.options.feeds.cached(feedId)?.url ?? (await this.options.feeds.load(feedId))?.url;
+      // A feed that is gone has no check to keep apart from.
+      if (!url) return task();
+      return this.hosts.withoutRequest(url, task);
+    }
+    const feedLease = await this.options.coordinator.lease(feedLeaseName(feedId), this.feedLeaseMs, {
+      timeoutMs: 60_000,
+    });
+    try {
+      return await this.renewing(feedLease, task);
+    } finally {
+      await feedLease.release().catch(() => {});
+    }
   }
 
   /** Every feed in the store gets the job for its next check (already there for most: the same id adds nothing). */
@@ -293,7 +315,7 @@ export class EngineScheduler implements CheckScheduler {
     if (!hostLease) return this.later(job, this.hostRetryMs(url));
     let feedLease: Lease | undefined;
     if (!this.hostIsExclusive) {
-      feedLease = await this.options.coordinator.tryLease(`feed:${feedId}`, this.feedLeaseMs);
+      feedLease = await this.options.coordinator.tryLease(feedLeaseName(feedId), this.feedLeaseMs);
       if (!feedLease) {
         await this.hosts.unused(hostLease);
         return this.later(job, BUSY_RETRY_MS);

@@ -71,8 +71,18 @@ export class HostLeases {
     await lease.release().catch(() => {});
   }
 
-  /** Runs `task` with a slot already taken, then releases it with the gap. */
-  async holding<T>(lease: Lease, task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` holding a slot, for work on a feed of the host that makes no request to it (a pushed body): it
+   * waits for the slot like a request, so no check of the host's feeds runs meanwhile, and frees it with no gap.
+   */
+  async withoutRequest<T>(url: string, task: () => Promise<T>): Promise<T> {
+    let lease: Lease | undefined;
+    while (!lease) lease = await this.acquire(url, 60_000);
+    return this.holding(lease, task, 0);
+  }
+
+  /** Runs `task` with a slot already taken, then releases it with the gap (`gapMs`, by default the host's). */
+  async holding<T>(lease: Lease, task: () => Promise<T>, gapMs = this.options.perHostGapMs): Promise<T> {
     const alive = this.options.alive ?? (() => true);
     const renew = setInterval(() => {
       if (alive()) void lease.renew(this.ttlMs).catch(() => {});
@@ -82,7 +92,7 @@ export class HostLeases {
     } finally {
       clearInterval(renew);
       // A release that fails leaves the slot to expire on its own (ttlMs): slower, never less polite.
-      await lease.release(this.options.perHostGapMs).catch(() => {});
+      await lease.release(gapMs).catch(() => {});
     }
   }
 }

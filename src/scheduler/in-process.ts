@@ -44,4 +44,8 @@ export class InProcessScheduler implements CheckScheduler {
   limit<T>(url: string, task: () => Promise<T>): Promise<T> {
     return this.limiter.run(url, task);
   }
+
+  holdFeed<T>(_feedId: string, task: () => Promise<T>): Promise<T> {
+    return task();
+  }
 }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app/build.js';
-import { feedLeaseName } from '../../src/app/feed-checks.js';
+import { hostKey } from '../../src/scheduler/host-limiter.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Coordinator, Lease } from '../../src/coordination/coordinator.js';
 import { createFetcher, createNetworkPolicy } from '../../src/fetcher/index.js';
@@ -71,7 +71,7 @@ interface Hold {
   to?: number;
 }
 
-/** The app's coordinator, recording each lease it is granted and each `lease()` it starts waiting for. */
+/** The app's coordinator, recording each lease it is granted and each one it asked for and did not get at once. */
 function observed(
   inner: Coordinator,
   instance: number,
@@ -94,7 +94,11 @@ function observed(
   return new Proxy(inner, {
     get(target, property, receiver) {
       if (property === 'tryLease')
-        return async (name: string, ttlMs: number) => track(name, await target.tryLease(name, ttlMs));
+        return async (name: string, ttlMs: number) => {
+          const lease = await target.tryLease(name, ttlMs);
+          if (!lease) asked.push({ instance, name });
+          return track(name, lease);
+        };
       if (property === 'lease')
         return async (name: string, ttlMs: number, options?: Parameters<Coordinator['lease']>[2]) => {
           asked.push({ instance, name });
@@ -127,6 +131,8 @@ describe.each(BACKENDS)('WebSub and digests with three apps on $name', (backend)
   const feedName = 'pushed';
   const feedUrl = () => feedServer.url(feedName);
   const feedId = () => apps[0]!.feeds.findByUrl(feedUrl())!.id;
+  /** What a check of the feed holds, on every instance (PER_HOST_CONCURRENCY 1: the slot of its host). */
+  const feedHold = () => `host:${hostKey(feedUrl())}:0`;
   const subscribeRequests = () => hub.requests.filter((r) => r.mode === 'subscribe' && r.topic === feedUrl());
   const instantAlerts = () => record.sends.filter((ids) => ids.length === 1);
   /** Publishes an item at the feed and has the hub push the feed's new body (through the balancer). */
@@ -236,28 +242,29 @@ describe.each(BACKENDS)('WebSub and digests with three apps on $name', (backend)
     gate.app = 0;
     const polled = apps[0]!.scheduler.checkNow(feedId());
     await reached;
-    // Instance 0 is inside its check (the feed's lease held); instance 1 receives a push meanwhile.
+    // Instance 0 is inside its check (holding the feed: with one slot per host, the host's lease); instance 1
+    // receives a push meanwhile.
     const waitingFrom = asked.length;
     balancer.next = 1;
     expect(await push('Budget delayed')).toBe(202);
     await waitUntil(
-      () => asked.slice(waitingFrom).some((a) => a.instance === 1 && a.name === feedLeaseName(feedId())),
+      () => asked.slice(waitingFrom).some((a) => a.instance === 1 && a.name === feedHold()),
       10_000,
-      'instance 1 asks for the feed lease',
+      'instance 1 asks for the feed',
     );
     const openedAt = performance.now();
     gate.app = undefined;
     open();
     await polled;
-    const feedHolds = () => holds.filter((hold) => hold.name === feedLeaseName(feedId()));
+    const feedHolds = () => holds.filter((hold) => hold.name === feedHold());
     // The pushed body is checked by instance 1 once it has the lease, after instance 0 let it go.
     await waitUntil(
       () => feedHolds().some((hold) => hold.instance === 1 && hold.from > openedAt && hold.to !== undefined),
       15_000,
-      'instance 1 checked the pushed body under the lease',
+      'instance 1 checked the pushed body holding the feed',
     );
     await waitUntil(() => (record.delivered.get('telegram:-1001')?.length ?? 0) > before, 15_000, 'the item alerted');
-    // No two holds of the feed's lease overlap, whichever instances held them.
+    // No two holds of the feed overlap, whichever instances held them.
     const sorted = [...feedHolds()].sort((a, b) => a.from - b.from);
     for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.from).toBeGreaterThanOrEqual(sorted[i - 1]!.to!);
     expect(record.delivered.get('telegram:-1001')).toHaveLength(before + 1);
