@@ -1,27 +1,23 @@
 /**
  * The composition root, the only module that knows all the others. buildApp() makes every part from the config —
  * store, registries, fetcher, pipeline, platforms, delivery worker, poller, command layer — without starting any;
- * App.start() then starts them in order, and App.stop() stops whatever was started. startApp() is both.
+ * App.start() then starts them in order, and App.stop() stops whatever was started (lifecycle.ts); how feeds are
+ * checked is wired in checking.ts. startApp() is both.
  * Tests build the same app with a few parts replaced (overrides), so there is one wiring.
  */
 import type { PlatformAdapter } from '../chat/adapter.js';
 import { createCommandServices } from '../chat/services.js';
 import { createCommandLayer, type CommandLayer } from '../chat/start.js';
 import type { Config } from '../config/schema.js';
-import {
-  DEFAULT_SUBSCRIPTIONS_FILE,
-  readSubscriptionsFile,
-  type SubscriptionsFile,
-} from '../config/subscriptions-file.js';
+import { readSubscriptionsFile, type SubscriptionsFile } from '../config/subscriptions-file.js';
 import type { Platform } from '../core/destination.js';
 import type { Coordinator } from '../coordination/coordinator.js';
 import { openCoordinator } from '../coordination/open.js';
-import { createFetcher, createNetworkPolicy, DEFAULT_MAX_BODY_BYTES, type Resolver } from '../fetcher/index.js';
+import { createFetcher, createNetworkPolicy, type Resolver } from '../fetcher/index.js';
 import type { Fetcher } from '../fetcher/types.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { startHttpServer, type HttpServer } from '../observability/http-server.js';
+import type { HttpServer } from '../observability/http-server.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
-import { healthProbe, readinessProbe } from '../observability/probes.js';
 import { DigestBuffer } from '../digests/buffer.js';
 import { DeliveryWorker } from '../outbox/delivery.js';
 import { Outbox } from '../outbox/outbox.js';
@@ -30,20 +26,18 @@ import type { PipelineDeps } from '../pipeline/deps.js';
 import { FeedReader, type FeedReaderOptions } from '../pipeline/read-feed.js';
 import { FeedRegistry } from '../registry/feeds.js';
 import { SubscriptionRegistry } from '../registry/subscriptions.js';
-import { learnPublishing, PollSchedule } from '../scheduler/policy.js';
 import type { CheckScheduler } from '../scheduler/check-scheduler.js';
-import { createCheckScheduler } from '../scheduler/create.js';
 import { StoreHealth } from '../store/health.js';
 import { openStore, type Store } from '../store/open.js';
 import { moveDestination, pauseDestination } from '../subscriptions/rules.js';
-import { CheckLog, createWebDashboard, scopedLoginLink } from '../web/index.js';
+import { createWebDashboard, scopedLoginLink } from '../web/index.js';
 import { createPlatforms } from './platforms.js';
 import { seedFromFile } from './seed.js';
 import { userAgent } from './version.js';
-import { createCallbackHandler } from '../websub/callback.js';
-import { discoverHub } from '../websub/links.js';
-import { CALLBACK_PREFIX, Subscriber } from '../websub/subscriber.js';
-import { createFeedChecks, type FeedChecks } from './feed-checks.js';
+import type { Subscriber } from '../websub/subscriber.js';
+import { buildChecking } from './checking.js';
+import { createLifecycle } from './lifecycle.js';
+import type { FeedChecks } from './feed-checks.js';
 
 /** Parts a test (or another front end) supplies instead of the ones the config would give. */
 export interface AppOverrides {
@@ -218,70 +212,14 @@ async function assemble(
     },
     ...(overrides.now ? { now: () => now().getTime() } : {}),
   });
-  // eslint-disable-next-line prefer-const -- the subscriber needs the checks' lease hook, the checks the subscriber
-  let checks: FeedChecks;
-  const websub = config.PUBLIC_URL
-    ? await Subscriber.load({
-        publicUrl: config.PUBLIC_URL,
-        store,
-        feeds,
-        subscriptions,
-        fetcher,
-        logger,
-        leaseSeconds: Math.round(config.WEBSUB_LEASE / 1000),
-        onLeaseLost: (feedId) => void checks.pollSoon(feedId, config.POLL_INTERVAL).catch(() => undefined),
-        coordinator,
-        now,
-      })
-    : undefined;
-  const schedule = new PollSchedule({
-    strategy: config.POLL_STRATEGY,
-    pollIntervalMs: config.POLL_INTERVAL,
-    minIntervalMs: config.MIN_POLL_INTERVAL,
-    maxIntervalMs: Math.max(config.MAX_POLL_INTERVAL, config.POLL_INTERVAL),
-    budgetPerMinute: config.POLL_BUDGET,
-    feeds: () => feeds.values(),
-    ...(websub
-      ? { isPushed: (feedId: string) => websub.isLive(feedId), pushedIntervalMs: config.WEBSUB_POLL_INTERVAL }
-      : {}),
-    now: () => now().getTime(),
-  });
-  checks = createFeedChecks({
+  const { websub, checks, checkLog, scheduler } = await buildChecking({
+    config,
     pipeline: { ...pipeline, reader },
-    intervalFor: (feed) => schedule.intervalFor(feed),
-    predictedCheckAt: (feed) => schedule.predictedCheckAt(feed),
-    pushedIntervalMs: config.WEBSUB_POLL_INTERVAL,
-    // The engine adds the job of the earlier due time; the in-process loop just looks again.
-    onRescheduled: (feedId) => void scheduler.feedAdded(feedId).catch(() => scheduler.wake()),
-    ...(coordinator.shared ? { holdFeed: (feedId, task) => scheduler.holdFeed(feedId, task) } : {}),
-    ...(websub ? { isPushed: (feedId: string) => websub.isLive(feedId) } : {}),
-    afterRead: async (feedId, reading) => {
-      const feed = feeds.get(feedId);
-      if (feed && reading.parsed && config.POLL_STRATEGY === 'adaptive') {
-        const publishing = learnPublishing(feed.publishing, reading.parsed.items, now().getTime());
-        // Shared, a batched write would later put this instance's older copy of the feed over another's check.
-        if (publishing)
-          await (feeds.shared ? feeds.save({ ...feed, publishing }) : feeds.saveLater({ ...feed, publishing }));
-      }
-      if (websub && !reading.pushed && reading.parsed)
-        await websub.noteDiscovery(feedId, discoverHub(reading.parsed, reading.link, reading.feedUrl));
-    },
-  });
-  // The dashboard's feed page shows the last checks; the store keeps only the latest outcome.
-  const checkLog = new CheckLog();
-  const scheduler = await createCheckScheduler({
     coordinator,
-    storeUrl: config.STORE_URL ?? '',
-    feeds,
+    storeHealth,
     logger,
-    health: storeHealth,
-    check: (feedId) => checkLog.around(feedId, () => checks.poll(feedId), now),
-    limits: {
-      globalConcurrency: config.FETCH_CONCURRENCY,
-      perHostConcurrency: config.PER_HOST_CONCURRENCY,
-      perHostGapMs: config.PER_HOST_GAP,
-    },
-    ...(overrides.now ? { now: () => now().getTime() } : {}),
+    now,
+    fakeClock: overrides.now !== undefined,
   });
   const commands = await createCommandLayer({
     services: createCommandServices({
@@ -313,9 +251,6 @@ async function assemble(
     platforms: () => Object.fromEntries(Object.entries(sinks).map(([name, sink]) => [name, sink.state()])),
   });
 
-  let flushTimer: NodeJS.Timeout | undefined;
-  let websubTimer: NodeJS.Timeout | undefined;
-  let stopping: Promise<void> | undefined;
   const app: App = {
     config,
     store,
@@ -334,153 +269,9 @@ async function assemble(
     logger,
     metrics,
     storeHealth,
-    async start(options = {}) {
-      // Observability starts before the platforms connect, so /readyz can say what is still connecting.
-      metrics.observe({
-        outboxDepth: () => outbox.depth(),
-        oldestPendingAt: () => outbox.oldestPendingAt(),
-        feeds: () => feeds.all(),
-        subscriptions: () => subscriptions.all(),
-        platforms: Object.keys(sinks) as Platform[],
-      });
-      app.http = await startHttpServer({
-        host: config.HTTP_HOST,
-        port: config.HTTP_PORT,
-        health: healthProbe(store, Date.now(), storeHealth),
-        ready: readinessProbe(sinks, storeHealth),
-        metrics,
-        logger,
-        ...(websub
-          ? {
-              routes: [
-                {
-                  prefix: CALLBACK_PREFIX,
-                  handle: createCallbackHandler({
-                    subscriber: websub,
-                    logger,
-                    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
-                    deliver: (feedId, body, contentType) => checks.push(feedId, body, contentType),
-                  }),
-                },
-              ],
-            }
-          : {}),
-        fallback: dashboard.handle,
-      });
-
-      storeHealth.start();
-      if (websub) {
-        await websub.follow((error) => {
-          if (storeHealth.report(error)) return;
-          logger.error({ event: 'websub.reload-failed', err: error }, 'could not read a WebSub record again');
-        });
-        // Lease renewals, expiries and unsubscriptions of feeds no subscription uses any more.
-        websubTimer = setInterval(() => void websub.tick(), 60_000);
-        websubTimer.unref();
-      }
-      // Polling starts before the platforms log in: what it finds waits in the outbox until they are connected.
-      await feeds.follow((error) => {
-        if (storeHealth.report(error)) return;
-        logger.error({ event: 'feeds.reload-failed', err: error }, 'could not reload the feeds');
-      });
-      if (options.polling !== false) await scheduler.start();
-      // Check times of unchanged feeds are written in batches (see FeedRegistry.saveLater). A failed flush
-      // keeps them for the next one; while the store is down there is no point trying.
-      flushTimer = setInterval(() => {
-        if (!storeHealth.isUp()) return;
-        feeds.flush().catch((error: unknown) => {
-          if (storeHealth.report(error)) return;
-          logger.error({ event: 'store.flush-failed', err: error }, 'could not save feed check times');
-        });
-      }, 60_000);
-      flushTimer.unref();
-
-      await Promise.all(
-        Object.values(sinks).map(async (sink) => {
-          try {
-            await sink.start();
-            logger.info({ event: 'sink.connected', platform: sink.platform }, `${sink.platform} connected`);
-          } catch (error) {
-            // A platform that cannot connect must not stop the others: its alerts wait in the outbox.
-            logger.error(
-              { event: 'sink.failed', platform: sink.platform, err: error },
-              `${sink.platform} could not connect`,
-            );
-          }
-        }),
-      );
-      await commands.start();
-      delivery.start();
-      digests.start();
-      logger.info(
-        {
-          event: 'app.started',
-          feeds: feeds.all().length,
-          subscriptions: subscriptions.all().length,
-          pending: outbox.depth(),
-        },
-        'Taza is running',
-      );
-      if (subscriptions.all().length === 0) logger.info({ event: 'app.no-subscriptions' }, noSubscriptionsHint(app));
-    },
-    stop() {
-      stopping ??= (async () => {
-        // Each step runs even when one before it failed (a store that is down makes the flush reject), and
-        // the store is closed last in any case: otherwise SIGTERM left a process that never exits.
-        const step = async (name: string, action: () => Promise<unknown> | void) => {
-          try {
-            await action();
-          } catch (error) {
-            logger.error({ event: 'app.stop-failed', step: name, err: error }, `while stopping (${name}) failed`);
-          }
-        };
-        try {
-          await step('commands', () => commands.stop());
-          await step('scheduler', () => scheduler.stop());
-          await step('feeds', () => feeds.unfollow());
-          clearInterval(flushTimer);
-          clearInterval(websubTimer);
-          await step('websub', () => websub?.close());
-          await step('flush', async () => {
-            const unsaved = feeds.unsaved();
-            try {
-              await feeds.flush();
-            } catch (error) {
-              // Losing these only means those feeds are checked a little early after the restart.
-              logger.warn(
-                { event: 'store.flush-failed', unsaved, err: error },
-                `could not save the check times of ${unsaved} feeds before stopping`,
-              );
-            }
-          });
-          await step('digests', () => digests.stop());
-          await step('delivery', () => delivery.stop());
-          await step('outbox', () => outbox.close());
-          await step('subscriptions', () => subscriptions.close());
-          await Promise.allSettled(Object.values(sinks).map((sink) => sink.stop()));
-          await step('http', () => app.http?.close());
-          await step('reader', () => reader.close());
-        } finally {
-          storeHealth.stop();
-          // Leases still held expire by themselves; the parts that hold them released theirs as they stopped.
-          if (!overrides.coordinator) await step('coordinator', () => coordinator.close());
-          await step('store', () => store.close());
-          logger.info({ event: 'app.stopped' }, 'Taza stopped');
-        }
-      })();
-      return stopping;
-    },
+    start: (options) => lifecycle.start(options),
+    stop: () => lifecycle.stop(),
   };
+  const lifecycle = createLifecycle(app, { reader, dashboard, coordinator, ownsCoordinator: !overrides.coordinator });
   return app;
-}
-
-/** What a new user can do next when Taza has nothing to watch. */
-function noSubscriptionsHint(app: App): string {
-  const file = app.config.TAZA_CONFIG ?? `${DEFAULT_SUBSCRIPTIONS_FILE} (or the file TAZA_CONFIG names)`;
-  const chats = app.commands.platforms.map((p) => (p === 'discord' ? 'a Discord server' : 'a Telegram chat'));
-  const command =
-    chats.length > 0
-      ? `send /subscribe in ${chats.join(' or ')}`
-      : 'set DISCORD_TOKEN or TELEGRAM_TOKEN and send /subscribe in a server or chat';
-  return `no subscriptions yet: list feeds and keywords in ${file}, or ${command}`;
 }
