@@ -250,7 +250,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     if (target === undefined) {
       const url = parseFeedUrl(href);
       const host = bareIp(url.hostname);
-      target = { url, origin: url.origin, path: `${url.pathname}${url.search}`, ipLiteral: isIP(host) ? host : undefined };
+      target = {
+        url,
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        ipLiteral: isIP(host) ? host : undefined,
+      };
       if (targets.size >= TARGETS_KEPT) targets.clear();
       targets.set(href, target);
     }
