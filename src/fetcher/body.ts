@@ -38,9 +38,126 @@ function decoderFor(coding: Coding, first: Buffer): Transform | undefined {
   return undefined;
 }
 
+/** Where a collected body goes: its bytes, or why it could not be read. */
+export interface BodyOutcome {
+  resolve(read: ReadBody): void;
+  reject(error: Error): void;
+}
+
 /**
- * Reads a body (a response's, or a request's for the WebSub callback), decompressing it and refusing it once it
- * exceeds `maxBytes` decompressed.
+ * Collects a body pushed to it chunk by chunk (a response's, from the fetcher's handler; a request's, through
+ * readBody), decompressing it and refusing it once it exceeds `maxBytes` decompressed. `stop` is told when the
+ * body is refused, so the source stops sending (the connection is closed).
+ */
+export class BodyCollector {
+  private readonly chunks: Buffer[] = [];
+  private whole: Buffer | undefined;
+  private size = 0;
+  private wireBytes = 0;
+  private decoder: Transform | undefined;
+  private decided = false;
+  private settled = false;
+
+  private constructor(
+    private readonly coding: Coding,
+    declaredLength: number,
+    private readonly maxBytes: number,
+    private readonly url: string,
+    private readonly outcome: BodyOutcome,
+    private readonly stop: () => void,
+  ) {
+    // With a declared length the body is copied into one buffer as it arrives: collecting the chunks and joining
+    // them at the end would hold a big body twice at its peak.
+    if (coding === 'identity' && declaredLength > 0) this.whole = Buffer.allocUnsafe(declaredLength);
+  }
+
+  /**
+   * A collector for a body with these headers, or undefined when it cannot be read at all (an unknown coding, a
+   * declared length over the cap): the outcome has then been rejected and `stop` called.
+   */
+  static start(
+    headers: IncomingHttpHeaders,
+    maxBytes: number,
+    url: string,
+    outcome: BodyOutcome,
+    stop: () => void,
+  ): BodyCollector | undefined {
+    const coding = codingOf(headers['content-encoding']);
+    if (!coding) {
+      stop();
+      const name = headers['content-encoding'] ?? '';
+      outcome.reject(new FetchError('decode', `unsupported Content-Encoding "${name}"`, { url }));
+      return undefined;
+    }
+    const declaredLength = Number(headers['content-length']);
+    if (coding === 'identity' && Number.isFinite(declaredLength) && declaredLength > maxBytes) {
+      stop();
+      outcome.reject(tooLarge(maxBytes, url));
+      return undefined;
+    }
+    return new BodyCollector(coding, declaredLength, maxBytes, url, outcome, stop);
+  }
+
+  push(chunk: Buffer): void {
+    if (this.settled) return;
+    this.wireBytes += chunk.length;
+    if (!this.decided) {
+      this.decided = true;
+      const decoder = decoderFor(this.coding, chunk);
+      if (decoder) {
+        this.decoder = decoder;
+        decoder.on('data', (data: Buffer) => this.accept(data));
+        decoder.on('end', () => this.finish());
+        decoder.on('error', (error) =>
+          this.fail(
+            new FetchError('decode', `could not decompress the ${this.coding} body: ${error.message}`, {
+              url: this.url,
+            }),
+          ),
+        );
+      }
+    }
+    if (this.decoder) this.decoder.write(chunk);
+    else this.accept(chunk);
+  }
+
+  end(): void {
+    if (this.decoder) this.decoder.end();
+    else this.finish();
+  }
+
+  fail(error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.stop();
+    this.decoder?.destroy();
+    this.outcome.reject(error);
+  }
+
+  private accept(chunk: Buffer): void {
+    if (this.settled) return;
+    if (this.size + chunk.length > this.maxBytes) return this.fail(tooLarge(this.maxBytes, this.url));
+    if (this.whole && this.size + chunk.length > this.whole.length) {
+      // More than the server declared: go on collecting chunks.
+      this.chunks.push(this.whole.subarray(0, this.size));
+      this.whole = undefined;
+    }
+    if (this.whole) chunk.copy(this.whole, this.size);
+    else this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+
+  private finish(): void {
+    if (this.settled) return;
+    this.settled = true;
+    const body = this.whole ? this.whole.subarray(0, this.size) : Buffer.concat(this.chunks, this.size);
+    this.outcome.resolve({ body, wireBytes: this.wireBytes });
+  }
+}
+
+/**
+ * Reads a stream's body (a WebSub delivery's request), decompressing it and refusing it once it exceeds
+ * `maxBytes` decompressed.
  */
 export function readBody(
   response: Readable,
@@ -48,77 +165,16 @@ export function readBody(
   maxBytes: number,
   url: string,
 ): Promise<ReadBody> {
-  const coding = codingOf(headers['content-encoding']);
   // Destroying the stream below makes it emit 'error'; unheard, that would be an uncaught exception.
   response.on('error', () => {});
-  if (!coding) {
-    response.destroy();
-    const name = headers['content-encoding'] ?? '';
-    return Promise.reject(new FetchError('decode', `unsupported Content-Encoding "${name}"`, { url }));
-  }
-  const declaredLength = Number(headers['content-length']);
-  if (coding === 'identity' && Number.isFinite(declaredLength) && declaredLength > maxBytes) {
-    response.destroy();
-    return Promise.reject(tooLarge(maxBytes, url));
-  }
-
   return new Promise<ReadBody>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    // With a declared length the body is copied into one buffer as it arrives: collecting the chunks and joining
-    // them at the end would hold a big body twice at its peak.
-    let whole = coding === 'identity' && declaredLength > 0 ? Buffer.allocUnsafe(declaredLength) : undefined;
-    let size = 0;
-    let wireBytes = 0;
-    let decoder: Transform | undefined;
-    let decided = false;
-    let settled = false;
-
-    const fail = (error: Error): void => {
-      if (settled) return;
-      settled = true;
-      response.destroy();
-      decoder?.destroy();
-      reject(error);
-    };
-    const finish = (): void => {
-      if (settled) return;
-      settled = true;
-      const body = whole ? whole.subarray(0, size) : Buffer.concat(chunks, size);
-      resolve({ body, wireBytes });
-    };
-    const accept = (chunk: Buffer): void => {
-      if (size + chunk.length > maxBytes) return fail(tooLarge(maxBytes, url));
-      if (whole && size + chunk.length > whole.length) {
-        // More than the server declared: go on collecting chunks.
-        chunks.push(whole.subarray(0, size));
-        whole = undefined;
-      }
-      if (whole) chunk.copy(whole, size);
-      else chunks.push(chunk);
-      size += chunk.length;
-    };
-
-    response.on('data', (chunk: Buffer) => {
-      wireBytes += chunk.length;
-      if (!decided) {
-        decided = true;
-        decoder = decoderFor(coding, chunk);
-        decoder?.on('data', accept);
-        decoder?.on('end', finish);
-        decoder?.on('error', (error) =>
-          fail(new FetchError('decode', `could not decompress the ${coding} body: ${error.message}`, { url })),
-        );
-      }
-      if (decoder) decoder.write(chunk);
-      else accept(chunk);
-    });
-    response.on('end', () => {
-      if (decoder) decoder.end();
-      else finish();
-    });
-    response.on('error', (error) => fail(error));
+    const collector = BodyCollector.start(headers, maxBytes, url, { resolve, reject }, () => response.destroy());
+    if (!collector) return;
+    response.on('data', (chunk: Buffer) => collector.push(chunk));
+    response.on('end', () => collector.end());
+    response.on('error', (error) => collector.fail(error));
     response.on('aborted', () =>
-      fail(new FetchError('network', 'the connection closed before the body was complete', { url })),
+      collector.fail(new FetchError('network', 'the connection closed before the body was complete', { url })),
     );
   });
 }

@@ -1,10 +1,8 @@
-import { EventEmitter } from 'node:events';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
-import { Agent } from 'undici';
-import { readBody } from './body.js';
+import { Agent, type Dispatcher } from 'undici';
+import { BodyCollector, type ReadBody } from './body.js';
 import {
   bareIp,
   parseFeedUrl,
@@ -13,13 +11,7 @@ import {
   type NetworkPolicy,
   type Resolver,
 } from './network-policy.js';
-import {
-  cacheHints,
-  isCloudflareChallenge,
-  requestValidatorHeaders,
-  validatorsFor200,
-  validatorsFor304,
-} from './response-headers.js';
+import { cacheHints, isCloudflareChallenge, validatorsFor200, validatorsFor304 } from './response-headers.js';
 import { FetchError, type Fetcher, type FetchRequest, type FetchResult } from './types.js';
 
 export * from './types.js';
@@ -87,13 +79,6 @@ function toFetchError(
   return new FetchError('network', `${err?.code ?? 'network error'}: ${err?.message ?? String(error)}`, { url });
 }
 
-/** A response as the fetch loop reads it: undici's, with its headers in node:http's shape. */
-interface Response {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Readable & { dump(options?: { limit: number }): Promise<void> };
-}
-
 /** Headers that are one value: a repeated one keeps the first, as node:http does; the others are joined. */
 const SINGLE = new Set([
   'etag',
@@ -107,13 +92,132 @@ const SINGLE = new Set([
   'retry-after',
 ]);
 
-function nodeHeaders(raw: Record<string, string | string[] | undefined>): IncomingHttpHeaders {
-  for (const name in raw) {
-    const value = raw[name];
-    if (Array.isArray(value) && name !== 'set-cookie') raw[name] = SINGLE.has(name) ? value[0] : value.join(', ');
+/** undici's raw header list (name, value, name, value…) in node:http's shape. */
+function nodeHeaders(raw: Buffer[]): IncomingHttpHeaders {
+  const headers: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1').toLowerCase();
+    const value = raw[i + 1]!.toString('utf8');
+    const existing = headers[name];
+    if (existing === undefined) headers[name] = name === 'set-cookie' ? [value] : value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else if (!SINGLE.has(name)) headers[name] = `${existing}, ${value}`;
   }
-  return raw as IncomingHttpHeaders;
+  return headers as IncomingHttpHeaders;
 }
+
+/** A body not needed (a redirect, a 304) is let through up to this much, so its connection goes back to the pool. */
+const DISCARD_LIMIT = 64 * 1024;
+
+/**
+ * One request's answer, as undici's dispatcher hands it over: the status and headers once they are in (the
+ * `headers` promise), then the body, which the fetch loop either collects (with its caps) or discards. A plain
+ * handler instead of undici's request(): a steady-state check is one 304, and a stream, a promise chain and an
+ * async resource per request were most of the client's own cost.
+ */
+class Exchange implements Dispatcher.DispatchHandlers {
+  status = 0;
+  headers: IncomingHttpHeaders = {};
+  private abortRequest: ((reason?: Error) => void) | undefined;
+  private abortedWith: Error | undefined;
+  private collector: BodyCollector | undefined;
+  private pending: Buffer[] | undefined = [];
+  private ended = false;
+  private failedWith: Error | undefined;
+  private discarded = 0;
+  private discarding = false;
+  private settleHeaders: { resolve: (exchange: Exchange) => void; reject: (error: Error) => void } | undefined;
+  readonly answered: Promise<Exchange>;
+
+  constructor() {
+    this.answered = new Promise<Exchange>((resolve, reject) => {
+      this.settleHeaders = { resolve, reject };
+    });
+  }
+
+  /** Stops the request (a timeout, the caller's cancellation): undici closes its connection. */
+  abort(reason: Error): void {
+    if (this.abortedWith) return;
+    this.abortedWith = reason;
+    this.abortRequest?.(reason);
+    // Settled now, whether or not undici has handed the request to a connection yet (it aborts it when it does).
+    this.onError(reason);
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.abortRequest = abort;
+    if (this.abortedWith) abort(this.abortedWith);
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null): boolean {
+    this.status = statusCode;
+    this.headers = nodeHeaders((rawHeaders ?? []) as Buffer[]);
+    const settle = this.settleHeaders;
+    this.settleHeaders = undefined;
+    settle?.resolve(this);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.discarding) {
+      this.discarded += chunk.length;
+      if (this.discarded > DISCARD_LIMIT) this.abort(new FetchError('network', 'unwanted body too long'));
+    } else if (this.collector) this.collector.push(chunk);
+    else this.pending?.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.ended = true;
+    this.collector?.end();
+  }
+
+  onError(error: Error): void {
+    const settle = this.settleHeaders;
+    this.settleHeaders = undefined;
+    if (settle) return settle.reject(error);
+    this.failedWith ??= error;
+    this.collector?.fail(this.failedWith);
+  }
+
+  onUpgrade(): void {
+    this.onError(new FetchError('network', 'the server switched protocols'));
+  }
+
+  /** The body, decompressed and within `maxBytes` (see BodyCollector). */
+  readBody(maxBytes: number, url: string): Promise<ReadBody> {
+    return new Promise<ReadBody>((resolve, reject) => {
+      const stop = (): void => this.abort(new FetchError('network', 'body refused'));
+      const collector = BodyCollector.start(this.headers, maxBytes, url, { resolve, reject }, stop);
+      if (!collector) return;
+      this.collector = collector;
+      const pending = this.pending ?? [];
+      this.pending = undefined;
+      for (const chunk of pending) collector.push(chunk);
+      if (this.failedWith) collector.fail(this.failedWith);
+      else if (this.ended) collector.end();
+    });
+  }
+
+  /** The body is not needed: whatever came is dropped, the rest let through (up to DISCARD_LIMIT) and dropped. */
+  discard(): void {
+    this.discarding = true;
+    for (const chunk of this.pending ?? []) this.discarded += chunk.length;
+    this.pending = undefined;
+    if (this.discarded > DISCARD_LIMIT && !this.ended) this.abort(new FetchError('network', 'unwanted body too long'));
+  }
+}
+
+/** A feed URL as the fetch loop needs it, parsed once: a feed is fetched from the same URL every check. */
+interface Target {
+  url: URL;
+  origin: string;
+  path: string;
+  /** The host is an IP literal (not resolved): its address is checked before each request. */
+  ipLiteral: string | undefined;
+}
+
+const TARGETS_KEPT = 20_000;
 
 export function createFetcher(options: FetcherOptions): Fetcher {
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
@@ -133,81 +237,109 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     keepAliveMaxTimeout: 600_000,
   });
 
-  /** One fetch's cancellation (total timeout, caller's signal): an EventEmitter, cheaper than an AbortController. */
+  /** One fetch's cancellation (total timeout, caller's signal), reaching the request under way. */
   interface Attempt {
-    signal: EventEmitter;
     cancelled?: Error;
+    exchange?: Exchange;
   }
 
-  async function send(url: URL, headers: Record<string, string>, attempt: Attempt, form?: string): Promise<Response> {
-    if (attempt.cancelled) throw attempt.cancelled;
+  // Parsed feed URLs: a URL is parsed and checked (scheme, credentials) once, not on every check.
+  const targets = new Map<string, Target>();
+  function targetFor(href: string): Target {
+    let target = targets.get(href);
+    if (target === undefined) {
+      const url = parseFeedUrl(href);
+      const host = bareIp(url.hostname);
+      target = {
+        url,
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        ipLiteral: isIP(host) ? host : undefined,
+      };
+      if (targets.size >= TARGETS_KEPT) targets.clear();
+      targets.set(href, target);
+    }
+    return target;
+  }
+
+  function send(target: Target, headers: Record<string, string>, attempt: Attempt, form?: string): Promise<Exchange> {
+    if (attempt.cancelled) return Promise.reject(attempt.cancelled);
     // Node does not look IP literals up, so those are checked here.
-    const host = bareIp(url.hostname);
-    if (isIP(host) && !policy.isAllowed(host)) {
-      throw new FetchError(
-        'blocked',
-        `${host} is a private or reserved network address; set ALLOW_PRIVATE_NETWORKS to allow it`,
-        { url: url.href },
+    const host = target.ipLiteral;
+    if (host !== undefined && !policy.isAllowed(host)) {
+      return Promise.reject(
+        new FetchError(
+          'blocked',
+          `${host} is a private or reserved network address; set ALLOW_PRIVATE_NETWORKS to allow it`,
+          { url: target.url.href },
+        ),
       );
     }
-    const response = await agent.request({
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method: form === undefined ? 'GET' : 'POST',
-      headers:
-        form === undefined
-          ? headers
-          : {
-              ...headers,
-              'content-type': 'application/x-www-form-urlencoded',
-              'content-length': String(Buffer.byteLength(form)),
-            },
-      ...(form === undefined ? {} : { body: form }),
-      signal: attempt.signal,
-      // The total timeout bounds the whole fetch; these only stop undici's own (longer) defaults from applying.
-      headersTimeout: totalTimeoutMs,
-      bodyTimeout: totalTimeoutMs,
-    });
-    return {
-      status: response.statusCode,
-      headers: nodeHeaders(response.headers),
-      body: response.body as unknown as Response['body'],
-    };
-  }
-
-  /** A body not needed (a redirect, a 304) is drained, so its connection goes back to the pool. */
-  function discard(response: Response): void {
-    response.body.dump({ limit: 64 * 1024 }).catch(() => {});
+    const exchange = new Exchange();
+    attempt.exchange = exchange;
+    agent.dispatch(
+      {
+        origin: target.origin,
+        path: target.path,
+        method: form === undefined ? 'GET' : 'POST',
+        headers:
+          form === undefined
+            ? headers
+            : {
+                ...headers,
+                'content-type': 'application/x-www-form-urlencoded',
+                'content-length': String(Buffer.byteLength(form)),
+              },
+        ...(form === undefined ? {} : { body: form }),
+        // The total timeout bounds the whole fetch; these only stop undici's own (longer) defaults from applying.
+        headersTimeout: totalTimeoutMs,
+        bodyTimeout: totalTimeoutMs,
+      },
+      exchange,
+    );
+    return exchange.answered;
   }
 
   async function follow(request: FetchRequest, attempt: Attempt): Promise<FetchResult> {
-    let url = parseFeedUrl(request.url);
+    let target = targetFor(request.url);
     let redirects = 0;
     let allPermanent = true;
     const headers: Record<string, string> = {
       'user-agent': options.userAgent,
       accept: ACCEPT,
       'accept-encoding': 'gzip, deflate, br',
-      ...(request.unconditional ? {} : requestValidatorHeaders(request.validators)),
     };
+    if (!request.unconditional) {
+      const validators = request.validators;
+      if (validators?.etag) headers['if-none-match'] = validators.etag;
+      if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
+    }
     const form = request.form ? new URLSearchParams(request.form).toString() : undefined;
     for (;;) {
-      const response = await send(url, headers, attempt, form);
+      const response = await send(target, headers, attempt, form);
       const { status } = response;
       const location = response.headers.location;
       if (status >= 300 && status < 400 && status !== 304 && location && form === undefined) {
-        discard(response);
+        response.discard();
         redirects += 1;
         if (redirects > maxRedirects)
           throw new FetchError('too-many-redirects', `more than ${maxRedirects} redirects`, { url: request.url });
         allPermanent &&= status === 301 || status === 308;
-        url = parseFeedUrl(new URL(location, url).href);
+        // Redirect targets are not cached: a chain of them would fill the cache with one-off URLs.
+        const next = parseFeedUrl(new URL(location, target.url).href);
+        const host = bareIp(next.hostname);
+        target = {
+          url: next,
+          origin: next.origin,
+          path: `${next.pathname}${next.search}`,
+          ipLiteral: isIP(host) ? host : undefined,
+        };
         continue;
       }
-      const finalUrl = url.href;
+      const finalUrl = target.url.href;
       const cache = cacheHints(response.headers, Date.now());
       if (status === 304) {
-        discard(response);
+        response.discard();
         return {
           kind: 'not-modified',
           finalUrl,
@@ -217,7 +349,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         };
       }
       if (status >= 200 && status < 300) {
-        const { body, wireBytes } = await readBody(response.body, response.headers, maxBodyBytes, finalUrl);
+        const { body, wireBytes } = await response.readBody(maxBodyBytes, finalUrl);
         const contentType = response.headers['content-type'];
         const link = response.headers.link;
         return {
@@ -238,13 +370,13 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   }
 
   async function statusError(
-    response: Response,
+    response: Exchange,
     status: number,
     url: string,
     retryAfterMs: number | undefined,
   ): Promise<FetchError> {
     // Only a little of an error page is needed to recognise a Cloudflare challenge.
-    const start = await readBody(response.body, response.headers, 256 * 1024, url).then(
+    const start = await response.readBody(256 * 1024, url).then(
       (read) => read.body.toString('utf8', 0, 64 * 1024),
       () => '',
     );
@@ -268,12 +400,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   }
 
   return async function fetchFeed(request: FetchRequest): Promise<FetchResult> {
-    const attempt: Attempt = { signal: new EventEmitter() };
+    const attempt: Attempt = {};
     let timedOut = false;
     const cancel = (reason: Error): void => {
       if (attempt.cancelled) return;
       attempt.cancelled = reason;
-      attempt.signal.emit('abort');
+      attempt.exchange?.abort(reason);
     };
     const timer = setTimeout(() => {
       timedOut = true;

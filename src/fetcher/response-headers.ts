@@ -7,9 +7,14 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return text === undefined || text.trim() === '' ? undefined : text.trim();
 }
 
-function cacheDirectives(headers: IncomingHttpHeaders): Map<string, string> {
+const NO_DIRECTIVES: ReadonlyMap<string, string> = new Map();
+
+function cacheDirectives(headers: IncomingHttpHeaders): ReadonlyMap<string, string> {
+  const value = header(headers, 'cache-control');
+  // Most answers carry no Cache-Control: nothing to split, nothing to allocate (this runs twice per check).
+  if (value === undefined) return NO_DIRECTIVES;
   const directives = new Map<string, string>();
-  for (const part of (header(headers, 'cache-control') ?? '').split(',')) {
+  for (const part of value.split(',')) {
     const [name = '', value = ''] = part.split('=');
     if (name.trim()) directives.set(name.trim().toLowerCase(), value.trim().replace(/^"|"$/g, ''));
   }

@@ -270,15 +270,50 @@ async function alertFor(
   return count;
 }
 
+/**
+ * The feed's child logger, made on first use: pino's child set-up costs more than an unchanged check, and most
+ * checks log nothing. One small object per check (its methods on the prototype), not a Proxy with a trap per call.
+ */
+class LazyChild {
+  private made: Logger | undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: Record<string, string>,
+  ) {}
+
+  private get logger(): Logger {
+    return (this.made ??= this.parent.child(this.bindings) as Logger);
+  }
+
+  trace(...args: Parameters<Logger['trace']>): void {
+    this.logger.trace(...args);
+  }
+  debug(...args: Parameters<Logger['debug']>): void {
+    this.logger.debug(...args);
+  }
+  info(...args: Parameters<Logger['info']>): void {
+    this.logger.info(...args);
+  }
+  warn(...args: Parameters<Logger['warn']>): void {
+    this.logger.warn(...args);
+  }
+  error(...args: Parameters<Logger['error']>): void {
+    this.logger.error(...args);
+  }
+  fatal(...args: Parameters<Logger['fatal']>): void {
+    this.logger.fatal(...args);
+  }
+  child(...args: Parameters<Logger['child']>): Logger {
+    return this.logger.child(...args) as unknown as Logger;
+  }
+  isLevelEnabled(level: string): boolean {
+    return this.parent.isLevelEnabled(level);
+  }
+}
+
 function lazyChild(logger: Logger, bindings: Record<string, string>): Logger {
-  let child: Logger | undefined;
-  return new Proxy({} as Logger, {
-    get: (_target, property) => {
-      child ??= logger.child(bindings);
-      const value = Reflect.get(child, property, child) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(child) : value;
-    },
-  });
+  return new LazyChild(logger, bindings) as unknown as Logger;
 }
 
 /** Items that carry only a title or a snippet are summarized from the article page when the feed asks for it. */
@@ -360,7 +395,11 @@ async function finishSuccess(
   });
   feed.nextCheckAt = new Date(now.getTime() + delay).toISOString();
   if (wasFailing) await noteRecovery(deps, feed, now, log);
-  const durableChange = !before || DURABLE_FIELDS.some((field) => !sameValue(before[field], feed[field]));
+  let durableChange = !before;
+  for (let i = 0; !durableChange && i < DURABLE_FIELDS.length; i++) {
+    const field = DURABLE_FIELDS[i]!;
+    durableChange = !sameValue(before![field], feed[field]);
+  }
   // Shared: the next check may be another instance's, and it reads the store, so every change is written now.
   if (durableChange || deps.feeds.shared) await deps.feeds.save(feed);
   else deps.feeds.saveLater(feed);

@@ -69,6 +69,16 @@ beforeAll(async () => {
     '/to-mapped-metadata': (_req, res) => res.writeHead(302, { location: 'http://[::ffff:169.254.169.254]/' }).end(),
     '/to-rebind': (_req, res) => res.writeHead(301, { location: 'http://rebind.example/feed' }).end(),
     '/hang': () => undefined,
+    '/stalls': (_req, res) => {
+      res.writeHead(200, { 'content-length': '100000' });
+      res.write(Buffer.alloc(1000, 'c'));
+    },
+    '/resets': (req, res) => {
+      res.writeHead(200, { 'content-length': '100000' });
+      res.write(Buffer.alloc(1000, 'd'), () => req.socket.destroy());
+    },
+    '/redirect-with-long-body': (_req, res) =>
+      res.writeHead(302, { location: '/feed' }).end(Buffer.alloc(200 * 1024, 'e')),
   });
 });
 afterAll(async () => {
@@ -125,6 +135,29 @@ describe('body limits and encodings', () => {
     });
     expect((await failure(impatient({ url: server.url('/hang') }))).kind).toBe('timeout');
   });
+
+  it('times out a body that stops half-way, and reports a connection reset mid-body as a network error', async () => {
+    const impatient = createFetcher({
+      userAgent: 'Taza/test',
+      networkPolicy: createNetworkPolicy(['127.0.0.1/32']),
+      totalTimeoutMs: 300,
+    });
+    expect((await failure(impatient({ url: server.url('/stalls') }))).kind).toBe('timeout');
+    const reset = await failure(impatient({ url: server.url('/resets') }));
+    expect(reset.kind).toBe('network');
+    // The same fetcher still works afterwards: the broken connections left its pool.
+    expect((await impatient({ url: server.url('/feed') })).kind).toBe('fetched');
+  });
+
+  it('cancels a fetch at once when the caller aborts, while the server is still silent', async () => {
+    const controller = new AbortController();
+    const pending = failure(allowLoopback({ url: server.url('/hang'), signal: controller.signal }));
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    const error = await pending;
+    expect(error.kind).toBe('network');
+    expect(error.message).toMatch(/cancelled/);
+  });
 });
 
 describe('redirects', () => {
@@ -140,6 +173,11 @@ describe('redirects', () => {
     });
     expect(await allowLoopback({ url: server.url('/mixed') })).toMatchObject({ permanentRedirect: false });
     expect(await allowLoopback({ url: server.url('/feed') })).toMatchObject({ permanentRedirect: false });
+  });
+
+  it('drops the body of a redirect, even a long one, and follows it', async () => {
+    const result = await allowLoopback({ url: server.url('/redirect-with-long-body') });
+    expect(result.kind === 'fetched' && result.body.toString()).toBe(feed);
   });
 
   it('stops after 5 redirects', async () => {
