@@ -10,6 +10,7 @@
 import type { Alert } from '../core/alert.js';
 import { formatDestination } from '../core/destination.js';
 import type { Coordinator } from '../coordination/coordinator.js';
+import { RecordChannel } from '../coordination/record-channel.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/open.js';
 import { allValues } from '../store/open.js';
@@ -25,8 +26,6 @@ export const OUTBOX_CHANNEL = 'taza:outbox';
  */
 const DEFAULT_RELOAD_MS = 15_000;
 
-type OutboxChange = 'enqueued' | 'done' | 'rescheduled';
-
 export interface OutboxOptions {
   /** Shared (Redis, Postgres): other instances enqueue and deliver too, and this view follows them. */
   coordinator?: Coordinator;
@@ -41,8 +40,8 @@ export class Outbox {
   private readonly enqueuing = new Set<string>();
   private seq = 0;
   private listeners = new Set<() => void>();
-  private reloadTimer: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => Promise<void>) | undefined;
+  /** Shared: where changes are announced and heard. */
+  private channel: RecordChannel | undefined;
   private reloading: Promise<void> | undefined;
 
   private constructor(
@@ -56,7 +55,17 @@ export class Outbox {
       if (entry.status === 'pending') outbox.pending.set(entry.alert.id, entry);
       outbox.seq = Math.max(outbox.seq, entry.seq);
     }
-    if (outbox.shared) await outbox.follow();
+    if (outbox.shared) {
+      outbox.channel = new RecordChannel({
+        coordinator: options.coordinator!,
+        channel: OUTBOX_CHANNEL,
+        refresh: (id) => outbox.refresh(id),
+        reload: () => outbox.reload(),
+        reloadMs: options.reloadMs ?? DEFAULT_RELOAD_MS,
+        onError: (failed, error) => outbox.warn(`outbox.${failed}-failed`, error),
+      });
+      await outbox.channel.follow();
+    }
     return outbox;
   }
 
@@ -67,10 +76,7 @@ export class Outbox {
 
   /** Stops following the other instances (messages, reloads). */
   async close(): Promise<void> {
-    if (this.reloadTimer) clearInterval(this.reloadTimer);
-    this.reloadTimer = undefined;
-    await this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    await this.channel?.close();
   }
 
   /** Persists the alert. Returns false when an alert with this id was already enqueued (pending or done). */
@@ -91,7 +97,7 @@ export class Outbox {
       this.enqueuing.delete(alert.id);
     }
     this.pending.set(alert.id, entry);
-    await this.announce('enqueued', alert.id);
+    await this.announce(alert.id);
     this.notify();
     return true;
   }
@@ -109,7 +115,7 @@ export class Outbox {
       if (!this.pending.has(alertId)) this.pending.set(alertId, entry);
       throw error;
     }
-    await this.announce('done', alertId);
+    await this.announce(alertId);
   }
 
   /** Records a failed attempt and when to try again. */
@@ -130,7 +136,7 @@ export class Outbox {
       if (this.pending.get(alertId) === updated) this.pending.set(alertId, entry);
       throw error;
     }
-    await this.announce('rescheduled', alertId);
+    await this.announce(alertId);
     return updated;
   }
 
@@ -141,7 +147,7 @@ export class Outbox {
     const updated: OutboxEntry = { ...entry, alert };
     this.pending.set(alertId, updated);
     await this.store.outbox.set(alertId, updated);
-    await this.announce('rescheduled', alertId);
+    await this.announce(alertId);
   }
 
   /**
@@ -212,33 +218,9 @@ export class Outbox {
     for (const listener of this.listeners) listener();
   }
 
-  private async follow(): Promise<void> {
-    const coordinator = this.options.coordinator!;
-    this.unsubscribe = await coordinator.subscribe(OUTBOX_CHANNEL, (message) => {
-      let parsed: { from?: string; id?: string };
-      try {
-        parsed = JSON.parse(message) as typeof parsed;
-      } catch {
-        return;
-      }
-      if (parsed.from === coordinator.instanceId || typeof parsed.id !== 'string') return;
-      this.refresh(parsed.id).catch((error: unknown) => this.warn('outbox.refresh-failed', error));
-    });
-    this.reloadTimer = setInterval(() => {
-      this.reload().catch((error: unknown) => this.warn('outbox.reload-failed', error));
-    }, this.options.reloadMs ?? DEFAULT_RELOAD_MS);
-    this.reloadTimer.unref();
-  }
-
-  private async announce(change: OutboxChange, id: string): Promise<void> {
-    const coordinator = this.options.coordinator;
-    if (!coordinator?.shared) return;
-    try {
-      await coordinator.publish(OUTBOX_CHANNEL, JSON.stringify({ from: coordinator.instanceId, change, id }));
-    } catch (error) {
-      // The change is in the store; the others see it at their next reload.
-      this.warn('outbox.publish-failed', error);
-    }
+  /** Tells the other instances this entry was enqueued, sent or rescheduled: they read it again. */
+  private async announce(id: string): Promise<void> {
+    await this.channel?.announce(id);
   }
 
   /** Another instance changed this entry: the store says what it is now. */

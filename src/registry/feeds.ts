@@ -5,6 +5,7 @@
  * whole map is reloaded now and then in case a message was lost.
  */
 import type { Coordinator } from '../coordination/coordinator.js';
+import { RecordChannel } from '../coordination/record-channel.js';
 import { shortHash } from '../core/hash.js';
 import type { Store } from '../store/open.js';
 import { allValues } from '../store/open.js';
@@ -15,26 +16,30 @@ export const FEEDS_CHANNEL = 'taza:feeds';
 /** How often a shared registry reloads every feed: the net under lost 'taza:feeds' messages. */
 const RELOAD_MS = 60_000;
 
-interface FeedsMessage {
-  /** The feed that was added, changed or removed; the receiver reads it from the store. */
-  id: string;
-}
-
 export class FeedRegistry {
   private readonly byId = new Map<string, FeedRecord>();
   private readonly byUrl = new Map<string, string>();
   /** Feeds whose only changes are bookkeeping (last check, next check), written in one batch by flush(). */
   private readonly dirty = new Set<string>();
 
-  private reloadTimer: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => Promise<void>) | undefined;
-  /** Reads started by following, waited for by unfollow: none may run on a store about to be closed. */
-  private readonly followReads = new Set<Promise<unknown>>();
+  /** Shared: where changes are announced and, once following, heard. */
+  private readonly channel: RecordChannel | undefined;
+  private onFollowError: (error: unknown) => void = () => undefined;
 
   private constructor(
     private readonly store: Store,
     private readonly coordinator: Coordinator | undefined,
-  ) {}
+  ) {
+    if (coordinator)
+      this.channel = new RecordChannel({
+        coordinator,
+        channel: FEEDS_CHANNEL,
+        refresh: (id) => this.refresh(id),
+        reload: () => this.reload(),
+        reloadMs: RELOAD_MS,
+        onError: (_failed, error) => this.onFollowError(error),
+      });
+  }
 
   static async load(store: Store, options: { coordinator?: Coordinator } = {}): Promise<FeedRegistry> {
     const registry = new FeedRegistry(store, options.coordinator?.shared ? options.coordinator : undefined);
@@ -52,34 +57,12 @@ export class FeedRegistry {
    * RELOAD_MS. Nothing to do for a registry of its own. `onError` hears a reload that failed.
    */
   async follow(onError: (error: unknown) => void, reloadMs = RELOAD_MS): Promise<void> {
-    if (!this.coordinator || this.unsubscribe) return;
-    this.unsubscribe = await this.coordinator.subscribe(FEEDS_CHANNEL, (message) => {
-      let id: string;
-      try {
-        id = (JSON.parse(message) as FeedsMessage).id;
-      } catch {
-        return;
-      }
-      this.followRead(() => this.refresh(id), onError);
-    });
-    this.reloadTimer = setInterval(() => this.followRead(() => this.reload(), onError), reloadMs);
-    this.reloadTimer.unref();
+    this.onFollowError = onError;
+    await this.channel?.follow(reloadMs);
   }
 
   async unfollow(): Promise<void> {
-    clearInterval(this.reloadTimer);
-    this.reloadTimer = undefined;
-    const unsubscribe = this.unsubscribe;
-    this.unsubscribe = undefined;
-    await unsubscribe?.();
-    await Promise.allSettled([...this.followReads]);
-  }
-
-  private followRead(read: () => Promise<unknown>, onError: (error: unknown) => void): void {
-    const running = read()
-      .catch(onError)
-      .finally(() => this.followReads.delete(running));
-    this.followReads.add(running);
+    await this.channel?.close();
   }
 
   /** Reads the feed from the store into the map (or drops it, when the store no longer has it), and returns it. */
@@ -204,8 +187,7 @@ export class FeedRegistry {
 
   /** Tells the other instances a feed was added or removed (at most once: the periodic reload catches a loss). */
   private async announce(id: string): Promise<void> {
-    if (!this.coordinator) return;
-    await this.coordinator.publish(FEEDS_CHANNEL, JSON.stringify({ id } satisfies FeedsMessage)).catch(() => {});
+    await this.channel?.announce(id);
   }
 
   private forget(feed: FeedRecord): void {

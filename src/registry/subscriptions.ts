@@ -17,6 +17,7 @@ import {
   type QueryParseResult,
 } from '../matcher/index.js';
 import type { Coordinator } from '../coordination/coordinator.js';
+import { RecordChannel } from '../coordination/record-channel.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/open.js';
 import { allValues } from '../store/open.js';
@@ -45,8 +46,8 @@ export class SubscriptionRegistry {
   private readonly compiled = new Map<string, QueryParseResult>();
   private readonly indexes = new Map<string, MatchIndex>();
 
-  private reloadTimer: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => Promise<void>) | undefined;
+  /** Shared: where changes are announced and heard. */
+  private channel: RecordChannel | undefined;
   /** While the store is being read: the ids changed here meanwhile, whose read value is older than the cache's. */
   private readonly readers = new Set<Set<string>>();
 
@@ -58,7 +59,17 @@ export class SubscriptionRegistry {
   static async load(store: Store, options: SubscriptionRegistryOptions = {}): Promise<SubscriptionRegistry> {
     const registry = new SubscriptionRegistry(store, options);
     for (const subscription of await allValues(store.subscriptions)) registry.remember(subscription);
-    if (registry.coordinator) await registry.follow(registry.coordinator);
+    if (registry.coordinator) {
+      registry.channel = new RecordChannel({
+        coordinator: registry.coordinator,
+        channel: SUBSCRIPTIONS_CHANNEL,
+        refresh: (id) => registry.refresh(id),
+        reload: () => registry.reload(),
+        reloadMs: options.reloadMs ?? DEFAULT_RELOAD_MS,
+        onError: (failed, error) => registry.warn(`subscriptions.${failed}-failed`, error),
+      });
+      await registry.channel.follow();
+    }
     return registry;
   }
 
@@ -99,10 +110,7 @@ export class SubscriptionRegistry {
 
   /** Stops following the other instances. */
   async close(): Promise<void> {
-    if (this.reloadTimer) clearInterval(this.reloadTimer);
-    this.reloadTimer = undefined;
-    await this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    await this.channel?.close();
   }
 
   all(): Subscription[] {
@@ -190,23 +198,6 @@ export class SubscriptionRegistry {
     this.apply(subscription);
   }
 
-  private async follow(coordinator: Coordinator): Promise<void> {
-    this.unsubscribe = await coordinator.subscribe(SUBSCRIPTIONS_CHANNEL, (message) => {
-      let parsed: { from?: string; id?: string };
-      try {
-        parsed = JSON.parse(message) as typeof parsed;
-      } catch {
-        return;
-      }
-      if (parsed.from === coordinator.instanceId || typeof parsed.id !== 'string') return;
-      this.refresh(parsed.id).catch((error: unknown) => this.warn('subscriptions.refresh-failed', error));
-    });
-    this.reloadTimer = setInterval(() => {
-      this.reload().catch((error: unknown) => this.warn('subscriptions.reload-failed', error));
-    }, this.options.reloadMs ?? DEFAULT_RELOAD_MS);
-    this.reloadTimer.unref();
-  }
-
   /** Another instance changed this subscription: the store says what it is now (or that it is gone). */
   private async refresh(id: string): Promise<void> {
     const { value: subscription, changedHere } = await this.read(() => this.store.subscriptions.get(id));
@@ -216,14 +207,7 @@ export class SubscriptionRegistry {
   }
 
   private async announce(id: string): Promise<void> {
-    const coordinator = this.coordinator;
-    if (!coordinator) return;
-    try {
-      await coordinator.publish(SUBSCRIPTIONS_CHANNEL, JSON.stringify({ from: coordinator.instanceId, id }));
-    } catch (error) {
-      // The change is in the store; the others see it at their next reload.
-      this.warn('subscriptions.publish-failed', error);
-    }
+    await this.channel?.announce(id);
   }
 
   private warn(event: string, error: unknown): void {

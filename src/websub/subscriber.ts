@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Coordinator, Lease } from '../coordination/coordinator.js';
+import { RecordChannel } from '../coordination/record-channel.js';
 import type { WebSubRecord } from '../core/records.js';
 import type { Fetcher } from '../fetcher/types.js';
 import type { Logger } from '../log/logger.js';
@@ -35,7 +36,7 @@ export interface SubscriberOptions {
   /** A feed's lease ended without renewal: its polling goes back to the normal interval. */
   onLeaseLost?: (feedId: string) => void;
   /** The instances' coordinator: when shared, hub requests are leased and the records read from the store. */
-  coordinator?: Pick<Coordinator, 'shared' | 'tryLease' | 'publish' | 'subscribe'>;
+  coordinator?: Pick<Coordinator, 'shared' | 'instanceId' | 'tryLease' | 'publish' | 'subscribe'>;
   now?: () => Date;
 }
 
@@ -57,10 +58,21 @@ export const CALLBACK_PREFIX = '/websub/';
 export class Subscriber {
   private records = new Map<string, WebSubRecord>();
   private readonly now: () => Date;
-  private unfollow: (() => Promise<void>) | undefined;
+  /** Shared: where record changes are announced and heard (the tick reloads every record: no timer here). */
+  private readonly channel: RecordChannel | undefined;
+  private onFollowError: (error: unknown) => void = () => undefined;
 
   private constructor(private readonly options: SubscriberOptions) {
     this.now = options.now ?? (() => new Date());
+    if (options.coordinator?.shared)
+      this.channel = new RecordChannel({
+        coordinator: options.coordinator,
+        channel: WEBSUB_CHANNEL,
+        refresh: (feedId) => this.current(feedId),
+        reload: () => this.reload(),
+        reloadMs: 0,
+        onError: (_failed, error) => this.onFollowError(error),
+      });
   }
 
   static async load(options: SubscriberOptions): Promise<Subscriber> {
@@ -75,17 +87,12 @@ export class Subscriber {
 
   /** With other instances: each 'taza:websub' message reads that feed's record again. Alone: nothing to follow. */
   async follow(onError: (error: unknown) => void): Promise<void> {
-    const { coordinator } = this.options;
-    if (!coordinator?.shared || this.unfollow) return;
-    this.unfollow = await coordinator.subscribe(WEBSUB_CHANNEL, (feedId) => {
-      this.current(feedId).catch(onError);
-    });
+    this.onFollowError = onError;
+    await this.channel?.follow();
   }
 
   async close(): Promise<void> {
-    const unfollow = this.unfollow;
-    this.unfollow = undefined;
-    await unfollow?.();
+    await this.channel?.close();
   }
 
   /** The record as cached (the scheduling's view). */
@@ -311,9 +318,8 @@ export class Subscriber {
   }
 
   private async announce(feedId: string): Promise<void> {
-    if (!this.shared) return;
     // At most once: a lost message is made good by the next tick's reload.
-    await this.options.coordinator!.publish(WEBSUB_CHANNEL, feedId).catch(() => undefined);
+    await this.channel?.announce(feedId);
   }
 
   private async reload(): Promise<void> {

@@ -32,11 +32,14 @@ describe('feed registries shared by instances', () => {
 
   async function twoInstances(reloadMs = 60_000) {
     db++;
+    // Each instance has its own id on one message bus.
     const coordinator = { ...createLocalCoordinator(), shared: true };
     const open = async () => {
       const store = await openStore({ storeUrl: `${redis.url}/${db}`, dataDir: '' });
       stores.push(store);
-      const registry = await FeedRegistry.load(store, { coordinator });
+      const registry = await FeedRegistry.load(store, {
+        coordinator: { ...coordinator, instanceId: `i${registries.length}` },
+      });
       registries.push(registry);
       await registry.follow((error) => followErrors.push(error), reloadMs);
       return registry;
