@@ -4,26 +4,15 @@
  *   npx tsx bench/lib/profile.ts [--feeds 1000] [--hosts 250] [--interval 30s] [--seconds 60] [--dir /tmp/taza-prof] [--no-prof] [--main path]
  * Build first (npm run build). The .cpuprofile opens in Chrome DevTools or speedscope for a closer look.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnFarm } from '../farm/process.js';
+import { summariseProfile } from './cpuprofile.js';
 import { ProcessSampler, threadCpuMs } from './proc.js';
 import { pause } from './stats.js';
 import { startTaza } from './taza.js';
 import { KEYWORD } from './workload.js';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-  endTime: number;
-}
 
 const { values } = parseArgs({
   options: {
@@ -83,45 +72,9 @@ try {
 // (the profile also holds start-up and the baseline cycle; stopping takes a few ms).
 const file = readdirSync(values.dir).find((name) => name.endsWith('.cpuprofile'));
 if (!file) process.exit(0);
-const profile = JSON.parse(readFileSync(join(values.dir, file), 'utf8')) as CpuProfile;
-const selfUs = new Map<number, number>();
-const ends: number[] = [];
-profile.timeDeltas.reduce((at, delta, i) => (ends[i] = at + delta), 0);
-const offset = profile.endTime - (ends.at(-1) ?? 0);
-const windowStart = values.whole ? -Infinity : profile.endTime - Number(values.seconds) * 1e6;
-profile.samples.forEach((id, i) => {
-  if (ends[i]! + offset >= windowStart) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
-});
-const byFunction = new Map<string, number>();
-const byFile = new Map<string, number>();
-let total = 0;
-for (const node of profile.nodes) {
-  const us = selfUs.get(node.id) ?? 0;
-  total += us;
-  const url = node.callFrame.url
-    .replace(/^file:\/\//, '')
-    .replace(/.*\/node_modules\//, 'npm:')
-    .replace(/.*\/dist\//, '');
-  const where = url || '(native)';
-  const fn = `${node.callFrame.functionName || '(anonymous)'}  ${where}:${node.callFrame.lineNumber + 1}`;
-  byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
-  const group = where.startsWith('npm:')
-    ? where
-        .split('/')
-        .slice(0, where.startsWith('npm:@') ? 2 : 1)
-        .join('/')
-    : where;
-  byFile.set(group, (byFile.get(group) ?? 0) + us);
-}
-const top = (map: Map<string, number>) =>
-  [...map.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, Number(values.top))
-    .map(
-      ([name, us]) =>
-        `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`,
-    )
-    .join('\n');
 console.log(
-  `\nprofile ${join(values.dir, file)}: ${(total / 1000).toFixed(0)} ms sampled (${values.whole ? 'whole run' : 'steady window'})\n\nself time by function:\n${top(byFunction)}\n\nself time by file or package:\n${top(byFile)}`,
+  `\n${summariseProfile(join(values.dir, file), {
+    windowS: values.whole ? undefined : Number(values.seconds),
+    top: Number(values.top),
+  })}`,
 );

@@ -88,6 +88,9 @@ const DUE_GRID_MS = 500;
  * crash loses none; its worker slot is held this much longer at most.
  */
 const ADD_BATCH_MS = 200;
+/** How long one add of a next job may take, and how long after a failed one the next try comes. */
+const ADD_TIMEOUT_MS = 5000;
+const ADD_RETRY_MS = 1000;
 /** BullMQ takes jobs without a priority first, then the lowest number: first checks go after the others. */
 const FIRST_CHECK_PRIORITY = 1;
 /** Past this many hosts in hostTurns, the turns already over are dropped. */
@@ -297,8 +300,33 @@ export class EngineScheduler implements CheckScheduler {
     // A check whose result was not saved leaves the due time as it was: that id is the job now finishing, which
     // would swallow the add. Try again a poll's minimum later instead.
     if (dueMs <= checkedDueMs) dueMs = Date.now() + 1000;
-    await this.batch.add(jobFor(feed, dueMs));
+    await this.addUntilIn(jobFor(feed, dueMs));
     this.scheduled.add(feedId);
+  }
+
+  /**
+   * Adds a feed's next job, trying again while the backend is away (an add to a Postgres that went down mid-call
+   * could hang): the job that adds it completes only once it is in, so a feed is never left without one. An add
+   * that was in fact made and is made again is one job (the same id).
+   */
+  private async addUntilIn(job: JobToAdd): Promise<void> {
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          this.batch.add(job),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('adding the next job timed out')), ADD_TIMEOUT_MS);
+          }),
+        ]);
+        return;
+      } catch (error) {
+        if (this.stopped) throw error;
+        await new Promise((resolve) => setTimeout(resolve, ADD_RETRY_MS));
+      } finally {
+        clearTimeout(timer);
+      }
+    }
   }
 
   private async process(job: Job<CheckJob>): Promise<string> {
@@ -333,7 +361,7 @@ export class EngineScheduler implements CheckScheduler {
       // adding it.
       if (Date.parse(feed.nextCheckAt) > dueMs) {
         await this.hosts.unused(hostLease);
-        await this.batch.add(jobFor(feed, Date.parse(feed.nextCheckAt)));
+        await this.addUntilIn(jobFor(feed, Date.parse(feed.nextCheckAt)));
         return 'stale';
       }
       try {
