@@ -21,6 +21,10 @@ const JOIN_EXACT = 2;
 const JOIN_PREFIX = 3;
 const KINDS = 4;
 
+// The root's child table: 256 pages of 256 UTF-16 code units.
+const ROOT_PAGE = 0x100;
+const ROOT_PAGES = 0x100;
+
 // How much the walk that found an atom proves (see AtomScanner.simple).
 const SIMPLE = 1;
 const SIMPLE_PLURAL = 2;
@@ -44,9 +48,13 @@ export class AtomScanner {
    */
   private readonly simple: number[] = [];
   private build: BuildNode | null = newNode();
-  // The flattened trie. Node 0 is the root; the root's children are looked up by character in rootNext;
-  // node u's children are edgeChar/edgeTo[edgeStart[u] .. edgeStart[u + 1]], sorted by character.
-  private rootNext = new Int32Array(0);
+  // The flattened trie. Node 0 is the root; node u's children are edgeChar/edgeTo[edgeStart[u] .. edgeStart[u + 1]],
+  // sorted by character. The root, whose children every word starts from, is looked up directly instead: by the
+  // character's high byte in rootPages, an offset in rootNext of a 256-entry page indexed by its low byte. Only the
+  // pages its characters use are stored (after page 0, all -1, shared by every unused high byte): one table of
+  // all 65,536 code units cost 256 KB per index, and there is one index per feed.
+  private rootPages = new Int32Array(ROOT_PAGES);
+  private rootNext = new Int32Array(ROOT_PAGE).fill(-1);
   private edgeStart = new Int32Array(1);
   private edgeChar = new Uint16Array(0);
   private edgeTo = new Int32Array(0);
@@ -102,7 +110,7 @@ export class AtomScanner {
       for (const c of [...order[i]!.next.keys()].sort((a, b) => a - b)) order.push(order[i]!.next.get(c)!);
     }
     const n = order.length;
-    this.rootNext = new Int32Array(0x10000).fill(-1);
+    this.sealRoot(order[0]!);
     this.edgeStart = new Int32Array(n + 1);
     this.edgeChar = new Uint16Array(n - 1);
     this.edgeTo = new Int32Array(n - 1);
@@ -114,7 +122,6 @@ export class AtomScanner {
       for (const c of [...node.next.keys()].sort((a, b) => a - b)) {
         this.edgeChar[e] = c;
         this.edgeTo[e++] = node.next.get(c)!.id;
-        if (node.id === 0) this.rootNext[c] = node.next.get(c)!.id;
       }
       node.lists.forEach((list, kind) => {
         if (!list) return;
@@ -128,9 +135,20 @@ export class AtomScanner {
     this.mask = new Uint8Array(this.segments.length);
   }
 
+  /** The root's children in rootPages/rootNext, once the nodes are numbered. */
+  private sealRoot(root: BuildNode): void {
+    const pages = new Int32Array(ROOT_PAGES);
+    let used = 1;
+    for (const c of root.next.keys()) if (pages[c >>> 8] === 0) pages[c >>> 8] = used++ * ROOT_PAGE;
+    const next = new Int32Array(used * ROOT_PAGE).fill(-1);
+    for (const [c, child] of root.next) next[pages[c >>> 8]! + (c & 0xff)] = child.id;
+    this.rootPages = pages;
+    this.rootNext = next;
+  }
+
   /** The child of node u by character c, or -1. */
   private child(u: number, c: number): number {
-    if (u === 0) return this.rootNext[c]!;
+    if (u === 0) return this.rootNext[this.rootPages[c >>> 8]! + (c & 0xff)]!;
     let lo = this.edgeStart[u]!;
     let hi = this.edgeStart[u + 1]! - 1;
     const chars = this.edgeChar;

@@ -110,6 +110,28 @@ describe('MatchIndex', () => {
     }
   });
 
+  it('finds words starting in any part of Unicode, and none from the parts no query starts in', () => {
+    // First letters in four blocks of 256 code units (Latin, Greek, Arabic, CJK); items also use two no query uses.
+    const sources = ['tokyo', 'ωmega', 'بٹکوائن', '東', 'ωx*'];
+    const all = sources.map((source) => ({ id: source, query: q(source) }));
+    const scripts = new MatchIndex(all);
+    const cases: Array<[string, string[]]> = [
+      ['Ｔｏｋｙｏ 東京', ['tokyo', '東']],
+      ['Ωmega ωxyz', ['ωmega', 'ωx*']],
+      ['ωmeg ωy ویب', []],
+      ['привет 한국 ٹوکیو', []],
+      ['بٹکوائن', ['بٹکوائن']],
+    ];
+    for (const [text, ids] of cases) {
+      const input: MatchInput = { title: '', text, categories: [] };
+      expect(
+        scripts.match(input).map((m) => m.id),
+        text,
+      ).toEqual(ids);
+      expect(scripts.match(input)).toEqual(naive(all, input));
+    }
+  });
+
   it('rejects what is not a compiled query', () => {
     expect(() => new MatchIndex([{ id: 'x', query: {} as CompiledQuery }])).toThrow(/parseQuery/);
   });
