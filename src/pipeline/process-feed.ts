@@ -153,14 +153,17 @@ export async function processFeed(deps: PipelineDeps, feedId: string): Promise<C
     }
   }
   const freshItems = new Set(detection.fresh.map(({ item }) => item));
-  await editChangedItems(deps, {
-    feed: updated,
-    parsed,
-    items: items.filter((item) => !freshItems.has(item)),
-    textOf: (item) => textOf.get(item) ?? '',
-    now,
-    log,
-  });
+  // A baseline posts nothing, so it has nothing to edit: matching its items (every one first seen just now) would
+  // only build every feed's match index in the first cycle.
+  if (feed.baselineTaken)
+    await editChangedItems(deps, {
+      feed: updated,
+      parsed,
+      items: items.filter((item) => !freshItems.has(item)),
+      textOf: (item) => textOf.get(item) ?? '',
+      now,
+      log,
+    });
   deps.metrics?.alertsMatched(enqueued);
   if (detection.fresh.length > 0 || detection.silenced > 0) {
     log.info(

@@ -170,4 +170,29 @@ describe('edit on update through the pipeline, the outbox and the platforms', ()
     expect(telegram.messages(CHAT)[0]!.text).not.toContain('says minister');
     expect(telegram.requests.filter((r) => r.method.startsWith('edit'))).toHaveLength(0);
   });
+
+  it("a feed's baseline matches none of its items: it posted nothing, so there is nothing to edit", async () => {
+    const feed = await t.deps.feeds.ensure(server.url('a'));
+    await t.deps.subscriptions.add({
+      feedId: feed.id,
+      query: 'bitcoin',
+      destination: { platform: 'telegram', id: String(CHAT) },
+      scope: String(CHAT),
+      source: 'command',
+    });
+    server.setItems('a', [testItem(1, 'Bitcoin office opens'), testItem(2, 'Weather today')]);
+    const matched: string[] = [];
+    const match = t.deps.subscriptions.match.bind(t.deps.subscriptions);
+    t.deps.subscriptions.match = (feedId, input) => {
+      matched.push(input.title ?? '');
+      return match(feedId, input);
+    };
+    await check(feed.id);
+    expect(t.deps.feeds.get(feed.id)!.baselineTaken).toBe(true);
+    expect(matched).toEqual([]);
+    // The next read of a changed body does look at the items seen before (one was posted, maybe).
+    server.publish('a', testItem(3, 'Bitcoin again'));
+    await check(feed.id);
+    expect(matched.length).toBeGreaterThan(0);
+  });
 });
