@@ -92,12 +92,14 @@ it.each([
     start: false,
   });
   open.push(instance);
-  const ids = await addFeeds(instance.feeds, 12, 12);
+  const ids = await addFeeds(instance.feeds, 24, 24);
   // The last one has its baseline already (a feed checked before, due again); the others have never been checked.
   const checked = ids.at(-1)!;
   await instance.feeds.save({ ...instance.feeds.get(checked)!, baselineTaken: true });
   await instance.scheduler.start();
   await log.until(() => log.checks.length >= 3, 20_000, 'the first checks');
-  // Added last, taken first (one worker slot: one at a time).
-  expect(log.checks[0]!.feedId).toBe(checked);
+  // Added last, taken among the first (one worker slot: one at a time). Not always the very first: on Postgres a
+  // job promoted from delayed a moment before the others may be taken before it. Without the priority it would
+  // come at a random place among 24.
+  expect(log.checks.slice(0, 3).map((check) => check.feedId)).toContain(checked);
 });
