@@ -18,6 +18,7 @@ import type { StoreHealth } from '../store/health.js';
 import type { CheckScheduler } from './check-scheduler.js';
 import type { EngineQueue } from './engine-backend.js';
 import { HostLeases } from './host-leases.js';
+import { JobBatch, type CheckJob, type JobToAdd } from './job-batch.js';
 import { hostKey } from './host-limiter.js';
 
 /** What the engine reads of the feeds: each fresh from the store (another instance may have checked it). */
@@ -49,18 +50,6 @@ export interface EngineSchedulerOptions {
   hostWaitMs?: number;
   /** How often every feed is given its job again (idempotent): what a lost job costs at most. */
   resyncMs?: number;
-}
-
-interface CheckJob {
-  feedId: string;
-  dueMs: number;
-}
-
-/** A job to add, as BullMQ's addBulk takes it. */
-interface JobToAdd {
-  name: string;
-  data: CheckJob;
-  opts: { jobId: string; delay: number; priority?: number };
 }
 
 const JOB_NAME = 'check';
@@ -453,36 +442,4 @@ function jobFor(feed: Pick<FeedRecord, 'id' | 'baselineTaken'>, dueMs: number): 
       ...(feed.baselineTaken ? {} : { priority: FIRST_CHECK_PRIORITY }),
     },
   };
-}
-
-/**
- * Jobs added together: the first waits `windowMs` for others, then one addBulk adds them all. Each caller hears when
- * its job is in (or the add failed).
- */
-class JobBatch {
-  private pending: Array<{ job: JobToAdd; resolve: () => void; reject: (error: unknown) => void }> = [];
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly addBulk: (jobs: JobToAdd[]) => Promise<unknown>,
-    private readonly windowMs: number,
-  ) {}
-
-  add(job: JobToAdd): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ job, resolve, reject });
-      this.timer ??= setTimeout(() => void this.flush(), this.windowMs);
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.timer = undefined;
-    const batch = this.pending.splice(0);
-    try {
-      await this.addBulk(batch.map((entry) => entry.job));
-      for (const entry of batch) entry.resolve();
-    } catch (error) {
-      for (const entry of batch) entry.reject(error);
-    }
-  }
 }
