@@ -1,7 +1,7 @@
 /**
  * Matching benchmark: 10,000 realistic subscriptions (English and Urdu words and phrases, exclusions,
  * aliases, prefixes, field filters, groups, a few empty and exclusion-only queries; popular topics shared by
- * many subscribers) against 1,000 items from the real feeds in ../shared/corpus/feeds (every readable item,
+ * many subscribers) against 1,000 items from the real feeds in tests/fixtures/corpus/feeds (every readable item,
  * 316 of them, repeated to reach 1,000). The compiled MatchIndex and a naive loop that evaluates every
  * subscription in turn (over the item normalized once) run side by side on one core; both give the same
  * answers (checked). Times are CPU time, best of several rounds.
@@ -221,7 +221,7 @@ function compile(sources: string[]): Array<{ id: string; query: CompiledQuery }>
 /** count items from the corpus, repeating it as needed; or, with distinct, each item once. */
 function corpusItems(count: number, distinct = false): MatchInput[] {
   const items = allCorpusItems();
-  if (items.length === 0) throw new Error('no items in ../shared/corpus/feeds');
+  if (items.length === 0) throw new Error('no items in tests/fixtures/corpus/feeds');
   return distinct ? items : Array.from({ length: count }, (_, i) => items[i % items.length]!);
 }
 

@@ -2,12 +2,12 @@
  * A site URL is followed to its feed; a failing feed shows in /feeds and /list; an Urdu feed previews with Urdu
  * keywords (a real BBC Urdu snapshot).
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testItem } from '../support/feed-server.js';
 import { slash } from '../support/discord-user.js';
 import { ADMIN_USER, GROUP, GUILD_A, startHarness, type Harness } from '../support/harness.js';
 import { tgCommand } from '../support/telegram-user.js';
+import { BBC_URDU_FEED, corpusFile } from '../support/corpus.js';
 
 describe('finding, reading and watching feeds', () => {
   let h: Harness;
@@ -39,10 +39,7 @@ describe('finding, reading and watching feeds', () => {
   });
 
   it('previews a real BBC Urdu feed with an Urdu keyword: matches with summaries, and why others do not match', async () => {
-    const url = h.web.addFile(
-      'bbc-urdu.xml',
-      readFileSync(new URL('../fixtures/commands/bbc-urdu-2018.xml', import.meta.url)),
-    );
+    const url = h.web.addFile('bbc-urdu.xml', corpusFile(BBC_URDU_FEED));
     const answer = await tgCommand(h.telegram, `/preview ${url} وزیر دفاع`, { chat: GROUP, from: ADMIN_USER });
     expect(answer.text).toMatch(/^Preview of <b>BBC News +اردو/);
     expect(answer.text).toContain('<blockquote>پاکستان کے وزیر دفاع خرم دستگیر');

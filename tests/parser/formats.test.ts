@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findFeedLinks, ParseError, parseFeed } from '../../src/parser/index.js';
+import { corpusFile } from '../support/corpus.js';
 
-const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/parser/${name}`, import.meta.url));
 const now = new Date('2025-01-01T00:00:00Z');
 const parse = (xml: string, contentType?: string) => parseFeed(Buffer.from(xml, 'utf8'), contentType, { now });
 
@@ -18,7 +17,7 @@ function parseError(body: string, baseUrl?: string): ParseError {
 
 describe('parseFeed formats', () => {
   it('reads JSON Feed (real feed-rs fixture), whatever the Content-Type says', () => {
-    const feed = parseFeed(fixture('jsonfeed_spec_1.json'), 'text/plain');
+    const feed = parseFeed(corpusFile('feed-rs/feed-rs/fixture/jsonfeed/jsonfeed_spec_1.json'), 'text/plain');
     expect(feed.format).toBe('json');
     expect(feed.title).toBe('JSON Feed');
     expect(feed.items[0]).toMatchObject({
@@ -29,7 +28,7 @@ describe('parseFeed formats', () => {
   });
 
   it('reads RSS without a version attribute', () => {
-    expect(parseFeed(fixture('rss_version_missing.xml')).format).toBe('rss');
+    expect(parseFeed(corpusFile('feedparser/tests/wellformed/rss/rss_version_missing.xml')).format).toBe('rss');
     const feed = parse(
       '<rss><channel><title>T</title><ttl>30</ttl><item><title>One</title><link>https://e.org/1</link></item></channel></rss>',
     );
@@ -46,13 +45,15 @@ describe('parseFeed formats', () => {
     expect(feed.items[1]?.published).toBeUndefined();
     expect(feed.items[2]?.published?.toISOString()).toBe('2024-05-02T10:00:00.000Z');
     // The real feedvalidator case: spaces around the T still read as the intended instant.
-    expect(parseFeed(fixture('published_extra_spaces.xml')).items[0]?.published?.toISOString()).toBe(
-      '2003-07-01T06:55:07.000Z',
-    );
+    expect(
+      parseFeed(
+        corpusFile('feedvalidator/testcases/atom/3.3/published_extra_spaces.xml'),
+      ).items[0]?.published?.toISOString(),
+    ).toBe('2003-07-01T06:55:07.000Z');
   });
 
   it('turns xhtml titles into plain strings (real feedparser fixture)', () => {
-    const feed = parseFeed(fixture('entry_title_inline_markup.xml'));
+    const feed = parseFeed(corpusFile('feedparser/tests/wellformed/atom10/entry_title_inline_markup.xml'));
     expect(feed.items[0]?.title).toBe('Example Atom');
     const html = parse(
       '<feed xmlns="http://www.w3.org/2005/Atom"><entry><title type="html">A &lt;b&gt;bold&lt;/b&gt; &amp;amp; move</title></entry></feed>',
@@ -69,7 +70,7 @@ describe('parseFeed formats', () => {
   });
 
   it('recovers from a bare ampersand (real node-feedparser fixture) and keeps every item', () => {
-    const feed = parseFeed(fixture('saxerror.xml'));
+    const feed = parseFeed(corpusFile('node-feedparser/test/feeds/saxerror.xml'));
     expect(feed.items.map((item) => item.link)).toEqual([
       'http://example.com/good',
       'http://example.com/bad?foo=1&bar=2',

@@ -1,7 +1,7 @@
 /** The item's image, as each format names it: what the renderers show (subject to the private-network rule). */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFeed } from '../../src/parser/index.js';
+import { BBC_URDU_FEED, corpusFile } from '../support/corpus.js';
 
 const parse = (text: string) => parseFeed(Buffer.from(text, 'utf8'));
 const MEDIA = 'xmlns:media="http://search.yahoo.com/mrss/"';
@@ -11,7 +11,7 @@ const rss = (item: string) =>
 
 describe('item images', () => {
   it('reads media:thumbnail from the real BBC Urdu feed', () => {
-    const feed = parseFeed(readFileSync(new URL('../fixtures/commands/bbc-urdu-2018.xml', import.meta.url)));
+    const feed = parseFeed(corpusFile(BBC_URDU_FEED));
     expect(feed.items[0]!.image).toBe('http://c.files.bbci.co.uk/A787/production/_99478824_gettyimages-856735580.jpg');
     expect(feed.items.every((item) => item.image?.startsWith('http://c.files.bbci.co.uk/'))).toBe(true);
   });

@@ -1,13 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseFeed, plainText } from '../../src/parser/index.js';
+import { corpusFile, corpusManifest } from '../support/corpus.js';
 
-const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/parser/${name}`, import.meta.url));
 const now = new Date('2026-01-01T00:00:00Z');
 
 describe('the real CoinDesk feed (an empty <content:encoded/> in every item)', () => {
-  const body = fixture('coindesk.rss');
+  const body = corpusFile('crypto-syspulse/sentry-news/rss/coindesk.rss');
   const raw = body.toString('utf8');
   const rawItems = [...raw.matchAll(/<item>([\s\S]*?)<\/item>/g)].map((match) => match[1]!);
   const mentionsBitcoin = (text: string) => /bitcoin/i.test(text);
@@ -33,22 +31,12 @@ describe('the real CoinDesk feed (an empty <content:encoded/> in every item)', (
   });
 });
 
-// The shared corpus sits beside the repository (a copy of shared/ is laid next to it for CI too).
-const corpus = fileURLToPath(new URL('../../../shared/corpus/feeds/', import.meta.url));
-const manifest = `${corpus}MANIFEST.tsv`;
-
-describe.skipIf(!existsSync(manifest))('every feed of the shared corpus', () => {
-  const rows = existsSync(manifest)
-    ? readFileSync(manifest, 'utf8')
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((line) => line.split('\t'))
-    : [];
-  it.each(rows.filter((row) => row[8] !== '').map((row) => [row[0]!, Number(row[8])] as const))(
+describe('every feed of the corpus', () => {
+  const counted = corpusManifest().filter((row) => row.itemCount !== '');
+  it.each(counted.map((row) => [row.relpath, Number(row.itemCount)] as const))(
     '%s gives its %i items',
     (relpath, count) => {
-      const feed = parseFeed(readFileSync(`${corpus}${relpath}`), undefined, { now });
+      const feed = parseFeed(corpusFile(relpath), undefined, { now });
       expect(feed.items).toHaveLength(count);
     },
   );

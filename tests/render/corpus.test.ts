@@ -1,5 +1,5 @@
 /**
- * Every item of every feed in ../shared/corpus/feeds, summarized and rendered for Discord and Telegram:
+ * Every item of every feed in tests/fixtures/corpus/feeds, summarized and rendered for Discord and Telegram:
  * within every limit, Telegram HTML well-formed with only allowed tags, no raw HTML tags left in the
  * text a reader sees, and no script content anywhere (the feedparser sanitize case).
  */

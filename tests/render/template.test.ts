@@ -2,7 +2,6 @@
  * Alert templates: checked when set, filled from the item, escaped per platform (so neither the template nor the
  * feed pings anyone or becomes live markup), right-to-left safe, and within every platform limit.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/core/alert.js';
 import { parseFeed } from '../../src/parser/index.js';
@@ -11,8 +10,7 @@ import { parseTemplate, renderDiscord, renderTelegram, TELEGRAM_LIMITS } from '.
 import { detectDirection } from '../../src/summarizer/direction.js';
 import { makeAlert } from '../support/alerts.js';
 import { checkTelegramHtml } from '../support/telegram-html.js';
-
-const BBC_URDU = new URL('../fixtures/commands/bbc-urdu-2018.xml', import.meta.url);
+import { BBC_URDU_FEED, corpusFile } from '../support/corpus.js';
 
 function templated(template: string, spec: Parameters<typeof makeAlert>[0] = {}, item: Partial<Alert['item']> = {}) {
   const alert = makeAlert({ to: { platform: 'discord', id: '1300000000000000002' }, ...spec });
@@ -82,7 +80,7 @@ describe('rendering a template', () => {
   });
 
   it('an Urdu title from BBC Urdu keeps its direction marks and isolates its Latin fragment', () => {
-    const feed = parseFeed(readFileSync(BBC_URDU));
+    const feed = parseFeed(corpusFile(BBC_URDU_FEED));
     const urdu = feed.items[5]!.title;
     const title = `${urdu} (Bitcoin ETF)`;
     const dir = detectDirection(title, 'ur').dir;
@@ -137,7 +135,7 @@ describe('rendering a template', () => {
   });
 
   it('snapshots of a templated Urdu alert per platform (reviewed by eye)', () => {
-    const feed = parseFeed(readFileSync(BBC_URDU));
+    const feed = parseFeed(corpusFile(BBC_URDU_FEED));
     const item = feed.items[1]!;
     const alert = templated(
       '📰 {title}\n{summary:200}\nMatched: {terms} · {published:Asia/Karachi}\n{link}',

@@ -1,18 +1,26 @@
 /**
- * The real feeds of ../shared/corpus (beside the repository), read the way Taza reads a feed: src/parser on the
+ * The real feeds of tests/fixtures/corpus (a byte-for-byte copy of the shared corpus's feeds/, MANIFEST.tsv and each
+ * source's LICENSE.upstream included), read the way Taza reads a feed: src/parser on the
  * file's bytes, and the item text src/summarizer's htmlToText() gives the matcher. The one reader of the corpus for
  * the tests and the matching benchmark; feeds the parser refuses (the corpus holds deliberately broken ones) are
  * left out of the lists, and readCorpusFeed() throws for them.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MatchInput } from '../../src/matcher/index.js';
 import { ParseError, parseFeed } from '../../src/parser/index.js';
 import { htmlToText } from '../../src/summarizer/index.js';
 
-export const SHARED_CORPUS = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
-export const FEEDS_DIR = join(SHARED_CORPUS, 'feeds');
+export const FEEDS_DIR = fileURLToPath(new URL('../fixtures/corpus/feeds', import.meta.url));
+
+/** The BBC Urdu RSS feed of 2018 (26 items, right to left), by its path under corpus/feeds. */
+export const BBC_URDU_FEED = 'miniflux/internal/reader/parser/testdata/urdu_UTF8.xml';
+
+/** The bytes of one corpus file, by its path under corpus/feeds (the MANIFEST's relpath). */
+export function corpusFile(relpath: string): Buffer {
+  return readFileSync(join(FEEDS_DIR, relpath));
+}
 
 export interface CorpusItem extends MatchInput {
   /** Path of the feed under corpus/feeds. */
@@ -32,7 +40,7 @@ export interface CorpusFeed {
 
 /** One feed, by its path under corpus/feeds. Throws the parser's ParseError when Taza cannot read it. */
 export function readCorpusFeed(file: string): CorpusFeed {
-  const parsed = parseFeed(readFileSync(join(FEEDS_DIR, file)));
+  const parsed = parseFeed(corpusFile(file));
   return {
     file,
     title: parsed.title,
@@ -56,15 +64,20 @@ export function readFeedItems(file: string): CorpusItem[] {
 
 /** Every feed file the corpus MANIFEST lists, and those Taza can read. */
 export function loadCorpusFeeds(): { listed: string[]; feeds: CorpusFeed[] } {
-  const manifest = join(FEEDS_DIR, 'MANIFEST.tsv');
-  if (!existsSync(manifest)) return { listed: [], feeds: [] };
-  const listed = readFileSync(manifest, 'utf8')
+  const listed = corpusManifest().map((row) => row.relpath);
+  return { listed, feeds: readable(listed) };
+}
+
+/** The MANIFEST's rows: each file's path under corpus/feeds and the item count upstream declares ('' when none). */
+export function corpusManifest(): { relpath: string; itemCount: string }[] {
+  return corpusFile('MANIFEST.tsv')
+    .toString('utf8')
     .trim()
     .split('\n')
     .slice(1)
-    .map((line) => line.split('\t')[0] ?? '')
-    .filter(Boolean);
-  return { listed, feeds: readable(listed) };
+    .map((line) => line.split('\t'))
+    .map((row) => ({ relpath: row[0] ?? '', itemCount: row[8] ?? '' }))
+    .filter((row) => row.relpath !== '');
 }
 
 /** The items of every feed file under corpus/feeds that Taza can read, with a title or a text. */
@@ -77,7 +90,7 @@ export function allCorpusItems(): CorpusItem[] {
       else if (/\.(xml|rss|atom|rdf|json)$/i.test(name)) files.push(relative(FEEDS_DIR, path));
     }
   };
-  if (existsSync(FEEDS_DIR)) walk(FEEDS_DIR);
+  walk(FEEDS_DIR);
   return readable(files).flatMap((feed) => feed.items.filter((item) => item.title || item.text));
 }
 

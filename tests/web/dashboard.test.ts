@@ -15,7 +15,7 @@ import { taza } from '../cli/taza-cli.js';
 
 const TOKEN = 'dashboard-token-for-tests-0123456789';
 const SEED_ARTICLE = readFileSync(
-  new URL('../../../shared/corpus/articles/000_f67d02f8543d364f.txt', import.meta.url),
+  new URL('../fixtures/summarizer/urdu-crypto-council-article.txt', import.meta.url),
   'utf8',
 );
 const URDU_TITLE = 'پاکستان کرپٹو کونسل اور ایل سلواڈور کے بٹ کوائن آفس کے درمیان معاہدہ';
