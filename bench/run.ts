@@ -8,6 +8,7 @@
  *   npm run bench -- --only steady,scale   some sections only (steady, scale, matching, startup, fetch, hostile, push, scale-out)
  *   npm run bench -- --no-build        use the existing dist/
  *   npm run bench -- --only scale-out --feeds 1000   scale-out at 1,000 feeds (or SCALE_OUT_FEEDS=1000)
+ *   npm run bench -- --only scale-out --interval 60  scale-out polling every 60 s (or SCALE_OUT_INTERVAL=60)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     /** Feeds for the scale-out section (also SCALE_OUT_FEEDS); 10,000 by default. */
     feeds: { type: 'string' },
+    /** The poll interval of the scale-out section, in seconds (also SCALE_OUT_INTERVAL); 30 by default. */
+    interval: { type: 'string' },
   },
 });
 const quick = values.quick;
@@ -203,6 +206,7 @@ const runners: Record<Section, () => Promise<{ rows: Row[]; details: unknown }>>
     runScaleOut({
       ...SCALE_OUT_DEFAULTS,
       ...(values.feeds ? { feeds: Number(values.feeds) } : quick ? { feeds: 1_000 } : {}),
+      ...(values.interval && { intervalS: Number(values.interval) }),
     }),
 };
 

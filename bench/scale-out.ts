@@ -33,10 +33,11 @@ export interface ScaleOutOptions {
 }
 
 const envFeeds = Number(process.env.SCALE_OUT_FEEDS);
+const envInterval = Number(process.env.SCALE_OUT_INTERVAL);
 export const SCALE_OUT_DEFAULTS: ScaleOutOptions = {
   feeds: Number.isFinite(envFeeds) && envFeeds > 0 ? envFeeds : 10_000,
   hosts: 0, // 0: one host per 4 feeds
-  intervalS: 30,
+  intervalS: Number.isFinite(envInterval) && envInterval > 0 ? envInterval : 30,
   perHostGapMs: 1000,
   intervals: 2,
   publications: 20,

@@ -7,16 +7,16 @@ import type { FeedItem, ParsedFeed } from '../core/feed.js';
 import { detectNewItems, SEEN_TTL_MS, type NewItem } from '../detector/index.js';
 import type { FetchResult } from '../fetcher/types.js';
 import type { Logger } from '../log/logger.js';
-import { nextCheckDelayMs, shouldForceRefresh, shouldSpread } from '../scheduler/policy.js';
+import { shouldForceRefresh, shouldSpread } from '../scheduler/policy.js';
 import type { FeedRecord } from '../core/records.js';
-import { escapeHtml } from '../render/escape.js';
-import { safeImage } from '../render/image.js';
 import { buildAlert, enqueueAlert, scopeTemplate } from './alert.js';
 import { evaluateItem } from './evaluate-item.js';
 import { editChangedItems } from './item-updates.js';
-import { readArticle } from '../summarizer/fulltext.js';
 import type { PipelineDeps } from './deps.js';
-import { describeError, noteFailure, noteRecovery } from './feed-health.js';
+import { articleHtml } from './article-html.js';
+import { describeError, noteFailure } from './feed-health.js';
+import { finishSuccess } from './finish-success.js';
+import { lazyChild } from '../log/lazy-child.js';
 import { readFeedIfChanged } from './read-feed.js';
 
 type SeenStore = PipelineDeps['store']['seen'];
@@ -271,139 +271,4 @@ async function alertFor(
     }
   }
   return count;
-}
-
-/**
- * The feed's child logger, made on first use: pino's child set-up costs more than an unchanged check, and most
- * checks log nothing. One small object per check (its methods on the prototype), not a Proxy with a trap per call.
- */
-class LazyChild {
-  private made: Logger | undefined;
-
-  constructor(
-    private readonly parent: Logger,
-    private readonly bindings: Record<string, string>,
-  ) {}
-
-  private get logger(): Logger {
-    return (this.made ??= this.parent.child(this.bindings) as Logger);
-  }
-
-  trace(...args: Parameters<Logger['trace']>): void {
-    this.logger.trace(...args);
-  }
-  debug(...args: Parameters<Logger['debug']>): void {
-    this.logger.debug(...args);
-  }
-  info(...args: Parameters<Logger['info']>): void {
-    this.logger.info(...args);
-  }
-  warn(...args: Parameters<Logger['warn']>): void {
-    this.logger.warn(...args);
-  }
-  error(...args: Parameters<Logger['error']>): void {
-    this.logger.error(...args);
-  }
-  fatal(...args: Parameters<Logger['fatal']>): void {
-    this.logger.fatal(...args);
-  }
-  child(...args: Parameters<Logger['child']>): Logger {
-    return this.logger.child(...args) as unknown as Logger;
-  }
-  isLevelEnabled(level: string): boolean {
-    return this.parent.isLevelEnabled(level);
-  }
-}
-
-function lazyChild(logger: Logger, bindings: Record<string, string>): Logger {
-  return new LazyChild(logger, bindings) as unknown as Logger;
-}
-
-/** Items that carry only a title or a snippet are summarized from the article page when the feed asks for it. */
-const SNIPPET_CHARS = 280;
-
-/**
- * The HTML to summarize and, when the article page was read, its preview picture (og:image) for an item without one
- * of its own: from the same fetch as the text, and only on a public address (the rule every shown image passes).
- */
-async function articleHtml(
-  deps: PipelineDeps,
-  feed: FeedRecord,
-  item: FeedItem,
-  text: string,
-): Promise<{ html: string; image?: string }> {
-  if (!feed.fullText || !item.link || text.length >= SNIPPET_CHARS) return { html: item.html };
-  // The article page goes through the same fetcher as feeds: private-network rule, size cap, timeouts.
-  const page = await readArticle(item.link, async (url) => {
-    const result = await deps.fetcher({ url });
-    if (result.kind !== 'fetched') throw new Error('not modified');
-    return { body: result.body, contentType: result.contentType };
-  });
-  const image = item.image ? undefined : safeImage(page.image);
-  // On any failure the alert is still sent, from the feed's own text.
-  const html = page.text
-    ? page.text
-        .split(/\n{2,}/)
-        .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
-        .join('')
-    : item.html;
-  return image ? { html, image } : { html };
-}
-
-/** Fields whose change must reach the store at once; the rest (check times) can wait for the next flush. */
-const DURABLE_FIELDS = [
-  'url',
-  'etag',
-  'lastModified',
-  'bodyHash',
-  'title',
-  'link',
-  'language',
-  'lastUnconditionalAt',
-  'failures',
-  'failingNotified',
-  'baselineTaken',
-  'disabled',
-] as const;
-
-/** Field values compared as stored: primitives directly (every check compares them), objects as JSON. */
-function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
-}
-
-/** What decides the next check: the server's hints, and whether to spread it (see shouldSpread). */
-interface NextCheckHints {
-  cache: FetchResult['cache'];
-  ttlMinutes?: number;
-  spread: boolean;
-}
-
-async function finishSuccess(
-  deps: PipelineDeps,
-  feed: FeedRecord,
-  now: Date,
-  hints: NextCheckHints,
-  log: Logger,
-): Promise<void> {
-  const before = deps.feeds.get(feed.id);
-  const wasFailing = feed.failures > 0;
-  feed.lastSuccessAt = now.toISOString();
-  feed.failures = 0;
-  delete feed.lastError;
-  const delay = nextCheckDelayMs({
-    intervalMs: deps.settings.pollIntervalMs,
-    minIntervalMs: deps.settings.minPollIntervalMs,
-    ...hints,
-    failures: 0,
-  });
-  feed.nextCheckAt = new Date(now.getTime() + delay).toISOString();
-  if (wasFailing) await noteRecovery(deps, feed, now, log);
-  let durableChange = !before;
-  for (let i = 0; !durableChange && i < DURABLE_FIELDS.length; i++) {
-    const field = DURABLE_FIELDS[i]!;
-    durableChange = !sameValue(before![field], feed[field]);
-  }
-  // Shared: the next check may be another instance's, and it reads the store, so every change is written now.
-  if (durableChange || deps.feeds.shared) await deps.feeds.save(feed);
-  else deps.feeds.saveLater(feed);
 }

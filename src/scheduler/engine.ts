@@ -8,7 +8,7 @@
  * Before a check the feed is read from the store: a job for a due time already checked (by checkNow, or a job
  * added again after its check) finds the feed due later and only adds its next job again. Per-host limits are
  * leases in the backend (HostLeases); with one slot per host that lease keeps any two checks of a feed apart, with
- * more a feed lease does. Every round trip here costs each check: see docs/PERFORMANCE.md, "Scale-out".
+ * more a feed lease does (FeedLeases). Every round trip here costs each check: see docs/PERFORMANCE.md, "Scale-out".
  */
 import type { Job, Worker } from 'bullmq';
 import type { Coordinator, Lease } from '../coordination/coordinator.js';
@@ -17,9 +17,9 @@ import type { Logger } from '../log/logger.js';
 import type { StoreHealth } from '../store/health.js';
 import type { CheckScheduler } from './check-scheduler.js';
 import type { EngineQueue } from './engine-backend.js';
+import { FeedLeases } from './feed-leases.js';
 import { HostLeases } from './host-leases.js';
 import { JobBatch, type CheckJob, type JobToAdd } from './job-batch.js';
-import { hostKey } from './host-limiter.js';
 
 /** What the engine reads of the feeds: each fresh from the store (another instance may have checked it). */
 export interface EngineFeeds {
@@ -82,11 +82,6 @@ const ADD_TIMEOUT_MS = 5000;
 const ADD_RETRY_MS = 1000;
 /** BullMQ takes jobs without a priority first, then the lowest number: first checks go after the others. */
 const FIRST_CHECK_PRIORITY = 1;
-/** Past this many hosts in hostTurns, the turns already over are dropped. */
-const HOST_TURNS_SWEEP = 1000;
-
-/** The lease that keeps a feed's checks apart when a host has more than one slot. */
-export const feedLeaseName = (feedId: string): string => `feed:${feedId}`;
 
 export function checkJobId(feedId: string, dueMs: number): string {
   // BullMQ refuses ':' in custom ids.
@@ -105,8 +100,7 @@ export class EngineScheduler implements CheckScheduler {
   private resyncTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private abandoned = false;
-  /** How long the feed lease lasts if its holder dies (renewed while the check runs): as long as a job's lock. */
-  private readonly feedLeaseMs: number;
+  private readonly feedLeases: FeedLeases;
   /**
    * With one slot per host, holding the host's lease is holding the feed's: no other check of the feed (a job, a
    * checkNow, on any instance) can run meanwhile, so no feed lease is taken (two round trips a check). The feed is
@@ -114,8 +108,6 @@ export class EngineScheduler implements CheckScheduler {
    */
   private readonly hostIsExclusive: boolean;
   private readonly batch: JobBatch;
-  /** Per host, the time the last job this instance put back for it will look again (see hostRetryMs). */
-  private readonly hostTurns = new Map<string, number>();
 
   constructor(private readonly options: EngineSchedulerOptions) {
     this.hosts = new HostLeases(options.coordinator, {
@@ -124,7 +116,8 @@ export class EngineScheduler implements CheckScheduler {
       alive: () => !this.abandoned,
     });
     this.lockMs = options.lockMs ?? DEFAULT_LOCK_MS;
-    this.feedLeaseMs = this.lockMs;
+    // A feed lease of a dead instance lasts as long as its job's lock.
+    this.feedLeases = new FeedLeases(options.coordinator, this.lockMs, () => !this.abandoned);
     this.hostWaitMs = options.hostWaitMs ?? DEFAULT_HOST_WAIT_MS;
     this.resyncMs = options.resyncMs ?? DEFAULT_RESYNC_MS;
     this.hostIsExclusive = options.limits.perHostConcurrency <= 1;
@@ -218,21 +211,12 @@ export class EngineScheduler implements CheckScheduler {
         if (checked) await this.scheduleNext(feedId, -1);
         return;
       }
-      let feedLease: Lease | undefined;
-      while (!feedLease && !this.stopped) {
-        feedLease = await this.options.coordinator.lease(feedLeaseName(feedId), this.feedLeaseMs, {
-          timeoutMs: 60_000,
-        });
-      }
-      if (!feedLease) return;
-      try {
+      await this.feedLeases.hold(feedId, async () => {
         const feed = await this.options.feeds.load(feedId);
         if (!feed || feed.disabled) return;
-        await this.hosts.run(feed.url, () => this.renewing(feedLease, () => this.options.check(feedId)));
+        await this.hosts.run(feed.url, () => this.options.check(feedId));
         await this.scheduleNext(feedId, -1);
-      } finally {
-        await feedLease.release().catch(() => {});
-      }
+      });
     })();
     this.running.add(task);
     try {
@@ -253,14 +237,7 @@ export class EngineScheduler implements CheckScheduler {
       if (!url) return task();
       return this.hosts.withoutRequest(url, task);
     }
-    const feedLease = await this.options.coordinator.lease(feedLeaseName(feedId), this.feedLeaseMs, {
-      timeoutMs: 60_000,
-    });
-    try {
-      return await this.renewing(feedLease, task);
-    } finally {
-      await feedLease.release().catch(() => {});
-    }
+    return this.feedLeases.hold(feedId, task);
   }
 
   /** Every feed in the store gets the job for its next check (already there for most: the same id adds nothing). */
@@ -329,10 +306,10 @@ export class EngineScheduler implements CheckScheduler {
     }
     const hostLease = await this.hosts.acquire(url, this.hostWaitMs);
     // The host is busy beyond a short wait: the worker slot goes to another host's feed meanwhile.
-    if (!hostLease) return this.later(job, this.hostRetryMs(url));
+    if (!hostLease) return this.later(job, this.hosts.retryDelayMs(url, this.hostWaitMs));
     let feedLease: Lease | undefined;
     if (!this.hostIsExclusive) {
-      feedLease = await this.options.coordinator.tryLease(feedLeaseName(feedId), this.feedLeaseMs);
+      feedLease = await this.feedLeases.tryTake(feedId);
       if (!feedLease) {
         await this.hosts.unused(hostLease);
         return this.later(job, BUSY_RETRY_MS);
@@ -355,7 +332,9 @@ export class EngineScheduler implements CheckScheduler {
       }
       try {
         const outcome = await this.hosts.holding(hostLease, () =>
-          feedLease ? this.renewing(feedLease, () => this.options.check(feedId)) : this.options.check(feedId),
+          feedLease
+            ? this.feedLeases.renewing(feedLease, () => this.options.check(feedId))
+            : this.options.check(feedId),
         );
         this.options.logger.debug({ event: 'feed.checked', feedId, outcome }, 'feed checked');
       } catch (error) {
@@ -366,28 +345,6 @@ export class EngineScheduler implements CheckScheduler {
     } finally {
       await feedLease?.release().catch(() => {});
     }
-  }
-
-  /**
-   * When a job put back for its host looks again. The host's slot frees at most a gap after it was found taken (its
-   * holder releases it with the gap), so the first job put back looks a gap on, and each further one of this
-   * instance a turn (a slot's share of the gap and a little more) after the one before: the feeds waiting for a host
-   * take its turns in order instead of asking at random moments and being put back again. A little jitter keeps the
-   * instances' retries apart.
-   */
-  private hostRetryMs(url: string): number {
-    const now = Date.now();
-    const { perHostGapMs, perHostConcurrency } = this.options.limits;
-    // A slot frees a gap after its request ends, not after it starts: a turn is a little longer than the gap.
-    const turnMs = (perHostGapMs + this.hostWaitMs / 2) / Math.max(1, perHostConcurrency);
-    const host = hostKey(url);
-    // The job has waited hostWaitMs for the slot already, and waits as long again when it looks next.
-    const turn = Math.max(now + perHostGapMs - this.hostWaitMs, (this.hostTurns.get(host) ?? 0) + turnMs);
-    this.hostTurns.set(host, turn);
-    if (this.hostTurns.size > HOST_TURNS_SWEEP) {
-      for (const [key, at] of this.hostTurns) if (at < now) this.hostTurns.delete(key);
-    }
-    return Math.max(50, Math.round(turn - now + Math.random() * 0.1 * turnMs));
   }
 
   /**
@@ -405,17 +362,6 @@ export class EngineScheduler implements CheckScheduler {
       ...(job.opts.priority ? { priority: job.opts.priority } : {}),
     });
     return 'later';
-  }
-
-  private async renewing<T>(lease: Lease, task: () => Promise<T>): Promise<T> {
-    const timer = setInterval(() => {
-      if (!this.abandoned) void lease.renew(this.feedLeaseMs).catch(() => {});
-    }, this.feedLeaseMs / 3);
-    try {
-      return await task();
-    } finally {
-      clearInterval(timer);
-    }
   }
 
   private reportError(error: unknown, event: string, feedId?: string): void {

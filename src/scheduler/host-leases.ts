@@ -23,10 +23,14 @@ export interface HostLeaseOptions {
 
 const DEFAULT_TTL_MS = 10_000;
 const DEFAULT_POLL_MS = 50;
+/** Past this many hosts in turns, the turns already over are dropped. */
+const TURNS_SWEEP = 1000;
 
 export class HostLeases {
   private readonly ttlMs: number;
   private readonly pollMs: number;
+  /** Per host, the time the last job this instance put back for it will look again (see retryDelayMs). */
+  private readonly turns = new Map<string, number>();
 
   constructor(
     private readonly coordinator: Coordinator,
@@ -94,5 +98,27 @@ export class HostLeases {
       // A release that fails leaves the slot to expire on its own (ttlMs): slower, never less polite.
       await lease.release(gapMs).catch(() => {});
     }
+  }
+
+  /**
+   * How long a job that waited `waitMs` for its host, and is put back, waits before it looks again. The host's slot
+   * frees at most a gap after it was found taken (its holder releases it with the gap), so the first job put back looks a gap on, and each further one of this
+   * instance a turn (a slot's share of the gap and a little more) after the one before: the feeds waiting for a host
+   * take its turns in order instead of asking at random moments and being put back again. A little jitter keeps the
+   * instances' retries apart.
+   */
+  retryDelayMs(url: string, waitMs: number): number {
+    const now = Date.now();
+    const { perHostGapMs, perHostConcurrency } = this.options;
+    // A slot frees a gap after its request ends, not after it starts: a turn is a little longer than the gap.
+    const turnMs = (perHostGapMs + waitMs / 2) / Math.max(1, perHostConcurrency);
+    const host = hostKey(url);
+    // The job has waited waitMs for the slot already, and waits as long again when it looks next.
+    const turn = Math.max(now + perHostGapMs - waitMs, (this.turns.get(host) ?? 0) + turnMs);
+    this.turns.set(host, turn);
+    if (this.turns.size > TURNS_SWEEP) {
+      for (const [key, at] of this.turns) if (at < now) this.turns.delete(key);
+    }
+    return Math.max(50, Math.round(turn - now + Math.random() * 0.1 * turnMs));
   }
 }
