@@ -96,7 +96,7 @@ export async function buildChecking(deps: CheckingDeps): Promise<CheckingParts> 
     feeds,
     logger,
     health: deps.storeHealth,
-    check: (feedId) => checkLog.around(feedId, () => checks.poll(feedId), now),
+    check: (feedId, held) => checkLog.around(feedId, () => checks.poll(feedId, held), now),
     limits: {
       globalConcurrency: config.FETCH_CONCURRENCY,
       perHostConcurrency: config.PER_HOST_CONCURRENCY,

@@ -46,7 +46,8 @@ export interface FeedChecksOptions {
 }
 
 export interface FeedChecks {
-  poll(feedId: string): Promise<CheckOutcome>;
+  /** `held`: the feed as the store gave it under the scheduler's hold (see processFeed). */
+  poll(feedId: string, held?: FeedRecord): Promise<CheckOutcome>;
   push(feedId: string, body: Buffer, contentType: string | undefined): Promise<CheckOutcome>;
   /** A feed's push stopped: its next check comes within `withinMs` (not at the long safety-net interval). */
   pollSoon(feedId: string, withinMs: number): Promise<void>;
@@ -154,8 +155,8 @@ export function createFeedChecks(options: FeedChecksOptions): FeedChecks {
 
   return {
     // Shared, the engine calls poll holding the feed already.
-    poll: (feedId) => {
-      const check = () => run(feedId, (deps) => processFeed(deps, feedId), true);
+    poll: (feedId, held) => {
+      const check = () => run(feedId, (deps) => processFeed(deps, feedId, held), true);
       return holdFeed ? check() : inProcess(feedId, check);
     },
     push: (feedId, body, contentType) =>

@@ -31,10 +31,14 @@ export type CheckOutcome = 'not-modified' | 'unchanged' | 'parsed' | 'error';
  */
 export const STALE_CLAIM_MS = 60_000;
 
-export async function processFeed(deps: PipelineDeps, feedId: string): Promise<CheckOutcome> {
+/**
+ * `held`: the feed as the store gave it under the scheduler's hold of the feed, when the scheduler read it (the
+ * engine does, to see whether the due time was checked already): the same record, not read twice.
+ */
+export async function processFeed(deps: PipelineDeps, feedId: string, held?: FeedRecord): Promise<CheckOutcome> {
   const now = deps.now?.() ?? new Date();
   // Shared: another instance may have checked it last (validators, body hash, baseline), so the store's record.
-  const feed = deps.feeds.shared ? await deps.feeds.refresh(feedId) : deps.feeds.get(feedId);
+  const feed = held ?? (deps.feeds.shared ? await deps.feeds.refresh(feedId) : deps.feeds.get(feedId));
   if (!feed || feed.disabled) return 'error';
   // A child logger costs more than an unchanged check itself; most checks log nothing.
   const log = lazyChild(deps.logger, { feedId: feed.id, feedUrl: feed.url });

@@ -5,6 +5,7 @@ import type { FeedRegistry } from '../registry/feeds.js';
 import type { StoreHealth } from '../store/health.js';
 import type { CheckScheduler } from './check-scheduler.js';
 import { InProcessScheduler } from './in-process.js';
+import type { FeedRecord } from '../core/records.js';
 
 /** The engine's queue of feed checks, one per backend (BullMQ keeps its own keys or tables beside Taza's). */
 export const CHECK_QUEUE = 'taza-checks';
@@ -14,7 +15,11 @@ export interface CheckSchedulerOptions {
   /** The store's URL: the engine runs on the same Redis or Postgres. */
   storeUrl: string;
   feeds: FeedRegistry;
-  check: (feedId: string) => Promise<unknown>;
+  /**
+   * One check of the feed. `held`: the feed as the store gave it under the feed's hold, so the check need not read
+   * it again.
+   */
+  check: (feedId: string, held?: FeedRecord) => Promise<unknown>;
   logger: Logger;
   health: Pick<StoreHealth, 'isUp' | 'report' | 'onChange'>;
   limits: { globalConcurrency: number; perHostConcurrency: number; perHostGapMs: number };

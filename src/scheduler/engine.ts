@@ -40,7 +40,11 @@ export interface EngineSchedulerOptions {
   engine: EngineQueue;
   coordinator: Coordinator;
   feeds: EngineFeeds;
-  check: (feedId: string) => Promise<unknown>;
+  /**
+   * One check of the feed. `held`: the feed as the store gave it under the feed's hold, so the check need not read
+   * it again.
+   */
+  check: (feedId: string, held?: FeedRecord) => Promise<unknown>;
   logger: Logger;
   limits: { globalConcurrency: number; perHostConcurrency: number; perHostGapMs: number };
   health?: Pick<StoreHealth, 'isUp' | 'report'>;
@@ -205,7 +209,7 @@ export class EngineScheduler implements CheckScheduler {
         const checked = await this.hosts.run(url, async () => {
           const feed = await this.options.feeds.load(feedId);
           if (!feed || feed.disabled) return false;
-          await this.options.check(feedId);
+          await this.options.check(feedId, feed);
           return true;
         });
         if (checked) await this.scheduleNext(feedId, -1);
@@ -214,7 +218,7 @@ export class EngineScheduler implements CheckScheduler {
       await this.feedLeases.hold(feedId, async () => {
         const feed = await this.options.feeds.load(feedId);
         if (!feed || feed.disabled) return;
-        await this.hosts.run(feed.url, () => this.options.check(feedId));
+        await this.hosts.run(feed.url, () => this.options.check(feedId, feed));
         await this.scheduleNext(feedId, -1);
       });
     })();
@@ -333,8 +337,8 @@ export class EngineScheduler implements CheckScheduler {
       try {
         const outcome = await this.hosts.holding(hostLease, () =>
           feedLease
-            ? this.feedLeases.renewing(feedLease, () => this.options.check(feedId))
-            : this.options.check(feedId),
+            ? this.feedLeases.renewing(feedLease, () => this.options.check(feedId, feed))
+            : this.options.check(feedId, feed),
         );
         this.options.logger.debug({ event: 'feed.checked', feedId, outcome }, 'feed checked');
       } catch (error) {

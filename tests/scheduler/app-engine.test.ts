@@ -1,11 +1,12 @@
 /**
  * Two apps, as buildApp wires them, on one Redis with a shared coordinator: their feed checks go through the job
- * engine, each check of the feed is made by one of them, and a new item is alerted once between them.
+ * engine, each check of the feed is made by one of them, and a new item is alerted once between them. The feed is
+ * read from the store once a check: the job reads it under the host's lease, and the check uses that record.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { buildApp, type App } from '../../src/app/build.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLocalCoordinator } from '../../src/coordination/local.js';
@@ -76,6 +77,9 @@ it(
           });
         }
       }
+      // Every read of the feed from the store, by either app (the engine's reads and the check's go through refresh).
+      const reads = apps.map((app) => vi.spyOn(app.feeds, 'refresh'));
+      const readCount = () => reads.reduce((sum, spy) => sum + spy.mock.calls.length, 0);
       for (const app of apps) await app.start();
       expect(apps.every((app) => app.scheduler instanceof EngineScheduler)).toBe(true);
       const requests = () => feedServer.requests.filter((request) => request.path === '/news.xml').length;
@@ -90,9 +94,12 @@ it(
         };
         await until(async () => (await entries()) > 0, 'the alert in the outbox');
         const first = requests();
+        const readsBefore = readCount();
         // Two more checks at least (2 s interval, up to 20% sooner), by either app: still one alert.
         await until(() => requests() >= first + 2, 'two more checks', 15_000);
         expect(await entries()).toBe(1);
+        // One read a check (a check under way when counting ends may have read already); two a check before.
+        expect(readCount() - readsBefore).toBeLessThanOrEqual(requests() - first + 1);
         const starts = feedServer.requests.filter((r) => r.path === '/news.xml').map((r) => r.at);
         // One check per due time: never two requests for the feed within the minimum interval.
         for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThan(500);
