@@ -19,7 +19,9 @@ import type { CheckScheduler } from './check-scheduler.js';
 import type { EngineQueue } from './engine-backend.js';
 import { FeedLeases } from './feed-leases.js';
 import { HostLeases } from './host-leases.js';
-import { JobBatch, type CheckJob, type JobToAdd } from './job-batch.js';
+import { jobFor, retryJob, type CheckJob, type JobToAdd } from './check-job.js';
+import { JobBatch } from './job-batch.js';
+import { Slots } from './slots.js';
 
 /** What the engine reads of the feeds: each fresh from the store (another instance may have checked it). */
 export interface EngineFeeds {
@@ -56,7 +58,13 @@ export interface EngineSchedulerOptions {
   resyncMs?: number;
 }
 
-const JOB_NAME = 'check';
+/**
+ * Jobs a worker takes per check slot (FETCH_CONCURRENCY slots, `checkSlots`): a job holds its worker slot for the
+ * engine's round trips and the batched add of its next job (up to ADD_BATCH_MS) as well as for its check. With one
+ * job per check slot those waits bounded the checks an instance made: three instances on Redis took 216 s to
+ * baseline 10,000 feeds (70.6 s with four), and after one was killed the other two fell over a minute behind.
+ */
+const JOBS_PER_CHECK_SLOT = 4;
 const DEFAULT_LOCK_MS = 10_000;
 const DEFAULT_RESYNC_MS = 5 * 60_000;
 /**
@@ -70,12 +78,6 @@ const BUSY_RETRY_MS = 1000;
 /** How long a stop waits for the engine to close (its jobs, its connections) before dropping it. */
 const CLOSE_TIMEOUT_MS = 5000;
 /**
- * Jobs come due on this grid (a due time is rounded up to it). Every due time wakes every instance's worker, and on
- * Postgres each wake-up costs each worker four statements: jobs due together share one wake-up. A check is at most
- * this much later than its feed asked.
- */
-const DUE_GRID_MS = 500;
-/**
  * The next jobs of the checks that finish within this long are added together, in one round trip (on Postgres, one
  * wake-up of every worker instead of one per job). A check's job completes only once its next job is added, so a
  * crash loses none; its worker slot is held this much longer at most.
@@ -84,13 +86,6 @@ const ADD_BATCH_MS = 200;
 /** How long one add of a next job may take, and how long after a failed one the next try comes. */
 const ADD_TIMEOUT_MS = 5000;
 const ADD_RETRY_MS = 1000;
-/** BullMQ takes jobs without a priority first, then the lowest number: first checks go after the others. */
-const FIRST_CHECK_PRIORITY = 1;
-
-export function checkJobId(feedId: string, dueMs: number): string {
-  // BullMQ refuses ':' in custom ids.
-  return `${feedId}-${dueMs}`;
-}
 
 export class EngineScheduler implements CheckScheduler {
   private worker: Worker | undefined;
@@ -112,6 +107,8 @@ export class EngineScheduler implements CheckScheduler {
    */
   private readonly hostIsExclusive: boolean;
   private readonly batch: JobBatch;
+  /** The checks this instance runs at once (FETCH_CONCURRENCY): from the host's lease to the check's end. */
+  private readonly checkSlots: Slots;
 
   constructor(private readonly options: EngineSchedulerOptions) {
     this.hosts = new HostLeases(options.coordinator, {
@@ -125,13 +122,14 @@ export class EngineScheduler implements CheckScheduler {
     this.hostWaitMs = options.hostWaitMs ?? DEFAULT_HOST_WAIT_MS;
     this.resyncMs = options.resyncMs ?? DEFAULT_RESYNC_MS;
     this.hostIsExclusive = options.limits.perHostConcurrency <= 1;
+    this.checkSlots = new Slots(options.limits.globalConcurrency);
     this.batch = new JobBatch((jobs) => options.engine.queue.addBulk(jobs), ADD_BATCH_MS);
   }
 
   async start(): Promise<void> {
     await this.resync();
     this.worker = this.options.engine.worker((job) => this.process(job as Job<CheckJob>), {
-      concurrency: this.options.limits.globalConcurrency,
+      concurrency: this.options.limits.globalConcurrency * JOBS_PER_CHECK_SLOT,
       lockDuration: this.lockMs,
       stalledInterval: Math.max(1000, this.lockMs / 2),
       // A job stalls only when its instance died; it must run again however often that happened.
@@ -308,15 +306,25 @@ export class EngineScheduler implements CheckScheduler {
       this.scheduled.delete(feedId);
       return 'removed';
     }
+    const ran = await this.checkSlots.run(() => this.checkHeld(job, url));
+    // Outside the check slot: the add of the next job waits for its batch, and the slot is another job's meanwhile.
+    if (ran.outcome === 'checked') await this.scheduleNext(feedId, dueMs);
+    else if (ran.next) await this.addUntilIn(ran.next);
+    return ran.outcome;
+  }
+
+  /** The job's check, holding the host's lease (and the feed's, when the host has more slots): the feed read under them. */
+  private async checkHeld(job: Job<CheckJob>, url: string): Promise<{ outcome: string; next?: JobToAdd }> {
+    const { feedId, dueMs } = job.data;
     const hostLease = await this.hosts.acquire(url, this.hostWaitMs);
-    // The host is busy beyond a short wait: the worker slot goes to another host's feed meanwhile.
-    if (!hostLease) return this.later(job, this.hosts.retryDelayMs(url, this.hostWaitMs));
+    // The host is busy beyond a short wait: the slot goes to another host's feed meanwhile.
+    if (!hostLease) return { outcome: await this.later(job, this.hosts.retryDelayMs(url, this.hostWaitMs)) };
     let feedLease: Lease | undefined;
     if (!this.hostIsExclusive) {
       feedLease = await this.feedLeases.tryTake(feedId);
       if (!feedLease) {
         await this.hosts.unused(hostLease);
-        return this.later(job, BUSY_RETRY_MS);
+        return { outcome: await this.later(job, BUSY_RETRY_MS) };
       }
     }
     try {
@@ -324,15 +332,14 @@ export class EngineScheduler implements CheckScheduler {
       if (!feed || feed.disabled) {
         await this.hosts.unused(hostLease);
         this.scheduled.delete(feedId);
-        return 'removed';
+        return { outcome: 'removed' };
       }
       // Checked already for this due time (checkNow did it, or this job was added again after its check). Its next
       // job is added again (the same id: nothing when it is there): the run that checked may have died or failed before
       // adding it.
       if (Date.parse(feed.nextCheckAt) > dueMs) {
         await this.hosts.unused(hostLease);
-        await this.addUntilIn(jobFor(feed, Date.parse(feed.nextCheckAt)));
-        return 'stale';
+        return { outcome: 'stale', next: jobFor(feed, Date.parse(feed.nextCheckAt)) };
       }
       try {
         const outcome = await this.hosts.holding(hostLease, () =>
@@ -344,9 +351,9 @@ export class EngineScheduler implements CheckScheduler {
       } catch (error) {
         this.reportError(error, 'feed.check-crashed', feedId);
       }
-      await this.scheduleNext(feedId, dueMs);
-      return 'checked';
+      return { outcome: 'checked' };
     } finally {
+      // Released before the next job is added: a second job of this due time would find the feed checked already.
       await feedLease?.release().catch(() => {});
     }
   }
@@ -360,11 +367,8 @@ export class EngineScheduler implements CheckScheduler {
   private async later(job: Job<CheckJob>, delayMs: number): Promise<string> {
     const { feedId, dueMs } = job.data;
     const at = Date.now() + delayMs;
-    await this.options.engine.queue.add(JOB_NAME, { feedId, dueMs } satisfies CheckJob, {
-      jobId: `${checkJobId(feedId, dueMs)}-${at}`,
-      delay: delayMs,
-      ...(job.opts.priority ? { priority: job.opts.priority } : {}),
-    });
+    const again = retryJob({ feedId, dueMs }, at, delayMs, job.opts.priority);
+    await this.options.engine.queue.add(again.name, again.data, again.opts);
     return 'later';
   }
 
@@ -373,23 +377,4 @@ export class EngineScheduler implements CheckScheduler {
     if (this.options.health?.report(error)) return;
     this.options.logger.error({ event, feedId, err: error }, 'feed scheduling failed');
   }
-}
-
-/**
- * The job for a feed's check at `dueMs`, due on the grid. A feed's first check (its baseline) waits behind the
- * others: a first cycle of thousands of feeds all due at once otherwise holds up the next checks of the feeds done
- * first, and a check more than a fifth of its interval late has its next one spread at random over the interval
- * (scheduler/policy.ts), which made three instances check feeds 10-20% more often than one for a while.
- */
-function jobFor(feed: Pick<FeedRecord, 'id' | 'baselineTaken'>, dueMs: number): JobToAdd {
-  const runAt = Math.ceil(dueMs / DUE_GRID_MS) * DUE_GRID_MS;
-  return {
-    name: JOB_NAME,
-    data: { feedId: feed.id, dueMs },
-    opts: {
-      jobId: checkJobId(feed.id, dueMs),
-      delay: Math.max(0, runAt - Date.now()),
-      ...(feed.baselineTaken ? {} : { priority: FIRST_CHECK_PRIORITY }),
-    },
-  };
 }

@@ -1,17 +1,5 @@
 /** Jobs of the engine added together, in one round trip (see engine.ts). */
-
-/** What a check job carries: the feed and the due time it checks. */
-export interface CheckJob {
-  feedId: string;
-  dueMs: number;
-}
-
-/** A job to add, as BullMQ's addBulk takes it. */
-export interface JobToAdd {
-  name: string;
-  data: CheckJob;
-  opts: { jobId: string; delay: number; priority?: number };
-}
+import type { JobToAdd } from './check-job.js';
 
 /**
  * Jobs added together: the first waits `windowMs` for others, then one addBulk adds them all. Each caller hears when

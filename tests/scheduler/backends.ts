@@ -2,7 +2,9 @@
 import pg from 'pg';
 import { openCoordinator } from '../../src/coordination/open.js';
 import { openStore } from '../../src/store/open.js';
+import { startPostgres } from '../support/servers/postgres.js';
 import type { TestServer } from '../support/servers/process.js';
+import { startRedis } from '../support/servers/redis.js';
 import type { Backend } from './contract.js';
 
 let nextRedisDb = 1;
@@ -36,3 +38,13 @@ export async function freshPostgres(server: TestServer): Promise<Backend> {
     openCoordinator: () => openCoordinator({ storeUrl: url }),
   };
 }
+
+/** Each server backend: how to start its test server, and a fresh backend on it per test. */
+export const SERVER_BACKENDS: Array<{
+  name: string;
+  start: () => Promise<TestServer>;
+  fresh: (server: TestServer) => Promise<Backend>;
+}> = [
+  { name: 'Redis', start: () => startRedis(), fresh: async (server) => freshRedis(server) },
+  { name: 'Postgres', start: () => startPostgres(), fresh: (server) => freshPostgres(server) },
+];

@@ -5,11 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineScheduler } from '../../src/scheduler/engine.js';
-import { startPostgres } from '../support/servers/postgres.js';
 import type { TestServer } from '../support/servers/process.js';
-import { startRedis } from '../support/servers/redis.js';
-import { freshPostgres, freshRedis } from './backends.js';
-import { addFeeds, CheckLog, startInstance, type Backend, type Instance } from './contract.js';
+import { SERVER_BACKENDS } from './backends.js';
+import { addFeeds, CheckLog, startInstance, type Instance } from './contract.js';
 
 const FEEDS = 40;
 const HOSTS = 10;
@@ -17,13 +15,7 @@ const GAP_MS = 300;
 const INTERVAL_MS = 3000;
 const LIMITS = { globalConcurrency: 4, perHostConcurrency: 1, perHostGapMs: GAP_MS };
 
-const backends: Array<{ name: string; start: () => Promise<TestServer>; fresh: (s: TestServer) => Promise<Backend> }> =
-  [
-    { name: 'Redis', start: () => startRedis(), fresh: async (server) => freshRedis(server) },
-    { name: 'Postgres', start: () => startPostgres(), fresh: (server) => freshPostgres(server) },
-  ];
-
-describe.each(backends)('three instances on one $name', ({ start, fresh }) => {
+describe.each(SERVER_BACKENDS)('three instances on one $name', ({ start, fresh }) => {
   let server: TestServer;
   const open: Instance[] = [];
   beforeAll(async () => {
