@@ -9,6 +9,7 @@
  *   npm run bench -- --no-build        use the existing dist/
  *   npm run bench -- --only scale-out --feeds 1000   scale-out at 1,000 feeds (or SCALE_OUT_FEEDS=1000)
  *   npm run bench -- --only scale-out --interval 60  scale-out polling every 60 s (or SCALE_OUT_INTERVAL=60)
+ *   SCALE_OUT_BACKENDS=Redis npm run bench -- --only scale-out   one instance on SQLite and three on Redis only
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
