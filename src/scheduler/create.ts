@@ -30,22 +30,14 @@ export interface CheckSchedulerOptions {
 export async function createCheckScheduler(options: CheckSchedulerOptions): Promise<CheckScheduler> {
   const { coordinator, feeds } = options;
   if (!coordinator.shared) return new InProcessScheduler(options);
-  const [{ openEngineQueue }, { EngineScheduler }] = await Promise.all([
+  const [{ openEngineQueue }, { EngineScheduler, registryFeeds }] = await Promise.all([
     import('./engine-backend.js'),
     import('./engine.js'),
   ]);
   return new EngineScheduler({
     engine: openEngineQueue(options.storeUrl, CHECK_QUEUE),
     coordinator,
-    feeds: {
-      load: (feedId) => feeds.refresh(feedId),
-      loadAll: async () => {
-        await feeds.reload();
-        return feeds.all();
-      },
-      known: () => feeds.values(),
-      cached: (feedId) => feeds.get(feedId),
-    },
+    feeds: registryFeeds(feeds),
     check: options.check,
     logger: options.logger,
     limits: options.limits,

@@ -13,6 +13,7 @@
 import type { Job, Worker } from 'bullmq';
 import type { Coordinator, Lease } from '../coordination/coordinator.js';
 import type { FeedRecord } from '../core/records.js';
+import type { FeedRegistry } from '../registry/feeds.js';
 import type { Logger } from '../log/logger.js';
 import type { StoreHealth } from '../store/health.js';
 import type { CheckScheduler } from './check-scheduler.js';
@@ -36,6 +37,19 @@ export interface EngineFeeds {
    * saved (or a fresher one another instance announced).
    */
   cached(feedId: string): FeedRecord | undefined;
+}
+
+/** The engine's view of this instance's feed registry: reads go to the store, `cached` and `known` do not. */
+export function registryFeeds(feeds: FeedRegistry): EngineFeeds {
+  return {
+    load: (feedId) => feeds.refresh(feedId),
+    loadAll: async () => {
+      await feeds.reload();
+      return feeds.all();
+    },
+    known: () => feeds.values(),
+    cached: (feedId) => feeds.get(feedId),
+  };
 }
 
 export interface EngineSchedulerOptions {

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Coordinator } from '../../src/coordination/coordinator.js';
 import { FeedRegistry } from '../../src/registry/feeds.js';
 import { openEngineQueue } from '../../src/scheduler/engine-backend.js';
-import { EngineScheduler } from '../../src/scheduler/engine.js';
+import { EngineScheduler, registryFeeds } from '../../src/scheduler/engine.js';
 import { StoreError } from '../../src/store/errors.js';
 import { captureLogger } from '../support/logger.js';
 import type { TestServer } from '../support/servers/process.js';
@@ -78,6 +78,7 @@ describe.each(SERVER_BACKENDS)("the engine's job chain on $name", ({ start, fres
       engine: openEngineQueue(backend.storeUrl, 'taza-checks'),
       coordinator: flaky,
       feeds: {
+        ...registryFeeds(feeds),
         load: async (id) => {
           if (faults.loads > 0) {
             faults.loads--;
@@ -85,12 +86,6 @@ describe.each(SERVER_BACKENDS)("the engine's job chain on $name", ({ start, fres
           }
           return feeds.refresh(id);
         },
-        loadAll: async () => {
-          await feeds.reload();
-          return feeds.all();
-        },
-        known: () => feeds.values(),
-        cached: (id) => feeds.get(id),
       },
       check: async (id) => {
         const feed = (await feeds.refresh(id))!;
@@ -163,15 +158,7 @@ describe.each(SERVER_BACKENDS)("the engine's job chain on $name", ({ start, fres
     const scheduler = new EngineScheduler({
       engine,
       coordinator,
-      feeds: {
-        load: (id) => feeds.refresh(id),
-        loadAll: async () => {
-          await feeds.reload();
-          return feeds.all();
-        },
-        known: () => feeds.values(),
-        cached: (id) => feeds.get(id),
-      },
+      feeds: registryFeeds(feeds),
       check: async (id, held) => {
         const feed = held ?? (await feeds.refresh(id))!;
         const record = { instance: 0, feedId: id, host: new URL(feed.url).host, startedAt: Date.now() };
