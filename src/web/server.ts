@@ -37,7 +37,8 @@ export interface Dashboard {
 export function createDashboard(deps: DashboardDeps | undefined): Dashboard {
   const sessions = new Sessions();
   if (!deps) return { sessions, handle: async (req, res) => offPage(req, res) };
-  const throttle = new LoginThrottle();
+  // The dashboard's clock, as every other time it shows or checks.
+  const throttle = new LoginThrottle(() => deps.now().getTime());
   const router = new Router<PageHandler>()
     .add('GET', '/', overviewPage)
     .add('GET', '/subscriptions', subscriptionsPage)

@@ -14,6 +14,9 @@ import { tgCommand } from '../support/telegram-user.js';
 import { taza } from '../cli/taza-cli.js';
 
 const TOKEN = 'dashboard-token-for-tests-0123456789';
+/** The app's clock: the real time, unless a test holds it still (`frozenAt`). */
+let frozenAt: number | undefined;
+const clock = () => new Date(frozenAt ?? Date.now());
 const SEED_ARTICLE = readFileSync(
   new URL('../fixtures/summarizer/urdu-crypto-council-article.txt', import.meta.url),
   'utf8',
@@ -81,7 +84,7 @@ async function useLink(url: string, screenshot?: string): Promise<void> {
 
 describe('web dashboard', () => {
   beforeAll(async () => {
-    h = await startHarness({ env: { DASHBOARD_TOKEN: TOKEN } });
+    h = await startHarness({ env: { DASHBOARD_TOKEN: TOKEN }, now: clock });
     base = `http://127.0.0.1:${h.app.http!.port}`;
     h.feedServer.setItems('urdu', [
       { ...testItem(1, URDU_TITLE, SEED_ARTICLE), guid: 'urn:urdu:1' },
@@ -334,12 +337,18 @@ describe('web dashboard', () => {
       ]);
       return response.status();
     };
-    const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push(await attempt(`wrong-${i}`));
-    // Three free tries, a fourth that makes the next one wait, and the fifth refused unchecked.
-    expect(statuses).toEqual([401, 401, 401, 401, 429]);
-    expect(await attempt(TOKEN)).toBe(429);
-    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/Too many wrong tokens: wait \d+ s/);
-    expect(await browser.context.cookies()).toEqual([]);
+    // The clock stands still: the 1 s wait after the fourth try cannot run out between two tries of a slow browser.
+    frozenAt = Date.now();
+    try {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push(await attempt(`wrong-${i}`));
+      // Three free tries, a fourth that makes the next one wait, and the fifth refused unchecked.
+      expect(statuses).toEqual([401, 401, 401, 401, 429]);
+      expect(await attempt(TOKEN)).toBe(429);
+      await expect(page.getByRole('alert').textContent()).resolves.toMatch(/Too many wrong tokens: wait \d+ s/);
+      expect(await browser.context.cookies()).toEqual([]);
+    } finally {
+      frozenAt = undefined;
+    }
   });
 });
