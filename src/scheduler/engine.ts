@@ -320,7 +320,8 @@ export class EngineScheduler implements CheckScheduler {
       this.scheduled.delete(feedId);
       return 'removed';
     }
-    const ran = await this.checkSlots.run(() => this.checkHeld(job, url));
+    // Jobs waiting for a slot keep the engine's order: a feed's first check after the others (its priority).
+    const ran = await this.checkSlots.run(() => this.checkHeld(job, url), job.opts.priority ?? 0);
     // Outside the check slot: the add of the next job waits for its batch, and the slot is another job's meanwhile.
     if (ran.outcome === 'checked') await this.scheduleNext(feedId, dueMs);
     else if (ran.next) await this.addUntilIn(ran.next);
