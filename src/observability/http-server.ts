@@ -60,6 +60,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   // A probe that hangs must not keep a socket forever (Docker's HEALTHCHECK has its own timeout too).
   server.requestTimeout = 10_000;
   server.headersTimeout = 10_000;
+  // Node's 5 s default lets a proxy or a pooling client (a load balancer, a test's API client) reuse a socket the
+  // server is closing, and the request fails with ECONNRESET. Idle longer than they do, so they close first.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(

@@ -1,5 +1,5 @@
 /** The health/metrics server and its probes, in process, with stubbed parts. */
-import { createServer } from 'node:http';
+import { Agent, createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startHttpServer, type HttpServer, type ProbeReport } from '../../src/observability/http-server.js';
@@ -53,6 +53,19 @@ describe('startHttpServer', () => {
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
+  });
+
+  it('keeps an idle connection open longer than proxies and pooling clients do (65 s), and says so', async () => {
+    const { port } = await start({ ok: true }, { ok: true });
+    const agent = new Agent({ keepAlive: true });
+    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+      get({ host: '127.0.0.1', port, path: '/healthz', agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.headers['keep-alive']));
+      }).on('error', reject);
+    });
+    agent.destroy();
+    expect(keepAlive).toBe('timeout=65');
   });
 
   it('says which setting to change when the port is taken', async () => {

@@ -14,6 +14,9 @@ import { tgCommand } from '../support/telegram-user.js';
 import { taza } from '../cli/taza-cli.js';
 
 const TOKEN = 'dashboard-token-for-tests-0123456789';
+// Playwright's API client reuses a pooled socket without heeding the server's Keep-Alive hint; one connection per
+// request leaves it none to reuse after the server closed it.
+const ONE_USE_CONNECTION = { connection: 'close' };
 /** The app's clock: the real time, unless a test holds it still (`frozenAt`). */
 let frozenAt: number | undefined;
 const clock = () => new Date(frozenAt ?? Date.now());
@@ -174,7 +177,11 @@ describe('web dashboard', () => {
 
     // A valid CSRF token, but another server's subscription: the chat command's own refusal, nothing changed.
     const csrf = await page.locator('input[name="csrf"]').first().inputValue();
-    await page.request.post(`${base}/subscriptions/${subscriptionB}/pause`, { form: { csrf }, maxRedirects: 0 });
+    await page.request.post(`${base}/subscriptions/${subscriptionB}/pause`, {
+      form: { csrf },
+      maxRedirects: 0,
+      headers: ONE_USE_CONNECTION,
+    });
     await page.goto(`${base}/subscriptions`);
     await expect(page.locator('.flash').textContent()).resolves.toContain(
       `Subscription ${subscriptionB} belongs to another server or chat, so it cannot be changed from server ${GUILD_A}.`,
@@ -222,6 +229,7 @@ describe('web dashboard', () => {
       const response = await page.request.post(`${base}/subscriptions/${subscriptionA}/pause`, {
         form,
         maxRedirects: 0,
+        headers: ONE_USE_CONNECTION,
       });
       expect(response.status()).toBe(403);
       expect(await response.text()).toContain('CSRF token is missing or out of date');
