@@ -58,7 +58,7 @@ describe('startHttpServer', () => {
   it('keeps an idle connection open longer than proxies and pooling clients do (65 s), and says so', async () => {
     const { port } = await start({ ok: true }, { ok: true });
     const agent = new Agent({ keepAlive: true });
-    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+    const keepAlive = await new Promise<string | string[] | undefined>((resolve, reject) => {
       get({ host: '127.0.0.1', port, path: '/healthz', agent }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.headers['keep-alive']));
