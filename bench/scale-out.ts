@@ -208,20 +208,21 @@ async function runSetup(backend: Backend, farm: FarmProcess, options: ScaleOutOp
     };
 
     if (count > 1) {
-      // Takeover: the last request of each feed before the kill, then how long until each is requested again.
-      const before = await farm.timeline();
-      const lastBefore = new Map<number, number>();
-      for (const [at, feed] of before) lastBefore.set(feed, at);
+      // Takeover: the last request of each feed before the kill, then how long until each is requested again. Both
+      // from one timeline read after the kill: a read before it (it takes a while at 10,000 feeds) missed the
+      // requests made meanwhile, and their feeds, checked just before the kill, looked a whole interval late.
       const killedAt = Date.now();
       instances[0]!.child.kill('SIGKILL');
+      const lastBefore = new Map<number, number>();
       const firstAfter = new Map<number, number>();
-      let seen = before.length;
+      let seen = 0;
       await until(
         async () => {
           const timeline = await farm.timeline();
           for (; seen < timeline.length; seen++) {
             const [at, feed] = timeline[seen]!;
-            if (at >= killedAt && !firstAfter.has(feed)) firstAfter.set(feed, at);
+            if (at < killedAt) lastBefore.set(feed, at);
+            else if (!firstAfter.has(feed)) firstAfter.set(feed, at);
           }
           return firstAfter.size >= options.feeds;
         },

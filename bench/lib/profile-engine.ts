@@ -2,7 +2,8 @@
  * Profiles the job engine in the scale-out setup: N `taza run` on one Redis or Postgres (POLL_STRATEGY=fixed, as
  * bench/scale-out.ts runs them), the first under `node --cpu-prof`, over a steady window after the baseline. Prints
  * CPU per check of each instance, the backend's commands per check (Redis: INFO commandstats; Postgres:
- * pg_stat_statements, loaded for this run) and where the profiled instance's CPU went.
+ * pg_stat_statements, loaded for this run, and the statements by time taken) and where the profiled instance's CPU
+ * went.
  *   npx tsx bench/lib/profile-engine.ts --store redis|postgres [--instances 3] [--feeds 1000] [--hosts 250]
  *     [--interval 30s] [--seconds 60] [--gap 1000ms] [--no-prof] [--top 30]
  * Build first (npm run build).
@@ -77,6 +78,22 @@ async function commandCounts(): Promise<Map<string, number>> {
   return counts;
 }
 
+/** Postgres's statements by the time they took since the start (baseline included): where the server's time goes. */
+async function statementTimes(): Promise<string> {
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  const { rows } = await client.query<{ query: string; calls: string; mean: number; total: number }>(
+    'SELECT query, calls, mean_exec_time AS mean, total_exec_time AS total FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 10',
+  );
+  await client.end();
+  const lines = rows.map(
+    (row) =>
+      `${Number(row.total).toFixed(0).padStart(8)} ms, mean ${Number(row.mean).toFixed(2)} ms, ${row.calls} calls: ` +
+      row.query.replace(/\s+/g, ' ').slice(0, 90),
+  );
+  return ['statements by time taken since the start:', ...lines].join('\n');
+}
+
 /**
  * Redis's MONITOR for `ms`: the commands clients sent (a script's own calls are marked "lua" and left out), by
  * command, with the script of each EVALSHA told apart by its first key's last part.
@@ -143,6 +160,7 @@ try {
   const roundTrips = postgres ? undefined : await monitorRoundTrips(Math.min(15, seconds) * 1000);
   await pause(Math.max(0, from + seconds * 1000 - Date.now()));
   const after = await commandCounts();
+  if (postgres) console.log(await statementTimes());
   const stats = await farm.stats();
   const to = Date.now();
   const cpu = samplers.map((sampler) => sampler.cpuBetween(from, to));
