@@ -15,6 +15,11 @@ export interface DashboardDeps {
   outbox: Pick<Outbox, 'byDestination'>;
   /** Every outbox entry in the store, pending and done (done ones are kept 7 days): the alerts' history. */
   history(): Promise<OutboxEntry[]>;
+  /**
+   * True the first time a login link's nonce is used, on any instance (the store's insert-if-absent); it is
+   * remembered until the link would have expired anyway.
+   */
+  useLink(nonce: string, expiresAt: number): Promise<boolean>;
   /** How many items of this feed are in the seen set. */
   seenCount(feedId: string): Promise<number>;
   /** Each platform's connection state. */

@@ -40,7 +40,7 @@ export function scopedLoginLink(
 
 export function createWebDashboard(
   config: Pick<Config, 'DASHBOARD_TOKEN'>,
-  deps: Omit<DashboardDeps, 'token' | 'history' | 'seenCount'> & { store: Store },
+  deps: Omit<DashboardDeps, 'token' | 'history' | 'useLink' | 'seenCount'> & { store: Store },
 ): Dashboard {
   const token = config.DASHBOARD_TOKEN;
   const { store, ...rest } = deps;
@@ -50,10 +50,16 @@ export function createWebDashboard(
           ...rest,
           token,
           history: () => allValues(store.outbox),
+          useLink: (nonce, expiresAt) => useLinkOnce(store, nonce, expiresAt - rest.now().getTime()),
           seenCount: (feedId) => countSeen(store, feedId),
         }
       : undefined,
   );
+}
+
+/** A link's nonce, kept (in `meta`, a number) until its link expires; a minute more for clocks a little apart. */
+function useLinkOnce(store: Store, nonce: string, leftMs: number): Promise<boolean> {
+  return store.insertIfAbsent('meta', `login-link:${nonce}`, 1, Math.max(0, leftMs) + 60_000);
 }
 
 /** Seen-set keys are `<feedId>:<itemKey>`; counted by walking the namespace (a feed page is rare and small). */

@@ -2,7 +2,7 @@
  * One-time login links: `<base>/login/link?t=<payload>.<signature>`, valid 10 minutes, signed with HMAC-SHA256 by a
  * key derived from DASHBOARD_TOKEN (so a leaked link never reveals the token, and changing the token voids every
  * link). The payload says whose link it is: the self-hoster's, or an admin's for one server or chat. That a link is
- * used once is the dashboard's job (it remembers the nonces it has accepted until they expire).
+ * used once is the dashboard's job (the store remembers the nonces it has accepted until they expire).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Viewer } from './viewer.js';

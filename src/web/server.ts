@@ -165,7 +165,7 @@ export function createDashboard(deps: DashboardDeps | undefined): Dashboard {
     if ('error' in claims)
       return page(res, 401, 'Log in', undefined, loginForm({ status: 'failing', text: claims.error }));
     if (method !== 'POST') return page(res, 200, 'Log in', undefined, linkConfirm(value, claims.viewer));
-    if (!sessions.useNonce(claims.nonce, claims.expiresAt))
+    if (!(await deps!.useLink(claims.nonce, claims.expiresAt)))
       return page(
         res,
         401,

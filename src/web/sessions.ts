@@ -1,7 +1,8 @@
 /**
  * Sessions in memory (a restart logs everyone out, which costs a new link and keeps no secret on disk): a random id
  * in an HttpOnly, SameSite=Strict cookie (Secure over https), the viewer, and a CSRF token every form sends back.
- * Also the two guards of the way in: used link nonces, and the slowing down of wrong tokens.
+ * Also the slowing down of wrong tokens. A login link's single use is kept in the store (DashboardDeps.useLink),
+ * so it holds across instances.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Viewer } from './viewer.js';
@@ -20,7 +21,6 @@ export interface Session {
 
 export class Sessions {
   private readonly sessions = new Map<string, Session>();
-  private readonly usedNonces = new Map<string, number>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -50,18 +50,9 @@ export class Sessions {
     this.sessions.delete(id);
   }
 
-  /** True the first time a link's nonce is seen; it is remembered until the link would have expired anyway. */
-  useNonce(nonce: string, expiresAt: number): boolean {
-    this.sweep();
-    if (this.usedNonces.has(nonce)) return false;
-    this.usedNonces.set(nonce, expiresAt);
-    return true;
-  }
-
   private sweep(): void {
     const now = this.now();
     for (const [id, session] of this.sessions) if (session.expiresAt < now) this.sessions.delete(id);
-    for (const [nonce, expiresAt] of this.usedNonces) if (expiresAt < now) this.usedNonces.delete(nonce);
   }
 }
 
