@@ -1,6 +1,7 @@
 /**
  * Profiles Taza in the steady state: a real `taza run` under `node --cpu-prof` polling the farm (1,000 feeds over
- * 250 hosts by default) for a while after its baseline cycle, then a summary of where the CPU went.
+ * 250 hosts by default) for a while after its baseline cycle, then a summary of where the CPU went, and the resident
+ * memory at the first cycle's end and in the steady window.
  *   npx tsx bench/lib/profile.ts [--feeds 1000] [--hosts 250] [--interval 30s] [--seconds 60] [--dir /tmp/taza-prof] [--no-prof] [--main path]
  * Build first (npm run build). The .cpuprofile opens in Chrome DevTools or speedscope for a closer look.
  */
@@ -48,6 +49,11 @@ const taza = startTaza({
 const sampler = new ProcessSampler(taza.pid);
 try {
   await taza.waitForCount('feed.baseline', feeds, 300_000);
+  // The first cycle's peak apart from the steady window's: parse garbage makes most of a run's peak.
+  await pause(500);
+  console.log(
+    `first cycle: RSS ${sampler.last?.rssMb.toFixed(0)} MB at its end (peak so far ${sampler.last?.peakRssMb.toFixed(0)})`,
+  );
   const from = Date.now();
   await farm.resetStats();
   const threadsBefore = threadCpuMs(taza.pid);
