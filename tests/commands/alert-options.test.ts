@@ -139,9 +139,8 @@ describe('alert options through the commands', () => {
       'private-image',
       testItem(6, 'Bitcoin public picture', '<img src="https://cdn.news.example/p.jpg"> B.'),
     );
-    const drained = h.drained();
     await h.check(privateFeed);
-    await drained;
+    await h.drained();
     const [message] = h.discord.messages(CHANNEL_A2);
     expect((message!.body.embeds as Array<{ title: string; image?: unknown }>)[0]).toMatchObject({
       title: 'Bitcoin picture story',

@@ -60,9 +60,8 @@ describe('the article page picture when full text is on', () => {
       ...testItem(5, 'Bitcoin own picture', '<img src="https://cdn.news.example/own.jpg"> Its own.'),
       link: pages.own,
     });
-    const drained = h.drained();
     await h.check(url);
-    await drained;
+    await h.drained();
     const embeds = new Map(
       h.discord.messages(CHANNEL_A).map((m) => {
         const embed = (m.body.embeds as Embed[])[0]!;
@@ -87,9 +86,8 @@ describe('the article page picture when full text is on', () => {
       page('<meta property="og:image" content="https://cdn.news.example/tg.jpg">'),
     );
     h.feedServer.publish('og-telegram', { ...testItem(2, 'Bitcoin on Telegram'), link });
-    const drained = h.drained();
     await h.check(url);
-    await drained;
+    await h.drained();
     const photos = h.telegram.messages(GROUP).filter((m) => m.photo !== undefined);
     expect(photos).toHaveLength(1);
     expect(photos[0]!.photo).toBe('https://cdn.news.example/tg.jpg');

@@ -50,10 +50,9 @@ describe('the default template of a server or chat', () => {
 
     h.feedServer.publish('plain', testItem(2, 'Bitcoin climbs'));
     h.feedServer.publish('own', testItem(2, 'Bitcoin climbs'));
-    let drained = h.drained();
     await h.check(plain);
     await h.check(own);
-    await drained;
+    await h.drained();
     expect(embedOf(h.discord.messages(CHANNEL_A)[0]!.body).description).toBe(
       '★ Bitcoin climbs ★ https://news.example/2',
     );
@@ -67,9 +66,8 @@ describe('the default template of a server or chat', () => {
     expect(cleared.content).toContain('✓ No default template in this server now');
     expect(await h.app.store.scopes.get(GUILD_A)).toBeUndefined();
     h.feedServer.publish('plain', testItem(3, 'Bitcoin falls'));
-    drained = h.drained();
     await h.check(plain);
-    await drained;
+    await h.drained();
     const builtIn = embedOf(h.discord.messages(CHANNEL_A)[1]!.body);
     expect(builtIn.title).toBe('Bitcoin falls');
     expect(builtIn.description ?? '').not.toContain('★');
@@ -109,17 +107,15 @@ describe('the default template of a server or chat', () => {
     expect(set.text).toContain('✓ Default template of this chat');
     expect(await h.app.store.scopes.get(String(GROUP))).toEqual({ template: '★ {title} ★' });
     h.feedServer.publish('tg', testItem(2, 'Bitcoin climbs'));
-    let drained = h.drained();
     await h.check(feed);
-    await drained;
+    await h.drained();
     expect(h.telegram.messages(GROUP).some((m) => m.text === '★ Bitcoin climbs ★')).toBe(true);
 
     const cleared = await tgCommand(h.telegram, '/template template:off', admin);
     expect(cleared.text).toContain('✓ No default template in this chat now');
     h.feedServer.publish('tg', testItem(3, 'Bitcoin falls'));
-    drained = h.drained();
     await h.check(feed);
-    await drained;
+    await h.drained();
     const builtIn = h.telegram.messages(GROUP).filter((m) => m.text?.includes('Bitcoin falls'));
     expect(builtIn).toHaveLength(1);
     expect(builtIn[0]!.text).toContain('<b><a href="https://news.example/3">Bitcoin falls</a></b>');

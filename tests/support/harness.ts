@@ -54,7 +54,10 @@ export interface Harness {
   telegramSink: TelegramSink;
   /** Checks the feed at `url` now (as the poller would when it is due). */
   check(url: string): Promise<void>;
-  /** Resolves when the outbox has nothing pending (every alert sent). */
+  /**
+   * Resolves when the outbox has nothing pending (every alert sent). Call it after the work that enqueues: called
+   * before, it resolves at once when nothing was pending yet, and the alerts are still on their way.
+   */
   drained(): Promise<void>;
   /** Stops the app and starts a new one on the same data directory and fakes (a restart of the process). */
   restart(): Promise<void>;

@@ -261,9 +261,8 @@ describe('web dashboard', () => {
     await expect(page.locator('.flash').textContent()).resolves.toContain(`This is already subscribed here as ${id}`);
 
     h.feedServer.publish('flow', testItem(5, 'Bitcoin passes its record'));
-    const drained = h.drained();
     await h.check(h.feedServer.url('flow'));
-    await drained;
+    await h.drained();
     const sent = h.discord.messages(CHANNEL_A).map((m) => JSON.stringify(m.body.embeds));
     expect(sent.some((embeds) => embeds.includes('Bitcoin passes its record'))).toBe(true);
 
