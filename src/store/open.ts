@@ -36,6 +36,11 @@ export interface Store {
   subscriptions: Keyv<Subscription>;
   seen: Keyv<SeenRecord>;
   outbox: Keyv<OutboxEntry>;
+  /**
+   * With several instances, the ids of the outbox's pending alerts (to when each was enqueued): a reload lists
+   * these few, not the week of sent alerts the outbox keeps.
+   */
+  unsent: Keyv<number>;
   /** Cross-feed story keys per destination (canonical link, normalized title), kept 48 h. */
   stories: Keyv<string>;
   /** Small process-wide values (the outbox sequence counter). */
@@ -72,6 +77,7 @@ export const NAMESPACES = [
   'subscriptions',
   'seen',
   'outbox',
+  'unsent',
   'stories',
   'meta',
   'digests',
@@ -84,6 +90,7 @@ interface NamespaceValues {
   subscriptions: Subscription;
   seen: SeenRecord;
   outbox: OutboxEntry;
+  unsent: number;
   stories: string;
   meta: number;
   digests: DigestRecord;
@@ -163,6 +170,7 @@ export async function openStore(options: { storeUrl?: string; dataDir: string; t
     subscriptions: keyvs.subscriptions,
     seen: keyvs.seen,
     outbox: keyvs.outbox,
+    unsent: keyvs.unsent,
     stories: keyvs.stories,
     meta: keyvs.meta,
     digests: keyvs.digests,

@@ -53,6 +53,9 @@ export async function openRedis(options: {
   const fail = (error: unknown) => networkStoreError('redis', url, error);
   const { default: KeyvRedis } = await import('@keyv/redis');
   const client = await connectRedis({ url, timeoutMs, retryMs: options.retryMs });
+  // Each namespace's adapter listens for errors on this one client: past Node's default of 10 listeners that is
+  // no leak, but Node would warn that it is.
+  client.setMaxListeners(client.getMaxListeners() + namespaces.length);
 
   let closed = false;
   const adapters: Record<string, KeyvStoreAdapter> = {};

@@ -32,6 +32,21 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await store.close();
     });
 
+    it('opens without a process warning (one connection, a listener per namespace)', async () => {
+      const warnings: string[] = [];
+      const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+      process.on('warning', onWarning);
+      try {
+        const another = await open();
+        await another.close();
+        // Warnings are emitted on the next tick.
+        await new Promise((resolve) => setImmediate(resolve));
+      } finally {
+        process.off('warning', onWarning);
+      }
+      expect(warnings).toEqual([]);
+    });
+
     it('gets, sets, tells whether it has, and deletes', async () => {
       expect(await store.feeds.get('nope')).toBeUndefined();
       expect(await store.feeds.has('nope')).toBe(false);
