@@ -5,7 +5,7 @@
  *
  *   npm run bench                      the whole suite (about 17 minutes)
  *   npm run bench -- --quick           a smoke run: 30 s steady state, 2,000-feed scale, shorter peer timeout
- *   npm run bench -- --only steady,scale   some sections only (steady, scale, matching, startup, fetch, hostile, push, outbox, scale-out)
+ *   npm run bench -- --only steady,scale   some sections only (steady, scale, matching, startup, fetch, hostile, push, reloads, scale-out)
  *   npm run bench -- --no-build        use the existing dist/
  *   npm run bench -- --only scale-out --feeds 1000   scale-out at 1,000 feeds (or SCALE_OUT_FEEDS=1000)
  *   npm run bench -- --only scale-out --interval 60  scale-out polling every 60 s (or SCALE_OUT_INTERVAL=60)
@@ -22,13 +22,23 @@ import { round } from './lib/stats.js';
 import { renderTable, ratio, type Row } from './lib/table.js';
 import { ROOT } from './lib/taza.js';
 import { PUSH_DEFAULTS, runPush } from './push.js';
-import { OUTBOX_RELOAD_DEFAULTS, runOutboxReload } from './outbox-reload.js';
+import { RELOADS_DEFAULTS, runReloads } from './reloads.js';
 import { runScaleOut, SCALE_OUT_DEFAULTS } from './scale-out.js';
 import { runScale, SCALE_DEFAULTS } from './scale.js';
 import { runStartup, STARTUP_DEFAULTS } from './startup.js';
 import { runSteady, STEADY_DEFAULTS } from './steady.js';
 
-const SECTIONS = ['steady', 'scale', 'matching', 'startup', 'fetch', 'hostile', 'push', 'outbox', 'scale-out'] as const;
+const SECTIONS = [
+  'steady',
+  'scale',
+  'matching',
+  'startup',
+  'fetch',
+  'hostile',
+  'push',
+  'reloads',
+  'scale-out',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -204,7 +214,7 @@ const runners: Record<Section, () => Promise<{ rows: Row[]; details: unknown }>>
   fetch: fetchRows,
   hostile: () => runHostile(hostileOptions),
   push: () => runPush(quick ? { ...PUSH_DEFAULTS, publications: 10 } : PUSH_DEFAULTS),
-  outbox: () => runOutboxReload(quick ? { ...OUTBOX_RELOAD_DEFAULTS, rounds: 3 } : OUTBOX_RELOAD_DEFAULTS),
+  reloads: () => runReloads(quick ? { ...RELOADS_DEFAULTS, rounds: 3 } : RELOADS_DEFAULTS),
   'scale-out': () =>
     runScaleOut({
       ...SCALE_OUT_DEFAULTS,

@@ -7,7 +7,7 @@
  * rescheduled: the receiver reads that record again) and by a periodic reload, the net for lost messages. The
  * delivery worker reads its entries again from the store before sending, so a stale view never sends twice.
  * The reload reads the pending entries through their index (`unsent`), not the whole outbox: that keeps a week of
- * sent alerts, and reading them all cost each instance 0.5-0.9 s of CPU per reload at 20,000 (bench/outbox-reload.ts).
+ * sent alerts, and reading them all cost each instance 0.5-0.9 s of CPU per reload at 20,000 (bench/reloads.ts).
  */
 import type { Alert } from '../core/alert.js';
 import { formatDestination } from '../core/destination.js';

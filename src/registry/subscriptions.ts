@@ -25,11 +25,25 @@ import type { Subscription } from '../core/records.js';
 
 export const SUBSCRIPTIONS_CHANNEL = 'taza:subscriptions';
 const DEFAULT_RELOAD_MS = 30_000;
+/**
+ * Shared: the `meta` record every save and removal rewrites (after the subscription), with a value never used
+ * before. The periodic reload reads it first and lists the subscriptions only when it moved: a listing of 10,000
+ * took 0.2-0.3 s of CPU, every 30 s on every instance, with nothing changed.
+ */
+const CHANGE_MARK_KEY = 'subscriptions-changed';
+/**
+ * Every this many periodic reloads one lists everything whatever the mark says: the net for a save whose process
+ * died between the subscription and the mark (and whose message was lost with it).
+ */
+const FULL_RELOAD_EVERY = 10;
 
 export interface SubscriptionRegistryOptions {
   /** Shared (Redis, Postgres): other instances change subscriptions too, and this registry follows them. */
   coordinator?: Coordinator;
-  /** How often, when shared, every subscription is read again in case a message was lost. Default 30 s. */
+  /**
+   * How often, when shared, the subscriptions are read again in case a message was lost (when the change mark
+   * moved, and every tenth time in any case). Default 30 s.
+   */
   reloadMs?: number;
   logger?: Logger;
 }
@@ -50,6 +64,9 @@ export class SubscriptionRegistry {
   private channel: RecordChannel | undefined;
   /** While the store is being read: the ids changed here meanwhile, whose read value is older than the cache's. */
   private readonly readers = new Set<Set<string>>();
+  /** Shared: the change mark as it was read before the last listing. */
+  private listedMark: number | undefined;
+  private reloadsSinceFull = 0;
 
   private constructor(
     private readonly store: Store,
@@ -58,13 +75,15 @@ export class SubscriptionRegistry {
 
   static async load(store: Store, options: SubscriptionRegistryOptions = {}): Promise<SubscriptionRegistry> {
     const registry = new SubscriptionRegistry(store, options);
+    // Read before the listing, so a change the listing may have missed moves it.
+    if (registry.coordinator) registry.listedMark = await store.meta.get(CHANGE_MARK_KEY);
     for (const subscription of await allValues(store.subscriptions)) registry.remember(subscription);
     if (registry.coordinator) {
       registry.channel = new RecordChannel({
         coordinator: registry.coordinator,
         channel: SUBSCRIPTIONS_CHANNEL,
         refresh: (id) => registry.refresh(id),
-        reload: () => registry.reload(),
+        reload: () => registry.reloadIfChanged(),
         reloadMs: options.reloadMs ?? DEFAULT_RELOAD_MS,
         onError: (failed, error) => registry.warn(`subscriptions.${failed}-failed`, error),
       });
@@ -83,7 +102,11 @@ export class SubscriptionRegistry {
    * Changes made here while it reads are kept.
    */
   async reload(): Promise<void> {
-    const { value: stored, changedHere } = await this.read(() => allValues(this.store.subscriptions));
+    this.reloadsSinceFull = 0;
+    const { value: stored, changedHere } = await this.read(async () => {
+      if (this.coordinator) this.listedMark = await this.store.meta.get(CHANGE_MARK_KEY);
+      return allValues(this.store.subscriptions);
+    });
     const ids = new Set<string>();
     for (const subscription of stored) {
       ids.add(subscription.id);
@@ -91,6 +114,15 @@ export class SubscriptionRegistry {
       if (JSON.stringify(this.byId.get(subscription.id)) !== JSON.stringify(subscription)) this.remember(subscription);
     }
     for (const id of [...this.byId.keys()]) if (!ids.has(id) && !changedHere.has(id)) this.forget(id);
+  }
+
+  /** The periodic reload: a listing only when the change mark moved since the last one, or every tenth time. */
+  async reloadIfChanged(): Promise<void> {
+    if (++this.reloadsSinceFull < FULL_RELOAD_EVERY) {
+      const mark = await this.store.meta.get(CHANGE_MARK_KEY);
+      if (mark === this.listedMark) return;
+    }
+    await this.reload();
   }
 
   /** Runs a read of the store, noting which subscriptions this process changed while it ran. */
@@ -148,6 +180,7 @@ export class SubscriptionRegistry {
     this.changed(subscription.id);
     this.apply(subscription);
     await this.store.subscriptions.set(subscription.id, subscription);
+    await this.markChanged();
     await this.announce(subscription.id);
   }
 
@@ -174,6 +207,7 @@ export class SubscriptionRegistry {
     this.changed(id);
     this.forget(id);
     await this.store.subscriptions.delete(id);
+    await this.markChanged();
     await this.announce(id);
     return subscription;
   }
@@ -204,6 +238,17 @@ export class SubscriptionRegistry {
     if (changedHere.has(id)) return;
     if (subscription) this.remember(subscription);
     else this.forget(id);
+  }
+
+  /** Shared: moves the change mark (after the record is written), so the others' next periodic reload lists. */
+  private async markChanged(): Promise<void> {
+    if (!this.coordinator) return;
+    // Unique whatever the clock does: time in µs and a random part.
+    const mark = Date.now() * 1000 + Math.floor(Math.random() * 1000);
+    // The change is saved; a mark not written leaves it to the message and, at worst, the next full reload.
+    await this.store.meta
+      .set(CHANGE_MARK_KEY, mark)
+      .catch((error: unknown) => this.warn('subscriptions.mark-failed', error));
   }
 
   private async announce(id: string): Promise<void> {

@@ -1,9 +1,9 @@
 /**
  * The subscription registry with three instances on one real Redis or Postgres: a change on one instance (add,
  * pause, remove) is seen by the others within 2 s through the coordinator's messages, and the periodic reload
- * catches a change whose message never came.
+ * catches a change whose message never came (listing only when the change mark moved, or every tenth time).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Subscription } from '../../src/core/records.js';
 import type { MatchInput } from '../../src/matcher/index.js';
 import { SubscriptionRegistry } from '../../src/registry/subscriptions.js';
@@ -72,13 +72,40 @@ describe.each(BACKENDS)('subscriptions, three instances on $name', (backend) => 
 
   it('the periodic reload brings a change whose message was lost', async () => {
     const registry = await registryOf(instances[0]!, 200);
-    const subscription: Subscription = { ...fields('-1002'), id: 'abc234', createdAt: new Date().toISOString() };
-    // Written straight to the store: no message is sent.
-    await instances[1]!.store.subscriptions.set(subscription.id, subscription);
-    await waitUntil(() => registry.get(subscription.id) !== undefined, SEEN_WITHIN_MS, 'the reload finds it');
-    expect(registry.byScope('-1002')).toEqual([subscription]);
-    await instances[1]!.store.subscriptions.delete(subscription.id);
-    await waitUntil(() => registry.get(subscription.id) === undefined, SEEN_WITHIN_MS, 'the reload drops it');
+    // Another instance whose messages are all lost: its changes reach the store (and move the change mark) only.
+    const silent = await SubscriptionRegistry.load(instances[1]!.store, {
+      coordinator: { ...instances[1]!.coordinator, publish: async () => {} },
+      reloadMs: 60_000,
+    });
+    registries.push(silent);
+    const added = await silent.add(fields('-1002'));
+    await waitUntil(() => registry.get(added.id) !== undefined, SEEN_WITHIN_MS, 'the reload finds it');
+    expect(registry.byScope('-1002')).toEqual([added]);
+    await silent.remove(added.id);
+    await waitUntil(() => registry.get(added.id) === undefined, SEEN_WITHIN_MS, 'the reload drops it');
     expect(registry.match('feed-1', ITEM)).toEqual([]);
+  });
+
+  it('a periodic reload lists the subscriptions only when one changed, and every tenth time whatever happened', async () => {
+    const registry = await registryOf(instances[0]!);
+    const listings = vi.spyOn(instances[0]!.store.subscriptions, 'iterator');
+    for (let i = 0; i < 5; i++) await registry.reloadIfChanged();
+    expect(listings).not.toHaveBeenCalled();
+
+    // A change on another instance moves the mark: the next one lists.
+    const other = await registryOf(instances[1]!);
+    const added = await other.add(fields('-1003'));
+    await registry.reloadIfChanged();
+    expect(listings).toHaveBeenCalledTimes(1);
+    expect(registry.get(added.id)).toEqual(added);
+
+    // Written without the mark (a process that died between the two): found by the tenth reload after a listing.
+    const orphan: Subscription = { ...fields('-1004'), id: 'abc234', createdAt: new Date().toISOString() };
+    await instances[1]!.store.subscriptions.set(orphan.id, orphan);
+    for (let i = 0; i < 9; i++) await registry.reloadIfChanged();
+    expect(registry.get(orphan.id)).toBeUndefined();
+    await registry.reloadIfChanged();
+    expect(registry.get(orphan.id)).toEqual(orphan);
+    expect(listings).toHaveBeenCalledTimes(2);
   });
 });
