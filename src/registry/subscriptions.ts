@@ -102,18 +102,21 @@ export class SubscriptionRegistry {
    * Changes made here while it reads are kept.
    */
   async reload(): Promise<void> {
-    this.reloadsSinceFull = 0;
-    const { value: stored, changedHere } = await this.read(async () => {
-      if (this.coordinator) this.listedMark = await this.store.meta.get(CHANGE_MARK_KEY);
-      return allValues(this.store.subscriptions);
+    const { value, changedHere } = await this.read(async () => {
+      // Read before the listing, so a change the listing may have missed moves it.
+      const mark = this.coordinator ? await this.store.meta.get(CHANGE_MARK_KEY) : undefined;
+      return { mark, stored: await allValues(this.store.subscriptions) };
     });
     const ids = new Set<string>();
-    for (const subscription of stored) {
+    for (const subscription of value.stored) {
       ids.add(subscription.id);
       if (changedHere.has(subscription.id)) continue;
       if (JSON.stringify(this.byId.get(subscription.id)) !== JSON.stringify(subscription)) this.remember(subscription);
     }
     for (const id of [...this.byId.keys()]) if (!ids.has(id) && !changedHere.has(id)) this.forget(id);
+    // Only once the listing is in: after one that failed, the next periodic reload lists again.
+    this.listedMark = value.mark;
+    this.reloadsSinceFull = 0;
   }
 
   /** The periodic reload: a listing only when the change mark moved since the last one, or every tenth time. */

@@ -37,6 +37,15 @@ describe.each(BACKENDS)('subscriptions, three instances on $name', (backend) => 
     registries.push(registry);
     return registry;
   };
+  /** An instance whose messages are all lost: its changes reach the store (and move the change mark) only. */
+  const silentRegistryOf = async (instance: Instance) => {
+    const registry = await SubscriptionRegistry.load(instance.store, {
+      coordinator: { ...instance.coordinator, publish: async () => {} },
+      reloadMs: 60_000,
+    });
+    registries.push(registry);
+    return registry;
+  };
   const fields = (scope: string): Omit<Subscription, 'id' | 'createdAt'> => ({
     feedId: 'feed-1',
     query: 'bitcoin',
@@ -72,12 +81,7 @@ describe.each(BACKENDS)('subscriptions, three instances on $name', (backend) => 
 
   it('the periodic reload brings a change whose message was lost', async () => {
     const registry = await registryOf(instances[0]!, 200);
-    // Another instance whose messages are all lost: its changes reach the store (and move the change mark) only.
-    const silent = await SubscriptionRegistry.load(instances[1]!.store, {
-      coordinator: { ...instances[1]!.coordinator, publish: async () => {} },
-      reloadMs: 60_000,
-    });
-    registries.push(silent);
+    const silent = await silentRegistryOf(instances[1]!);
     const added = await silent.add(fields('-1002'));
     await waitUntil(() => registry.get(added.id) !== undefined, SEEN_WITHIN_MS, 'the reload finds it');
     expect(registry.byScope('-1002')).toEqual([added]);
@@ -92,11 +96,17 @@ describe.each(BACKENDS)('subscriptions, three instances on $name', (backend) => 
     for (let i = 0; i < 5; i++) await registry.reloadIfChanged();
     expect(listings).not.toHaveBeenCalled();
 
-    // A change on another instance moves the mark: the next one lists.
-    const other = await registryOf(instances[1]!);
+    // A change on another instance (its message lost) moves the mark: the next one lists.
+    const other = await silentRegistryOf(instances[1]!);
     const added = await other.add(fields('-1003'));
+    // The first listing after it fails (the store away): the next reload lists again.
+    listings.mockImplementationOnce(() => {
+      throw new Error('the store is away');
+    });
+    await expect(registry.reloadIfChanged()).rejects.toThrow('the store is away');
+    expect(registry.get(added.id)).toBeUndefined();
     await registry.reloadIfChanged();
-    expect(listings).toHaveBeenCalledTimes(1);
+    expect(listings).toHaveBeenCalledTimes(2);
     expect(registry.get(added.id)).toEqual(added);
 
     // Written without the mark (a process that died between the two): found by the tenth reload after a listing.
@@ -106,6 +116,6 @@ describe.each(BACKENDS)('subscriptions, three instances on $name', (backend) => 
     expect(registry.get(orphan.id)).toBeUndefined();
     await registry.reloadIfChanged();
     expect(registry.get(orphan.id)).toEqual(orphan);
-    expect(listings).toHaveBeenCalledTimes(2);
+    expect(listings).toHaveBeenCalledTimes(3);
   });
 });
