@@ -10,12 +10,13 @@ export interface CheckScheduler {
   stop(): Promise<void>;
   /** Something changed (feeds added or rescheduled in bulk): look at the feeds again soon. */
   wake(): void;
-  /** A feed was added (or its record replaced): it gets its check at its due time. */
+  /**
+   * A feed was added (or its record replaced): it gets its check at its due time. A removed feed needs no call:
+   * its next check finds it gone from the store (the engine's job) or the loop no longer sees it (in process).
+   */
   feedAdded(feedId: string): Promise<void>;
   /** Checks one feed now, outside its schedule (the subscribe command's baseline), within the per-host limits. */
   checkNow(feedId: string): Promise<void>;
-  /** A feed was removed (nothing subscribes to it any more): it is not checked again. */
-  feedRemoved(feedId: string): Promise<void>;
   /**
    * Runs one request to `url`'s host within the same per-host limits as the checks (the commands' fetches: an
    * import of a hundred feeds on one site must not burst it).

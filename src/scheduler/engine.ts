@@ -208,11 +208,6 @@ export class EngineScheduler implements CheckScheduler {
     if (feed) await this.addJobs([feed]);
   }
 
-  async feedRemoved(feedId: string): Promise<void> {
-    // Its pending job finds no feed and adds none after it; nothing else to do.
-    this.scheduled.delete(feedId);
-  }
-
   async checkNow(feedId: string): Promise<void> {
     const task = (async () => {
       if (this.hostIsExclusive) {

@@ -37,10 +37,6 @@ export class InProcessScheduler implements CheckScheduler {
     return this.poller.checkNow(feedId);
   }
 
-  async feedRemoved(): Promise<void> {
-    // Gone from the registry, so the loop no longer sees it.
-  }
-
   limit<T>(url: string, task: () => Promise<T>): Promise<T> {
     return this.limiter.run(url, task);
   }

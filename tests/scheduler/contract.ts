@@ -31,6 +31,8 @@ export interface CheckRecord {
 /** Records the fake checks and derives what the contract asserts. */
 export class CheckLog {
   readonly checks: CheckRecord[] = [];
+  /** Every feed id the scheduler asked to check, whether or not the feed was still there. */
+  readonly asked: string[] = [];
   private waiters: Array<() => void> = [];
 
   started(record: CheckRecord): void {
@@ -147,6 +149,7 @@ export async function startInstance(input: {
     health: { isUp: () => true, report: () => false, onChange: () => () => {} },
     limits: input.limits,
     check: async (feedId) => {
+      input.log.asked.push(feedId);
       const feed = feeds.shared ? await feeds.refresh(feedId) : feeds.get(feedId);
       if (!feed) return;
       const record: CheckRecord = {
@@ -261,6 +264,30 @@ export function schedulerContract(name: string, fresh: () => Promise<Backend>): 
       // The busy host takes ten gaps (4.5 s at least); the other hosts are not kept waiting behind it.
       expect(lastBusy).toBeGreaterThanOrEqual(9 * gap);
       expect(lastOther).toBeLessThan(lastBusy / 2);
+    });
+
+    it('never checks a removed feed again, and goes on with the others', { timeout: 60_000 }, async () => {
+      const log = new CheckLog();
+      const instance = await start(log, { globalConcurrency: 4, perHostConcurrency: 1, perHostGapMs: 0 }, 1000, 10);
+      const [removed, kept] = await addFeeds(instance.feeds, 2, 2);
+      // The kept feed runs half a second behind, so its checks tell when the removed one's next check is scheduled
+      // (its job in the engine) and not yet due: that is when it is removed.
+      const record = instance.feeds.get(kept!)!;
+      await instance.feeds.save({ ...record, nextCheckAt: new Date(Date.now() + 500).toISOString() });
+      await instance.scheduler.start();
+      await log.until(() => log.of(removed!).some((check) => check.endedAt), 20_000, 'the removed feed checked');
+      const endedAt = log.of(removed!)[0]!.endedAt!;
+      await log.until(
+        () => log.of(kept!).some((check) => check.startedAt > endedAt + 300),
+        20_000,
+        'the other feed checked after it',
+      );
+      await instance.feeds.remove(removed!);
+      const askedBefore = log.asked.filter((id) => id === removed).length;
+      const keptBefore = log.of(kept!).length;
+      // Its next due time passes, three times, while the other feed goes on.
+      await log.until(() => log.of(kept!).length >= keptBefore + 3, 20_000, 'three more checks of the other feed');
+      expect(log.asked.filter((id) => id === removed)).toHaveLength(askedBefore);
     });
 
     it(
