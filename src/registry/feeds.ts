@@ -21,6 +21,11 @@ export class FeedRegistry {
   private readonly byUrl = new Map<string, string>();
   /** Feeds whose only changes are bookkeeping (last check, next check), written in one batch by flush(). */
   private readonly dirty = new Set<string>();
+  /**
+   * Feeds removed (here, or found gone from the store) and not added again: a check under way when its feed was
+   * removed must not write it back when it ends, or a feed nobody subscribes to would be polled for ever.
+   */
+  private readonly removed = new Map<string, number>();
 
   /** Shared: where changes are announced and, once following, heard. */
   private readonly channel: RecordChannel | undefined;
@@ -67,21 +72,22 @@ export class FeedRegistry {
 
   /** Reads the feed from the store into the map (or drops it, when the store no longer has it), and returns it. */
   async refresh(id: string): Promise<FeedRecord | undefined> {
+    const startedAt = Date.now();
     const feed = await this.store.feeds.get(id);
-    if (feed) this.remember(feed);
-    else {
-      const known = this.byId.get(id);
-      if (known) this.forget(known);
-    }
-    return feed;
+    if (feed) return this.rememberStored(feed, startedAt) ? feed : undefined;
+    const known = this.byId.get(id);
+    if (known) this.forgetRemoved(known);
+    return undefined;
   }
 
   /** Replaces the map with every feed in the store. */
   async reload(): Promise<void> {
+    const startedAt = Date.now();
     const feeds = await allValues(this.store.feeds);
     const ids = new Set(feeds.map((feed) => feed.id));
-    for (const feed of feeds) this.remember(feed);
-    for (const feed of [...this.byId.values()]) if (!ids.has(feed.id) && !this.dirty.has(feed.id)) this.forget(feed);
+    for (const feed of feeds) this.rememberStored(feed, startedAt);
+    for (const feed of [...this.byId.values()])
+      if (!ids.has(feed.id) && !this.dirty.has(feed.id)) this.forgetRemoved(feed);
   }
 
   all(): FeedRecord[] {
@@ -113,6 +119,7 @@ export class FeedRegistry {
       baselineTaken: false,
       createdAt: now.toISOString(),
     };
+    this.removed.delete(feed.id);
     await this.save(feed);
     await this.announce(feed.id);
     return feed;
@@ -124,6 +131,7 @@ export class FeedRegistry {
    * "unchanged" next time, and its items would never be looked at).
    */
   async save(feed: FeedRecord): Promise<void> {
+    if (this.removed.has(feed.id)) return;
     const previous = this.byId.get(feed.id);
     const wasDirty = this.dirty.has(feed.id);
     this.remember(feed);
@@ -148,6 +156,7 @@ export class FeedRegistry {
    * instance to check the feed reads its record from the store.
    */
   saveLater(feed: FeedRecord): void {
+    if (this.removed.has(feed.id)) return;
     this.remember(feed);
     this.dirty.add(feed.id);
   }
@@ -178,6 +187,7 @@ export class FeedRegistry {
 
   async remove(id: string): Promise<void> {
     const feed = this.byId.get(id);
+    this.removed.set(id, Date.now());
     this.byId.delete(id);
     if (feed) this.byUrl.delete(feed.url);
     this.dirty.delete(id);
@@ -188,6 +198,24 @@ export class FeedRegistry {
   /** Tells the other instances a feed was added or removed (at most once: the periodic reload catches a loss). */
   private async announce(id: string): Promise<void> {
     await this.channel?.announce(id);
+  }
+
+  /** Gone from the store (removed by another instance): like a removal here. */
+  private forgetRemoved(feed: FeedRecord): void {
+    this.removed.set(feed.id, Date.now());
+    this.forget(feed);
+  }
+
+  /**
+   * A record the store had when a read that started at `readAt` ran: added (again), unless it was removed here
+   * since (the read may have seen it just before its deletion). False when it was not.
+   */
+  private rememberStored(feed: FeedRecord, readAt: number): boolean {
+    const removedAt = this.removed.get(feed.id);
+    if (removedAt !== undefined && removedAt >= readAt) return false;
+    this.removed.delete(feed.id);
+    this.remember(feed);
+    return true;
   }
 
   private forget(feed: FeedRecord): void {

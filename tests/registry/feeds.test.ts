@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLocalCoordinator } from '../../src/coordination/local.js';
 import { FeedRegistry } from '../../src/registry/feeds.js';
 import { tempStore } from '../support/store.js';
 
@@ -35,6 +36,44 @@ describe('the feed registry', () => {
     expect(batches).toEqual([500, 500, 201]);
     const reloaded = await FeedRegistry.load(await env.reopen());
     expect(ids.filter((id) => reloaded.get(id)?.nextCheckAt === '2031-01-01T00:00:00.000Z')).toHaveLength(1201);
+  });
+
+  it('does not write back a feed removed while its check was under way; added again, it is saved as usual', async () => {
+    const feeds = await FeedRegistry.load(env.store);
+    const url = 'https://news.example/feed.xml';
+    const checked = await feeds.ensure(url);
+    await feeds.remove(checked.id);
+    // The check that started before the removal ends now, with its results.
+    await feeds.save({ ...checked, etag: '"v2"', baselineTaken: true });
+    feeds.saveLater({ ...checked, nextCheckAt: '2030-01-01T00:00:00.000Z' });
+    await feeds.flush();
+    expect(feeds.get(checked.id)).toBeUndefined();
+    expect(feeds.findByUrl(url)).toBeUndefined();
+    expect(await env.store.feeds.get(checked.id)).toBeUndefined();
+
+    const again = await feeds.ensure(url);
+    expect(again.baselineTaken).toBe(false);
+    await feeds.save({ ...again, etag: '"v3"' });
+    expect((await env.store.feeds.get(again.id))?.etag).toBe('"v3"');
+  });
+
+  it('shared: a feed another instance removed is not written back by a check here', async () => {
+    const coordinator = { ...createLocalCoordinator(), shared: true };
+    const here = await FeedRegistry.load(env.store, { coordinator: { ...coordinator, instanceId: 'here' } });
+    const feed = await here.ensure('https://news.example/feed.xml');
+    const there = await FeedRegistry.load(env.store, { coordinator: { ...coordinator, instanceId: 'there' } });
+    await there.remove(feed.id);
+    // This instance learns it (a message, or the read before a check) while its check runs.
+    expect(await here.refresh(feed.id)).toBeUndefined();
+    await here.save({ ...feed, etag: '"v2"' });
+    expect(await env.store.feeds.get(feed.id)).toBeUndefined();
+    await here.reload();
+    expect(here.get(feed.id)).toBeUndefined();
+    // Added again elsewhere: this instance takes it back, and saves it.
+    const added = await there.ensure('https://news.example/feed.xml');
+    expect(await here.refresh(added.id)).toEqual(added);
+    await here.save({ ...added, etag: '"v3"' });
+    expect((await env.store.feeds.get(added.id))?.etag).toBe('"v3"');
   });
 
   it('finds a feed by its current URL after a permanent redirect changed it', async () => {
