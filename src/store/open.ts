@@ -43,7 +43,7 @@ export interface Store {
   unsent: Keyv<number>;
   /** Cross-feed story keys per destination (canonical link, normalized title), kept 48 h. */
   stories: Keyv<string>;
-  /** Small process-wide values (the outbox sequence counter). */
+  /** Small shared values: the health check's ping, used login links, the subscriptions' change mark. */
   meta: Keyv<number>;
   /** Alerts held for digests and quiet hours, and the claims of their releases. */
   digests: Keyv<DigestRecord>;
