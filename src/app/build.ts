@@ -156,6 +156,7 @@ async function assemble(
     createFetcher({
       userAgent: userAgent(config.USER_AGENT),
       networkPolicy: createNetworkPolicy(config.ALLOW_PRIVATE_NETWORKS),
+      connectionsPerHost: config.PER_HOST_CONCURRENCY,
     });
   const metrics = createMetrics();
   // The worker threads start on the first big body; checks, /preview and /subscribe read through it (PipelineDeps and

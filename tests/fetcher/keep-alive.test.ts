@@ -39,3 +39,18 @@ it('lets a finished request and its body go while the kept-alive socket stays op
   // response and the whole body alive for as long as the socket is kept open.
   expect(requests[0]!.deref()).toBeUndefined();
 });
+
+it('checks one host one request after another on one connection, and opens as many as it is allowed at once', async () => {
+  const policy = createNetworkPolicy(['127.0.0.1/32']);
+  const sockets = (from: number) => new Set(server.requests.slice(from).map((req) => req.socket)).size;
+  const one = createFetcher({ userAgent: 'Taza/test', networkPolicy: policy });
+  let from = server.requests.length;
+  for (let i = 0; i < 5; i++) expect((await one({ url: server.url('/feed') })).kind).toBe('fetched');
+  // A pool opened a second connection when the next request came while the first was still being handed back.
+  expect(sockets(from)).toBe(1);
+
+  const two = createFetcher({ userAgent: 'Taza/test', networkPolicy: policy, connectionsPerHost: 2 });
+  from = server.requests.length;
+  await Promise.all([two({ url: server.url('/feed') }), two({ url: server.url('/feed') })]);
+  expect(sockets(from)).toBe(2);
+});
