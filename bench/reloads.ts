@@ -17,6 +17,7 @@ import type { OutboxEntry, Subscription } from '../src/core/records.js';
 import { makeAlert } from '../tests/support/alerts.js';
 import { startPostgres } from '../tests/support/servers/postgres.js';
 import { startRedis } from '../tests/support/servers/redis.js';
+import { median } from './lib/stats.js';
 import type { Row } from './lib/table.js';
 
 export const RELOADS_DEFAULTS = { sent: 20_000, pending: 20, subscriptions: 10_000, seen: 100_000, rounds: 5 };
@@ -28,11 +29,6 @@ function cpuMs<T>(task: () => Promise<T>): Promise<number> {
     const used = process.cpuUsage(before);
     return (used.user + used.system) / 1000;
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function fill(store: Store, options: Options): Promise<void> {
