@@ -23,9 +23,12 @@ export class FeedRegistry {
   private readonly dirty = new Set<string>();
   /**
    * Feeds removed (here, or found gone from the store) and not added again: a check under way when its feed was
-   * removed must not write it back when it ends, or a feed nobody subscribes to would be polled for ever.
+   * removed must not write it back when it ends, or a feed nobody subscribes to would be polled for ever. Each
+   * holds the count of removals when it was made: a counter, not the clock, because a read that starts in the same
+   * millisecond as a removal, after it, must still count as newer.
    */
   private readonly removed = new Map<string, number>();
+  private removals = 0;
 
   /** Shared: where changes are announced and, once following, heard. */
   private readonly channel: RecordChannel | undefined;
@@ -72,7 +75,7 @@ export class FeedRegistry {
 
   /** Reads the feed from the store into the map (or drops it, when the store no longer has it), and returns it. */
   async refresh(id: string): Promise<FeedRecord | undefined> {
-    const startedAt = Date.now();
+    const startedAt = this.removals;
     const feed = await this.store.feeds.get(id);
     if (feed) return this.rememberStored(feed, startedAt) ? feed : undefined;
     const known = this.byId.get(id);
@@ -82,7 +85,7 @@ export class FeedRegistry {
 
   /** Replaces the map with every feed in the store. */
   async reload(): Promise<void> {
-    const startedAt = Date.now();
+    const startedAt = this.removals;
     const feeds = await allValues(this.store.feeds);
     const ids = new Set(feeds.map((feed) => feed.id));
     for (const feed of feeds) this.rememberStored(feed, startedAt);
@@ -187,7 +190,7 @@ export class FeedRegistry {
 
   async remove(id: string): Promise<void> {
     const feed = this.byId.get(id);
-    this.removed.set(id, Date.now());
+    this.removed.set(id, ++this.removals);
     this.byId.delete(id);
     if (feed) this.byUrl.delete(feed.url);
     this.dirty.delete(id);
@@ -202,17 +205,17 @@ export class FeedRegistry {
 
   /** Gone from the store (removed by another instance): like a removal here. */
   private forgetRemoved(feed: FeedRecord): void {
-    this.removed.set(feed.id, Date.now());
+    this.removed.set(feed.id, ++this.removals);
     this.forget(feed);
   }
 
   /**
-   * A record the store had when a read that started at `readAt` ran: added (again), unless it was removed here
-   * since (the read may have seen it just before its deletion). False when it was not.
+   * A record the store had when a read that started after `readAt` removals ran: added (again), unless it was
+   * removed here since (the read may have seen it just before its deletion). False when it was not.
    */
   private rememberStored(feed: FeedRecord, readAt: number): boolean {
     const removedAt = this.removed.get(feed.id);
-    if (removedAt !== undefined && removedAt >= readAt) return false;
+    if (removedAt !== undefined && removedAt > readAt) return false;
     this.removed.delete(feed.id);
     this.remember(feed);
     return true;

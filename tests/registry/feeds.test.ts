@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLocalCoordinator } from '../../src/coordination/local.js';
 import { FeedRegistry } from '../../src/registry/feeds.js';
 import { tempStore } from '../support/store.js';
@@ -6,7 +6,10 @@ import { tempStore } from '../support/store.js';
 describe('the feed registry', () => {
   let env: Awaited<ReturnType<typeof tempStore>>;
   beforeEach(async () => (env = await tempStore()));
-  afterEach(async () => env.cleanup());
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await env.cleanup();
+  });
 
   it('writes durable changes at once and check times in batches at flush', async () => {
     const feeds = await FeedRegistry.load(env.store);
@@ -58,6 +61,8 @@ describe('the feed registry', () => {
   });
 
   it('shared: a feed another instance removed is not written back by a check here', async () => {
+    // One millisecond for the whole test: a read that starts after a removal, in the same millisecond, is newer.
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now());
     const coordinator = { ...createLocalCoordinator(), shared: true };
     const here = await FeedRegistry.load(env.store, { coordinator: { ...coordinator, instanceId: 'here' } });
     const feed = await here.ensure('https://news.example/feed.xml');
