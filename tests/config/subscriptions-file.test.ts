@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -116,8 +116,18 @@ describe('the subscriptions file', () => {
     expect(() => readSubscriptionsFile(path)).toThrow(new RegExp(`^TAZA_CONFIG=${path} is a directory: Docker`));
   });
 
-  it.skipIf(existsSync(DEFAULT_SUBSCRIPTIONS_FILE))('is optional at the default path', () => {
-    expect(readSubscriptionsFile(undefined)).toEqual({ subscriptions: [], problems: [] });
+  it('is optional at the default path, and read there when it exists', () => {
+    // The default path is relative to the working directory: a temporary one, so a file of the developer's own
+    // in the clone neither hides this case nor is read by it.
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(readSubscriptionsFile(undefined)).toEqual({ subscriptions: [], problems: [] });
+      writeFileSync(DEFAULT_SUBSCRIPTIONS_FILE, JSON.stringify(VALID));
+      expect(readSubscriptionsFile(undefined).subscriptions).toHaveLength(2);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('reads a file saved with a byte order mark', () => {
