@@ -75,9 +75,9 @@ export class FeedRegistry {
 
   /** Reads the feed from the store into the map (or drops it, when the store no longer has it), and returns it. */
   async refresh(id: string): Promise<FeedRecord | undefined> {
-    const startedAt = this.removals;
+    const removalsBefore = this.removals;
     const feed = await this.store.feeds.get(id);
-    if (feed) return this.rememberStored(feed, startedAt) ? feed : undefined;
+    if (feed) return this.rememberStored(feed, removalsBefore) ? feed : undefined;
     const known = this.byId.get(id);
     if (known) this.forgetRemoved(known);
     return undefined;
@@ -85,10 +85,10 @@ export class FeedRegistry {
 
   /** Replaces the map with every feed in the store. */
   async reload(): Promise<void> {
-    const startedAt = this.removals;
+    const removalsBefore = this.removals;
     const feeds = await allValues(this.store.feeds);
     const ids = new Set(feeds.map((feed) => feed.id));
-    for (const feed of feeds) this.rememberStored(feed, startedAt);
+    for (const feed of feeds) this.rememberStored(feed, removalsBefore);
     for (const feed of [...this.byId.values()])
       if (!ids.has(feed.id) && !this.dirty.has(feed.id)) this.forgetRemoved(feed);
   }
@@ -210,12 +210,12 @@ export class FeedRegistry {
   }
 
   /**
-   * A record the store had when a read that started after `readAt` removals ran: added (again), unless it was
-   * removed here since (the read may have seen it just before its deletion). False when it was not.
+   * A record the store had when a read that started after `removalsBefore` removals ran: added (again), unless it
+   * was removed here since (the read may have seen it just before its deletion). False when it was not.
    */
-  private rememberStored(feed: FeedRecord, readAt: number): boolean {
+  private rememberStored(feed: FeedRecord, removalsBefore: number): boolean {
     const removedAt = this.removed.get(feed.id);
-    if (removedAt !== undefined && removedAt > readAt) return false;
+    if (removedAt !== undefined && removedAt > removalsBefore) return false;
     this.removed.delete(feed.id);
     this.remember(feed);
     return true;
